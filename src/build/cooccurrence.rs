@@ -1,0 +1,176 @@
+//! Co-occurrence counting and neighbour scoring.
+//!
+//! A pair is counted once per basket (session or order) and its support is the number of
+//! distinct shoppers whose baskets hold it: shoppers arrive in contiguous blocks, so remembering
+//! the last shopper per pair deduplicates for free. Pairs supported by fewer than `min_count`
+//! shoppers are dropped before scoring; the rest are scored by cosine similarity
+//! `c(a,b) / sqrt(n(a) n(b))` and the best K per product are kept.
+
+use rustc_hash::FxHashMap;
+
+#[derive(Debug, Clone, Copy)]
+struct PairStat {
+    weight: f32,
+    shoppers: u32,
+    last: u32,
+}
+
+/// Counts of item pairs, undirected (co-occurrence) or directed (sequence).
+#[derive(Debug)]
+pub struct PairCounts {
+    pairs: FxHashMap<u64, PairStat>,
+    /// Baskets containing each product.
+    pub item_baskets: Vec<u32>,
+    directed: bool,
+    scratch: Vec<(u64, f32)>,
+}
+
+fn key(a: u32, b: u32) -> u64 {
+    (u64::from(a) << 32) | u64::from(b)
+}
+
+impl PairCounts {
+    /// Empty counts over `products` products.
+    pub fn new(products: usize, directed: bool) -> PairCounts {
+        PairCounts { pairs: FxHashMap::default(), item_baskets: vec![0; products], directed, scratch: Vec::new() }
+    }
+
+    /// Distinct pairs counted so far.
+    pub fn len(&self) -> usize {
+        self.pairs.len()
+    }
+
+    /// Whether no pair was counted.
+    pub fn is_empty(&self) -> bool {
+        self.pairs.is_empty()
+    }
+
+    fn bump(&mut self, k: u64, w: f32, shopper: u32) {
+        let e = self.pairs.entry(k).or_insert(PairStat { weight: 0.0, shoppers: 0, last: u32::MAX });
+        e.weight += w;
+        if e.last != shopper {
+            e.last = shopper;
+            e.shoppers += 1;
+        }
+    }
+
+    /// Counts one basket of distinct items: every pair at most `window` positions apart, once.
+    pub fn add_basket(&mut self, items: &[u32], shopper: u32, window: usize) {
+        debug_assert!(!self.directed);
+        for &p in items {
+            self.item_baskets[p as usize] += 1;
+        }
+        for i in 0..items.len() {
+            for j in (i + 1)..items.len().min(i + window + 1) {
+                let (a, b) = (items[i].min(items[j]), items[i].max(items[j]));
+                self.bump(key(a, b), 1.0, shopper);
+            }
+        }
+    }
+
+    /// Counts one sequence (consecutive repeats already collapsed): `a -> b` for every `b` at most
+    /// `window` steps after `a`, weighted `1 / distance`, once per sequence (the closest occurrence).
+    pub fn add_sequence(&mut self, seq: &[u32], shopper: u32, window: usize) {
+        debug_assert!(self.directed);
+        let mut scratch = std::mem::take(&mut self.scratch);
+        scratch.clear();
+        for i in 0..seq.len() {
+            for j in (i + 1)..seq.len().min(i + window + 1) {
+                if seq[i] != seq[j] {
+                    scratch.push((key(seq[i], seq[j]), 1.0 / (j - i) as f32));
+                }
+            }
+        }
+        scratch.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        scratch.dedup_by_key(|e| e.0);
+        let mut first = seq.to_vec();
+        first.sort_unstable();
+        first.dedup();
+        for p in first {
+            self.item_baskets[p as usize] += 1;
+        }
+        for &(k, w) in &scratch {
+            self.bump(k, w, shopper);
+        }
+        self.scratch = scratch;
+    }
+
+    /// Scores the pairs supported by at least `min_count` shoppers and keeps the best `k` per
+    /// product, best first (ties by product index). Returns the rows and the number of pairs kept.
+    pub fn top_k(&self, min_count: u32, k: usize) -> (Vec<Vec<(u32, f32)>>, usize) {
+        let n = self.item_baskets.len();
+        let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
+        let mut kept = 0;
+        for (&pk, st) in &self.pairs {
+            if st.shoppers < min_count {
+                continue;
+            }
+            kept += 1;
+            let (a, b) = ((pk >> 32) as u32, pk as u32);
+            let (na, nb) = (self.item_baskets[a as usize] as f32, self.item_baskets[b as usize] as f32);
+            if self.directed {
+                rows[a as usize].push((b, st.weight / (na * nb).sqrt()));
+            } else {
+                let s = st.weight / (na * nb).sqrt();
+                rows[a as usize].push((b, s));
+                rows[b as usize].push((a, s));
+            }
+        }
+        for row in &mut rows {
+            if row.len() > k {
+                row.select_nth_unstable_by(k, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                row.truncate(k);
+            }
+            row.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        }
+        (rows, kept)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pairs_need_enough_distinct_shoppers() {
+        let mut c = PairCounts::new(4, false);
+        // Shopper 0 has two baskets with (0, 1): one shopper only.
+        c.add_basket(&[0, 1], 0, 50);
+        c.add_basket(&[1, 0], 0, 50);
+        c.add_basket(&[0, 1, 2], 1, 50);
+        c.add_basket(&[2, 3], 2, 50);
+        let (rows, kept) = c.top_k(2, 10);
+        assert_eq!(kept, 1, "only (0, 1) has two shoppers");
+        assert_eq!(rows[0].len(), 1);
+        assert_eq!(rows[0][0].0, 1);
+        // cosine: 3 baskets together / sqrt(3 * 3)
+        assert!((rows[0][0].1 - 1.0).abs() < 1e-6);
+        assert!(rows[3].is_empty());
+        let (rows, kept) = c.top_k(1, 10);
+        assert_eq!(kept, 4);
+        assert_eq!(rows[2].iter().map(|r| r.0).collect::<Vec<_>>(), vec![3, 0, 1], "best first, ties by id");
+    }
+
+    #[test]
+    fn window_bounds_long_baskets() {
+        let mut c = PairCounts::new(5, false);
+        c.add_basket(&[0, 1, 2, 3, 4], 0, 2);
+        let (rows, _) = c.top_k(1, 10);
+        assert_eq!(rows[0].iter().map(|r| r.0).collect::<Vec<_>>(), vec![1, 2]);
+    }
+
+    #[test]
+    fn sequences_are_directed_and_weighted_by_distance() {
+        let mut c = PairCounts::new(3, true);
+        c.add_sequence(&[0, 1, 2, 1], 0, 5);
+        c.add_sequence(&[0, 2], 1, 5);
+        let (rows, _) = c.top_k(1, 10);
+        // 0->1: 1.0 (shopper 0); 0->2: 0.5 + 1.0.
+        let r0: Vec<_> = rows[0].iter().map(|r| r.0).collect();
+        assert_eq!(r0, vec![2, 1]);
+        assert!(rows[1].iter().any(|r| r.0 == 2), "1 -> 2 counted");
+        assert!(rows[2].iter().any(|r| r.0 == 1), "2 -> 1 counted");
+        let (rows, _) = c.top_k(2, 10);
+        assert_eq!(rows[0].iter().map(|r| r.0).collect::<Vec<_>>(), vec![2], "only 0 -> 2 has two shoppers");
+    }
+}

@@ -1,0 +1,293 @@
+//! Aggregation: from a catalog and an event log to a [`Snapshot`].
+//!
+//! 1. Keep the events inside the training period (and outside excluded periods), up to the as-of
+//!    time (the newest event, or `--as-of`).
+//! 2. Group them by shopper (user id, else the session) and session (session id, else cut at
+//!    `session_gap_minutes` of inactivity per user); purchases form baskets by order id, else by
+//!    session.
+//! 3. Count popularity per product (time-decayed, inside the timeframe) and pairs per basket
+//!    (viewed / carted / bought together, viewed next), each with its distinct-shopper support.
+//! 4. Keep what at least `min_count` shoppers support; rank, score and cut to the configured sizes.
+//!
+//! No shopper, session or order id reaches the snapshot: they are numbers here and dropped after.
+
+pub mod cooccurrence;
+pub mod popularity;
+
+use crate::catalog::Catalog;
+use crate::config::{Config, DateRange};
+use crate::ingest::events::{Event, EventLog, CART, CUSTOM, NONE, PURCHASE, VIEW};
+use crate::neighbours::{NeighbourKind, NeighbourTable, Neighbours};
+use crate::popularity::PopularityKind;
+use crate::snapshot::{InputCounts, Meta, Snapshot};
+use crate::time::{parse_date, DAY};
+
+use cooccurrence::PairCounts;
+use popularity::Tally;
+
+/// How far ahead in a session "viewed next" looks.
+pub const NEXT_WINDOW: usize = 5;
+
+/// Options of one build.
+#[derive(Debug, Clone, Default)]
+pub struct BuildOptions {
+    /// The configuration (training parameters and widgets).
+    pub config: Config,
+    /// Train as of this time (Unix seconds): later events are left out. Default: the newest event.
+    pub as_of: Option<i64>,
+    /// The time to record as the build time (Unix seconds).
+    pub built_at: i64,
+}
+
+/// What the build did, for the summary.
+#[derive(Debug, Clone, Default)]
+pub struct BuildStats {
+    /// Input counts (also stored in the snapshot).
+    pub counts: InputCounts,
+    /// Distinct pairs counted and kept, per neighbour kind.
+    pub pairs: Vec<(NeighbourKind, usize, usize)>,
+    /// Products on each global popularity list.
+    pub listed: Vec<(PopularityKind, usize)>,
+}
+
+fn in_range(range: &DateRange, day: i64) -> bool {
+    let lo = range.from.as_deref().and_then(|d| parse_date(d).ok()).unwrap_or(i64::MIN);
+    let hi = range.to.as_deref().and_then(|d| parse_date(d).ok()).unwrap_or(i64::MAX);
+    lo <= day && day <= hi
+}
+
+/// Sorting key: shopper, then session, then time. A shopper is the user, else the session, else
+/// the event alone.
+fn shopper_of(e: &Event, i: usize) -> u64 {
+    if e.user != NONE {
+        u64::from(e.user)
+    } else if e.session != NONE {
+        (1 << 32) | u64::from(e.session)
+    } else {
+        (2 << 32) | i as u64
+    }
+}
+
+/// Builds a snapshot from a catalog and events.
+pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot, BuildStats) {
+    let config = &opts.config;
+    let t = &config.training;
+    let n = catalog.len();
+    let mut counts = InputCounts {
+        event_rows: log.report.rows,
+        rejected_rows: log.report.rejected_total(),
+        unknown_products: log.unknown_products,
+        ..Default::default()
+    };
+
+    // 1. The training period.
+    let newest = log.events.iter().map(|e| e.ts).max().unwrap_or(0);
+    let as_of = opts.as_of.unwrap_or(newest);
+    let mut events: Vec<(u64, Event)> = Vec::with_capacity(log.events.len());
+    for (i, e) in log.events.iter().enumerate() {
+        let day = e.ts.div_euclid(DAY);
+        let inside = e.ts <= as_of
+            && t.period.as_ref().is_none_or(|p| in_range(p, day))
+            && !t.exclude_periods.iter().any(|p| in_range(p, day));
+        if inside {
+            events.push((shopper_of(e, i), *e));
+        } else {
+            counts.outside_period += 1;
+        }
+    }
+    counts.events_used = events.len() as u64;
+    // Stable: equal keys keep file order.
+    events.sort_by_key(|(s, e)| (*s, e.session, e.ts));
+
+    // 2 and 3. Walk shoppers and their sessions.
+    let weight_of = |kind: u16| -> f64 {
+        let name = match kind {
+            VIEW => "view",
+            CART => "cart",
+            PURCHASE => "purchase",
+            k => log.custom_kinds[(k - CUSTOM) as usize].as_str(),
+        };
+        f64::from(t.weights.get(name).copied().unwrap_or(0.0))
+    };
+    let kind_weights: Vec<f64> = (0..CUSTOM + log.custom_kinds.len() as u16).map(weight_of).collect();
+    let timeframe_start = as_of - i64::from(t.timeframe_days) * DAY;
+    let recent_start = as_of - i64::from(t.recent_days) * DAY;
+    let half_life = f64::from(t.half_life_days) * DAY as f64;
+    let decay = |ts: i64| if half_life > 0.0 { 0.5f64.powf((as_of - ts) as f64 / half_life) } else { 1.0 };
+    let gap = i64::from(t.session_gap_minutes) * 60;
+    let window = t.max_session_items as usize;
+
+    let mut views_t = Tally::new(n);
+    let mut carts_t = Tally::new(n);
+    let mut purchases_t = Tally::new(n);
+    let mut popular_t = Tally::new(n);
+    let mut viewed = PairCounts::new(n, false);
+    let mut carted = PairCounts::new(n, false);
+    let mut bought = PairCounts::new(n, false);
+    let mut next = PairCounts::new(n, true);
+
+    let mut seq: Vec<u32> = Vec::new();
+    let mut distinct: Vec<u32> = Vec::new();
+    let mut cart_items: Vec<u32> = Vec::new();
+    let mut loose: Vec<u32> = Vec::new();
+    let mut orders: Vec<(u32, u32)> = Vec::new();
+    let mut basket: Vec<u32> = Vec::new();
+    let mut scratch: Vec<u32> = Vec::new();
+
+    let mut shopper_no: u32 = 0;
+    let mut i = 0;
+    while i < events.len() {
+        let shopper_key = events[i].0;
+        let mut end = i;
+        while end < events.len() && events[end].0 == shopper_key {
+            end += 1;
+        }
+        let block = &events[i..end];
+        i = end;
+        let shopper = shopper_no;
+        shopper_no += 1;
+        orders.clear();
+
+        let mut s = 0;
+        while s < block.len() {
+            // One session: same session id; without one, cut at the inactivity gap.
+            let first = &block[s].1;
+            let mut e = s + 1;
+            while e < block.len() {
+                let (prev, cur) = (&block[e - 1].1, &block[e].1);
+                let same = if first.session != NONE { cur.session == first.session } else { cur.session == NONE && cur.ts - prev.ts <= gap };
+                if !same {
+                    break;
+                }
+                e += 1;
+            }
+            let session = &block[s..e];
+            s = e;
+            counts.sessions += 1;
+
+            seq.clear();
+            cart_items.clear();
+            loose.clear();
+            for (_, ev) in session {
+                let w = kind_weights[ev.kind as usize];
+                let in_frame = ev.ts >= timeframe_start;
+                let d = if in_frame { decay(ev.ts) } else { 0.0 };
+                match ev.kind {
+                    VIEW => {
+                        counts.views += 1;
+                        if seq.last() != Some(&ev.product) {
+                            seq.push(ev.product);
+                        }
+                        if in_frame {
+                            views_t.add(ev.product, d, shopper);
+                        }
+                    }
+                    CART => {
+                        counts.carts += 1;
+                        cart_items.push(ev.product);
+                        if in_frame {
+                            carts_t.add(ev.product, d, shopper);
+                        }
+                    }
+                    PURCHASE => {
+                        counts.purchases += 1;
+                        if ev.order != NONE {
+                            orders.push((ev.order, ev.product));
+                        } else {
+                            loose.push(ev.product);
+                        }
+                        if ev.ts >= recent_start {
+                            purchases_t.add(ev.product, f64::from(ev.qty), shopper);
+                        }
+                    }
+                    _ => counts.custom += 1,
+                }
+                if in_frame && w > 0.0 {
+                    let units = if ev.kind == PURCHASE { f64::from(ev.qty) } else { 1.0 };
+                    popular_t.add(ev.product, w * d * units, shopper);
+                }
+            }
+            distinct_in_order(&seq, &mut distinct);
+            if !distinct.is_empty() {
+                viewed.add_basket(&distinct, shopper, window);
+                next.add_sequence(&seq, shopper, NEXT_WINDOW);
+            }
+            distinct_in_order(&cart_items, &mut scratch);
+            std::mem::swap(&mut cart_items, &mut scratch);
+            if !cart_items.is_empty() {
+                carted.add_basket(&cart_items, shopper, window);
+            }
+            distinct_in_order(&loose, &mut scratch);
+            std::mem::swap(&mut loose, &mut scratch);
+            if !loose.is_empty() {
+                counts.orders += 1;
+                bought.add_basket(&loose, shopper, window);
+            }
+        }
+        // Orders of this shopper, across sessions.
+        orders.sort_unstable();
+        let mut o = 0;
+        while o < orders.len() {
+            let id = orders[o].0;
+            basket.clear();
+            while o < orders.len() && orders[o].0 == id {
+                basket.push(orders[o].1);
+                o += 1;
+            }
+            basket.dedup();
+            counts.orders += 1;
+            bought.add_basket(&basket, shopper, window);
+        }
+    }
+    counts.shoppers = u64::from(shopper_no);
+
+    // 4. Keep, score, cut.
+    let (min, k) = (t.min_count, t.neighbours as usize);
+    let mut neighbours = Neighbours::default();
+    let mut pairs = Vec::new();
+    for (kind, c) in [
+        (NeighbourKind::ViewedTogether, &viewed),
+        (NeighbourKind::CartedTogether, &carted),
+        (NeighbourKind::BoughtTogether, &bought),
+        (NeighbourKind::ViewedNext, &next),
+    ] {
+        let (rows, kept) = c.top_k(min, k);
+        pairs.push((kind, c.len(), kept));
+        *neighbours.table_mut(kind) = NeighbourTable::from_rows(&rows);
+    }
+    let tallies = [
+        (PopularityKind::Views, &views_t),
+        (PopularityKind::Carts, &carts_t),
+        (PopularityKind::Purchases, &purchases_t),
+        (PopularityKind::Popular, &popular_t),
+    ];
+    let popularity = popularity::lists(&tallies, &catalog, min, t.list_size as usize, t.category_list_size as usize);
+    let listed = PopularityKind::ALL.iter().map(|&k| (k, popularity.list(k).global.len())).collect();
+    let used = events.iter().map(|(_, e)| e.ts);
+    let meta = Meta {
+        edgerec_version: env!("CARGO_PKG_VERSION").to_string(),
+        built_at: opts.built_at,
+        as_of,
+        events_from: used.clone().min().unwrap_or(0),
+        events_to: used.max().unwrap_or(0),
+        counts: counts.clone(),
+        holdout: None,
+    };
+    let snapshot = Snapshot { meta, config: config.clone(), catalog, popularity, neighbours };
+    (snapshot, BuildStats { counts, pairs, listed })
+}
+
+/// The distinct items of `src` in first-occurrence order.
+fn distinct_in_order(src: &[u32], out: &mut Vec<u32>) {
+    out.clear();
+    if src.len() <= 32 {
+        for &p in src {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    } else {
+        let mut seen = rustc_hash::FxHashSet::default();
+        out.extend(src.iter().copied().filter(|p| seen.insert(*p)));
+    }
+}

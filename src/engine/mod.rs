@@ -1,0 +1,570 @@
+//! The recommendation engine: pure functions from (snapshot, widget, context) to a ranked,
+//! explained list. No IO, no clock, no randomness: the current time comes in with the context.
+//!
+//! A widget runs a chain of steps (its algorithm's sources, then its fallback sources). Each step
+//! produces candidates with a score; a candidate is kept when it passes the hard exclusions (the
+//! current product, the cart except in history lists, the global blacklist, products already
+//! bought when the widget says so, products already listed), the algorithm's constraint and the
+//! widget's filters, and when its score is at least `threshold` times the best score of its step.
+//! Steps run until `limit` items are found. Force-included products come first (step 0). Ties
+//! are broken by product id, so results are deterministic.
+
+use std::collections::BTreeMap;
+use std::fmt;
+
+use rustc_hash::FxHashMap;
+use serde::{Deserialize, Serialize};
+
+use crate::catalog::Catalog;
+use crate::config::{ConfigError, Constraint, Filters, Source, WidgetConfig, MAX_LIMIT};
+use crate::filter::{day_of, CompiledFilter};
+use crate::neighbours::{NeighbourKind, NeighbourTable};
+use crate::popularity::{PopularityKind, PopularityList};
+use crate::snapshot::{Snapshot, SnapshotError};
+
+/// Session items the in-session list looks at, most recent first.
+const MAX_SESSION_ITEMS: usize = 30;
+/// Ids a context may carry per list; more are ignored.
+pub const MAX_CONTEXT_IDS: usize = 1000;
+
+/// One view in the shopper's session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct View {
+    /// The product viewed.
+    pub id: String,
+    /// When (Unix seconds), if known.
+    #[serde(default)]
+    pub at: Option<i64>,
+}
+
+/// What the engine knows of the shopper and the page.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Context {
+    /// The product on the page, if any.
+    pub product: Option<String>,
+    /// The session's views, most recent first.
+    pub views: Vec<View>,
+    /// Products in the cart.
+    pub cart: Vec<String>,
+    /// Products bought before, most recent first; an id appears once per time it was bought.
+    pub purchased: Vec<String>,
+    /// The current time (Unix seconds); the snapshot's as-of time when absent.
+    pub now: Option<i64>,
+}
+
+impl Context {
+    /// A context from ids, with `viewed` oldest first as a storefront records them.
+    pub fn from_ids(product: Option<&str>, viewed_oldest_first: &[&str], cart: &[&str], purchased: &[&str]) -> Context {
+        Context {
+            product: product.map(String::from),
+            views: viewed_oldest_first.iter().rev().map(|id| View { id: id.to_string(), at: None }).collect(),
+            cart: cart.iter().map(|s| s.to_string()).collect(),
+            purchased: purchased.iter().map(|s| s.to_string()).collect(),
+            now: None,
+        }
+    }
+}
+
+/// Per-request changes to a widget's configuration.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Overrides {
+    /// How many items at most.
+    pub limit: Option<u32>,
+    /// Relative relevance threshold (0 to 1).
+    pub threshold: Option<f32>,
+    /// Replaces the fallback chain.
+    pub fallback: Option<Vec<Source>>,
+    /// Filters; each field set here replaces the widget's.
+    pub filters: Option<Filters>,
+    /// Leave out products already bought.
+    #[serde(alias = "excludePurchased")]
+    pub exclude_purchased: Option<bool>,
+    /// Replaces the force-included products.
+    #[serde(alias = "forceInclude")]
+    pub force_include: Option<Vec<String>>,
+    /// Show forced products even when out of stock.
+    #[serde(alias = "forceIncludeOutOfStock")]
+    pub force_include_out_of_stock: Option<bool>,
+}
+
+impl Overrides {
+    /// Whether nothing is overridden.
+    pub fn is_empty(&self) -> bool {
+        *self == Overrides::default()
+    }
+
+    /// The widget with these overrides applied.
+    pub fn apply(&self, w: &WidgetConfig) -> WidgetConfig {
+        let mut out = w.clone();
+        if let Some(v) = self.limit {
+            out.limit = v;
+        }
+        if let Some(v) = self.threshold {
+            out.threshold = v;
+        }
+        if let Some(v) = &self.fallback {
+            out.fallback = v.clone();
+        }
+        if let Some(v) = &self.filters {
+            out.filters = w.filters.merged(v);
+        }
+        if let Some(v) = self.exclude_purchased {
+            out.exclude_purchased = v;
+        }
+        if let Some(v) = &self.force_include {
+            out.force_include = v.clone();
+        }
+        if let Some(v) = self.force_include_out_of_stock {
+            out.force_include_out_of_stock = v;
+        }
+        out
+    }
+}
+
+/// One recommended product and why it is there.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Recommendation {
+    /// The product (catalog index).
+    pub product: u32,
+    /// Relevance relative to the best candidate of the same step, in (0, 1].
+    pub score: f32,
+    /// The list that produced it.
+    pub source: Source,
+    /// The step of the widget's chain: 0 for force-included products, then 1, 2, ...
+    pub step: u32,
+    /// The session or page product that led to it, for lists built from neighbours.
+    pub anchor: Option<u32>,
+}
+
+/// The engine's answer.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Recommendations {
+    /// The list, best first.
+    pub items: Vec<Recommendation>,
+    /// Context ids that are not in the snapshot's catalog (ignored).
+    pub unknown_ids: Vec<String>,
+}
+
+/// Why a request cannot be answered.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EngineError {
+    /// No widget of that name.
+    UnknownWidget {
+        /// The name asked for.
+        name: String,
+        /// The names available.
+        available: Vec<String>,
+    },
+    /// An override is out of range.
+    InvalidOption(ConfigError),
+}
+
+impl fmt::Display for EngineError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            EngineError::UnknownWidget { name, available } => {
+                write!(f, "unknown widget \"{name}\": this snapshot has {}", available.join(", "))
+            }
+            EngineError::InvalidOption(e) => write!(f, "invalid option {e}"),
+        }
+    }
+}
+
+impl std::error::Error for EngineError {}
+
+/// A widget with its filters compiled against the catalog.
+#[derive(Debug, Clone)]
+struct Compiled {
+    config: WidgetConfig,
+    chain: Vec<Source>,
+    filter: CompiledFilter,
+    force: Vec<u32>,
+}
+
+impl Compiled {
+    fn new(config: WidgetConfig, catalog: &Catalog) -> Compiled {
+        let filter = CompiledFilter::compile(&config.filters, catalog);
+        let force = config.force_include.iter().filter_map(|id| catalog.index_of(id)).collect();
+        Compiled { chain: config.chain(), filter, force, config }
+    }
+}
+
+/// A decoded snapshot ready to answer requests.
+#[derive(Debug, Clone)]
+pub struct Recommender {
+    snapshot: Snapshot,
+    widgets: BTreeMap<String, Compiled>,
+    blacklist: Vec<u32>,
+}
+
+/// The context resolved to catalog indices.
+#[derive(Debug, Default)]
+struct Query {
+    current: Option<u32>,
+    /// Views, most recent first.
+    views: Vec<u32>,
+    cart: Vec<u32>,
+    cart_sorted: Vec<u32>,
+    /// Purchases, most recent first, with repeats.
+    purchased: Vec<u32>,
+    purchased_sorted: Vec<u32>,
+    today: i64,
+}
+
+/// The anchors of a request and what the constraints compare against.
+struct Anchors {
+    items: Vec<u32>,
+    /// The assigned categories of every anchor, sorted.
+    categories: Vec<u32>,
+    /// The first anchor's assigned categories and price (upsell compares against these).
+    first_categories: Vec<u32>,
+    first_price: Option<u32>,
+}
+
+impl Recommender {
+    /// Prepares a decoded snapshot: compiles every widget's filters.
+    pub fn new(snapshot: Snapshot) -> Recommender {
+        let catalog = &snapshot.catalog;
+        let widgets = snapshot
+            .config
+            .widgets
+            .iter()
+            .map(|(name, w)| (name.clone(), Compiled::new(w.clone(), catalog)))
+            .collect();
+        let mut blacklist: Vec<u32> = snapshot.config.blacklist.iter().filter_map(|id| catalog.index_of(id)).collect();
+        blacklist.sort_unstable();
+        blacklist.dedup();
+        Recommender { snapshot, widgets, blacklist }
+    }
+
+    /// Decodes, validates and prepares snapshot bytes.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Recommender, SnapshotError> {
+        Snapshot::decode(bytes).map(Recommender::new)
+    }
+
+    /// The snapshot.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
+    }
+
+    /// The catalog.
+    pub fn catalog(&self) -> &Catalog {
+        &self.snapshot.catalog
+    }
+
+    /// Widget names, sorted.
+    pub fn widget_names(&self) -> impl Iterator<Item = &str> {
+        self.widgets.keys().map(String::as_str)
+    }
+
+    /// A widget's configuration.
+    pub fn widget(&self, name: &str) -> Option<&WidgetConfig> {
+        self.widgets.get(name).map(|c| &c.config)
+    }
+
+    /// Recommends for the named widget of the snapshot, with optional per-request overrides.
+    pub fn recommend(&self, widget: &str, ctx: &Context, overrides: &Overrides) -> Result<Recommendations, EngineError> {
+        let Some(compiled) = self.widgets.get(widget) else {
+            return Err(EngineError::UnknownWidget { name: widget.to_string(), available: self.widgets.keys().cloned().collect() });
+        };
+        if overrides.is_empty() {
+            return Ok(self.run(compiled, ctx));
+        }
+        let config = overrides.apply(&compiled.config);
+        config.validate(&format!("({widget})")).map_err(EngineError::InvalidOption)?;
+        Ok(self.run(&Compiled::new(config, self.catalog()), ctx))
+    }
+
+    /// Recommends for an ad-hoc widget configuration (the merchandiser preview).
+    pub fn recommend_with(&self, widget: &WidgetConfig, ctx: &Context) -> Result<Recommendations, EngineError> {
+        widget.validate("widget").map_err(EngineError::InvalidOption)?;
+        Ok(self.run(&Compiled::new(widget.clone(), self.catalog()), ctx))
+    }
+
+    fn resolve(&self, ctx: &Context, unknown: &mut Vec<String>) -> Query {
+        let c = self.catalog();
+        let mut look = |id: &str| {
+            let p = c.index_of(id);
+            if p.is_none() {
+                unknown.push(id.to_string());
+            }
+            p
+        };
+        let current = ctx.product.as_deref().and_then(&mut look);
+        let views: Vec<u32> = ctx.views.iter().take(MAX_CONTEXT_IDS).filter_map(|v| look(&v.id)).collect();
+        let cart: Vec<u32> = ctx.cart.iter().take(MAX_CONTEXT_IDS).filter_map(|id| look(id)).collect();
+        let purchased: Vec<u32> = ctx.purchased.iter().take(MAX_CONTEXT_IDS).filter_map(|id| look(id)).collect();
+        let sorted = |v: &[u32]| {
+            let mut s = v.to_vec();
+            s.sort_unstable();
+            s.dedup();
+            s
+        };
+        Query {
+            current,
+            cart_sorted: sorted(&cart),
+            purchased_sorted: sorted(&purchased),
+            views,
+            cart,
+            purchased,
+            today: day_of(ctx.now.unwrap_or(self.snapshot.meta.as_of)),
+        }
+    }
+
+    fn anchors(&self, q: &Query) -> Anchors {
+        let items: Vec<u32> = if let Some(p) = q.current {
+            vec![p]
+        } else if !q.cart.is_empty() {
+            let mut seen = Vec::with_capacity(q.cart.len());
+            for &p in q.cart.iter().rev() {
+                if !seen.contains(&p) {
+                    seen.push(p);
+                }
+            }
+            seen
+        } else {
+            q.views.first().copied().into_iter().collect()
+        };
+        let c = self.catalog();
+        let mut categories: Vec<u32> = items.iter().flat_map(|&p| c.categories(p).iter().copied()).collect();
+        categories.sort_unstable();
+        categories.dedup();
+        let first = items.first().copied();
+        Anchors {
+            first_categories: first.map(|p| c.categories(p).to_vec()).unwrap_or_default(),
+            first_price: first.and_then(|p| c.price(p)),
+            categories,
+            items,
+        }
+    }
+
+    fn run(&self, w: &Compiled, ctx: &Context) -> Recommendations {
+        let mut unknown = Vec::new();
+        let q = self.resolve(ctx, &mut unknown);
+        let anchors = self.anchors(&q);
+        let limit = w.config.limit.min(MAX_LIMIT) as usize;
+        let mut run = Run { rec: self, w, q: &q, anchors: &anchors, out: Vec::with_capacity(limit), limit };
+        run.force_include();
+        for (i, &source) in w.chain.iter().enumerate() {
+            if run.out.len() >= limit {
+                break;
+            }
+            run.step(source, i as u32 + 1);
+        }
+        Recommendations { items: run.out, unknown_ids: unknown }
+    }
+}
+
+fn intersects(a: &[u32], b: &[u32]) -> bool {
+    a.iter().any(|x| b.binary_search(x).is_ok())
+}
+
+fn by_score(a: &(u32, f32, Option<u32>), b: &(u32, f32, Option<u32>)) -> std::cmp::Ordering {
+    b.1.total_cmp(&a.1).then(a.0.cmp(&b.0))
+}
+
+/// One request in progress.
+struct Run<'a> {
+    rec: &'a Recommender,
+    w: &'a Compiled,
+    q: &'a Query,
+    anchors: &'a Anchors,
+    out: Vec<Recommendation>,
+    limit: usize,
+}
+
+impl Run<'_> {
+    fn catalog(&self) -> &Catalog {
+        &self.rec.snapshot.catalog
+    }
+
+    /// The rules no list may break.
+    fn allowed(&self, p: u32, history: bool) -> bool {
+        if Some(p) == self.q.current
+            || (!history && self.q.cart_sorted.binary_search(&p).is_ok())
+            || self.rec.blacklist.binary_search(&p).is_ok()
+            || (self.w.config.exclude_purchased && self.q.purchased_sorted.binary_search(&p).is_ok())
+        {
+            return false;
+        }
+        !self.out.iter().any(|r| r.product == p)
+    }
+
+    fn meets_constraint(&self, p: u32) -> bool {
+        let c = self.catalog();
+        match self.w.config.algorithm.constraint() {
+            Constraint::None => true,
+            Constraint::SameCategoryPricier => {
+                intersects(&self.anchors.first_categories, c.all_categories(p))
+                    && match self.anchors.first_price {
+                        Some(min) => c.price(p).is_some_and(|price| price >= min),
+                        None => true,
+                    }
+            }
+            Constraint::OtherCategory => !intersects(&self.anchors.categories, c.all_categories(p)),
+        }
+    }
+
+    fn eligible(&self, p: u32, history: bool) -> bool {
+        self.allowed(p, history) && self.meets_constraint(p) && self.w.filter.passes(self.catalog(), p, self.q.today)
+    }
+
+    fn force_include(&mut self) {
+        for &p in &self.w.force {
+            if self.out.len() >= self.limit {
+                return;
+            }
+            let stock_ok = self.w.config.force_include_out_of_stock || !self.catalog().out_of_stock(p);
+            if stock_ok && self.allowed(p, false) {
+                self.out.push(Recommendation { product: p, score: 1.0, source: Source::ForceInclude, step: 0, anchor: None });
+            }
+        }
+    }
+
+    /// Takes candidates (best first) until the list is full or the threshold is crossed.
+    fn take(&mut self, source: Source, step: u32, candidates: impl Iterator<Item = (u32, f32, Option<u32>)>) {
+        let history = source == Source::PreviouslyViewed;
+        let mut best: Option<f32> = None;
+        for (p, score, anchor) in candidates {
+            if self.out.len() >= self.limit {
+                return;
+            }
+            if !(score > 0.0) || !self.eligible(p, history) {
+                continue;
+            }
+            let top = *best.get_or_insert(score);
+            if score < self.w.config.threshold * top {
+                return;
+            }
+            self.out.push(Recommendation { product: p, score: (score / top).min(1.0), source, step, anchor });
+        }
+    }
+
+    fn step(&mut self, source: Source, step: u32) {
+        let pop = |kind: PopularityKind| self.rec.snapshot.popularity.list(kind);
+        match source {
+            Source::ForceInclude => {}
+            Source::PreviouslyViewed => {
+                let mut seen: Vec<u32> = Vec::with_capacity(self.q.views.len());
+                for &p in &self.q.views {
+                    if !seen.contains(&p) {
+                        seen.push(p);
+                    }
+                }
+                let n = seen.len() as f32;
+                self.take(source, step, seen.into_iter().enumerate().map(|(i, p)| (p, (n - i as f32) / n, None)));
+            }
+            Source::BoughtTogether => self.neighbours(source, step, NeighbourKind::BoughtTogether),
+            Source::CartedTogether => self.neighbours(source, step, NeighbourKind::CartedTogether),
+            Source::ViewedTogether => self.neighbours(source, step, NeighbourKind::ViewedTogether),
+            Source::ForYou => {
+                let c = self.for_you();
+                self.take(source, step, c.into_iter());
+            }
+            Source::MostViewed => self.global(source, step, pop(PopularityKind::Views)),
+            Source::MostPurchased => self.global(source, step, pop(PopularityKind::Purchases)),
+            Source::Popular => self.global(source, step, pop(PopularityKind::Popular)),
+            Source::MostViewedInCategory => self.in_category(source, step, pop(PopularityKind::Views)),
+            Source::MostPurchasedInCategory => self.in_category(source, step, pop(PopularityKind::Purchases)),
+            Source::PopularInCategory => self.in_category(source, step, pop(PopularityKind::Popular)),
+        }
+    }
+
+    fn global(&mut self, source: Source, step: u32, list: &PopularityList) {
+        self.take(source, step, list.global.iter().map(|&(p, s)| (p, s, None)));
+    }
+
+    fn in_category(&mut self, source: Source, step: u32, list: &PopularityList) {
+        let cats = &self.anchors.categories;
+        if cats.len() == 1 {
+            let row = list.by_category.row(cats[0] as usize);
+            return self.take(source, step, row.iter().map(|&(p, s)| (p, s, None)));
+        }
+        let mut merged: Vec<(u32, f32, Option<u32>)> = Vec::new();
+        for &c in cats {
+            for &(p, s) in list.by_category.row(c as usize) {
+                match merged.iter_mut().find(|m| m.0 == p) {
+                    Some(m) => m.1 = m.1.max(s),
+                    None => merged.push((p, s, None)),
+                }
+            }
+        }
+        merged.sort_by(by_score);
+        self.take(source, step, merged.into_iter());
+    }
+
+    fn neighbours(&mut self, source: Source, step: u32, kind: NeighbourKind) {
+        let table = self.rec.snapshot.neighbours.table(kind);
+        let anchors = &self.anchors.items;
+        let mut cands: Vec<(u32, f32, Option<u32>)> = match anchors.as_slice() {
+            [] => return,
+            [a] => table.neighbours(*a).map(|(p, s)| (p, s, Some(*a))).collect(),
+            _ => {
+                let mut acc: FxHashMap<u32, (f32, u32, f32)> = FxHashMap::default();
+                for &a in anchors.iter().take(MAX_SESSION_ITEMS) {
+                    for (p, s) in table.neighbours(a) {
+                        let e = acc.entry(p).or_insert((0.0, a, 0.0));
+                        e.0 += s;
+                        if s > e.2 {
+                            e.1 = a;
+                            e.2 = s;
+                        }
+                    }
+                }
+                acc.into_iter().map(|(p, (s, a, _))| (p, s, Some(a))).collect()
+            }
+        };
+        cands.sort_by(by_score);
+        self.take(source, step, cands.into_iter());
+    }
+
+    /// The in-session list: neighbours of every session item, recent ones weighing more, and the
+    /// session items themselves (shoppers come back to them).
+    fn for_you(&self) -> Vec<(u32, f32, Option<u32>)> {
+        let params = &self.rec.snapshot.config.for_you;
+        let n = &self.rec.snapshot.neighbours;
+        let mut items: Vec<(u32, f32)> = Vec::with_capacity(MAX_SESSION_ITEMS);
+        let mut w = 1.0f32;
+        for &p in self.q.views.iter().take(MAX_SESSION_ITEMS) {
+            items.push((p, w));
+            w *= params.recency_decay;
+        }
+        for &p in self.q.cart.iter().rev().take(MAX_SESSION_ITEMS) {
+            items.push((p, params.cart_boost));
+        }
+        let mut acc: FxHashMap<u32, (f32, u32, f32)> = FxHashMap::default();
+        let mut add = |p: u32, s: f32, anchor: u32| {
+            let e = acc.entry(p).or_insert((0.0, anchor, 0.0));
+            e.0 += s;
+            if s > e.2 {
+                e.1 = anchor;
+                e.2 = s;
+            }
+        };
+        let tables: [(&NeighbourTable, f32); 4] = [
+            (&n.next, params.next_weight),
+            (&n.viewed, params.together_weight),
+            (&n.bought, params.bought_weight),
+            (&n.carted, params.bought_weight),
+        ];
+        for &(i, w) in &items {
+            add(i, params.repeat_weight * w, i);
+            for (table, tw) in tables {
+                if tw == 0.0 {
+                    continue;
+                }
+                for (p, s) in table.neighbours(i) {
+                    add(p, w * tw * s, i);
+                }
+            }
+        }
+        let mut cands: Vec<(u32, f32, Option<u32>)> = acc.into_iter().map(|(p, (s, a, _))| (p, s, Some(a))).collect();
+        cands.sort_by(by_score);
+        cands
+    }
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,176 @@
+//! Reading `events.csv` / `.ndjson` into a compact in-memory log. Shopper, session and order ids
+//! are interned to numbers here and never leave the builder; events naming a product that is not
+//! in the catalog are counted and reported (file:line), not silently dropped.
+
+use std::path::Path;
+
+use rustc_hash::FxHashMap;
+
+use super::{for_each_row, parse_cents, InputError, Problem, Report, Row, MAX_EXAMPLES};
+use crate::catalog::Catalog;
+use crate::time::parse_timestamp;
+
+/// Event kind of a view.
+pub const VIEW: u16 = 0;
+/// Event kind of an add-to-cart.
+pub const CART: u16 = 1;
+/// Event kind of an order line.
+pub const PURCHASE: u16 = 2;
+/// Custom event kinds start here (index into [`EventLog::custom_kinds`] + `CUSTOM`).
+pub const CUSTOM: u16 = 3;
+/// "No shopper / session / order".
+pub const NONE: u32 = u32::MAX;
+
+/// One event, interned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Event {
+    /// Unix seconds.
+    pub ts: i64,
+    /// Catalog index.
+    pub product: u32,
+    /// Interned user id or [`NONE`].
+    pub user: u32,
+    /// Interned session id or [`NONE`].
+    pub session: u32,
+    /// Interned order id or [`NONE`].
+    pub order: u32,
+    /// Units (1 unless given).
+    pub qty: u32,
+    /// [`VIEW`], [`CART`], [`PURCHASE`] or a custom kind.
+    pub kind: u16,
+}
+
+const COLUMNS: [&str; 8] = ["timestamp", "user_id", "session_id", "event", "product_id", "quantity", "price", "order_id"];
+
+/// The events of one or more files, interned against a catalog.
+#[derive(Debug, Default)]
+pub struct EventLog {
+    /// Every accepted event, in file order.
+    pub events: Vec<Event>,
+    /// Names of the custom event kinds.
+    pub custom_kinds: Vec<String>,
+    /// Distinct user ids seen.
+    pub users: u32,
+    /// Distinct session ids seen.
+    pub sessions: u32,
+    /// Distinct order ids seen.
+    pub orders: u32,
+    /// Events whose product is not in the catalog.
+    pub unknown_products: u64,
+    /// The first of those, with file and line.
+    pub unknown_examples: Vec<Problem>,
+    /// Rows read and rejected, summed over the files read.
+    pub report: Report,
+    user_ids: FxHashMap<String, u32>,
+    session_ids: FxHashMap<String, u32>,
+    order_ids: FxHashMap<String, u32>,
+}
+
+fn intern(map: &mut FxHashMap<String, u32>, s: &str) -> u32 {
+    if let Some(&i) = map.get(s) {
+        return i;
+    }
+    let i = map.len() as u32;
+    map.insert(s.to_string(), i);
+    i
+}
+
+impl EventLog {
+    /// An empty log.
+    pub fn new() -> EventLog {
+        EventLog::default()
+    }
+
+    /// The name of an event kind.
+    pub fn kind_name(&self, kind: u16) -> &str {
+        match kind {
+            VIEW => "view",
+            CART => "cart",
+            PURCHASE => "purchase",
+            k => &self.custom_kinds[(k - CUSTOM) as usize],
+        }
+    }
+
+    /// Reads one events file into the log; returns that file's report.
+    pub fn read(&mut self, path: &Path, catalog: &Catalog, strict: bool, on_progress: &mut dyn FnMut(u64, u64)) -> Result<Report, InputError> {
+        let file = path.display().to_string();
+        let report = for_each_row(path, &COLUMNS, &["timestamp", "event", "product_id"], strict, on_progress, |row, line| {
+            self.push_row(row, &file, line, catalog)
+        })?;
+        self.report.rows += report.rows;
+        for (k, v) in &report.rejected {
+            *self.report.rejected.entry(k).or_insert(0) += v;
+        }
+        for p in &report.examples {
+            if self.report.examples.len() < MAX_EXAMPLES {
+                self.report.examples.push(p.clone());
+            }
+        }
+        self.users = self.user_ids.len() as u32;
+        self.sessions = self.session_ids.len() as u32;
+        self.orders = self.order_ids.len() as u32;
+        Ok(report)
+    }
+
+    /// Forgets the id strings (the numbers stay valid); frees memory before aggregation.
+    pub fn drop_ids(&mut self) {
+        self.user_ids = FxHashMap::default();
+        self.session_ids = FxHashMap::default();
+        self.order_ids = FxHashMap::default();
+    }
+
+    fn push_row(&mut self, row: &Row, file: &str, line: u64, catalog: &Catalog) -> Result<(), Problem> {
+        let problem = |field: &str, kind: &'static str, detail: String| Problem { file: file.to_string(), line, field: Some(field.to_string()), kind, detail };
+        let get = |i: usize| row.get(i).map_err(|e| problem(COLUMNS[i], "invalid field", e.0.to_string()));
+        let ts = match get(0)? {
+            None => return Err(problem("timestamp", "missing timestamp", "is required".into())),
+            Some(s) => parse_timestamp(&s).map_err(|e| problem("timestamp", "invalid timestamp", format!("\"{s}\": {e}")))?,
+        };
+        let kind = match get(3)? {
+            None => return Err(problem("event", "missing event", "is required (view, cart, purchase or a custom name)".into())),
+            Some(s) => {
+                let lower = s.to_ascii_lowercase();
+                match lower.as_str() {
+                    "view" => VIEW,
+                    "cart" => CART,
+                    "purchase" => PURCHASE,
+                    other => match self.custom_kinds.iter().position(|k| k == other) {
+                        Some(i) => CUSTOM + i as u16,
+                        None if self.custom_kinds.len() < 1000 => {
+                            self.custom_kinds.push(other.to_string());
+                            CUSTOM + (self.custom_kinds.len() - 1) as u16
+                        }
+                        None => return Err(problem("event", "too many event kinds", format!("\"{other}\": more than 1000 custom event names"))),
+                    },
+                }
+            }
+        };
+        let product = match get(4)? {
+            None => return Err(problem("product_id", "missing product id", "is required".into())),
+            Some(s) => catalog.index_of(&s),
+        };
+        let qty = match get(5)? {
+            None => 1,
+            Some(s) => match s.parse::<u32>() {
+                Ok(q) if q > 0 => q,
+                _ => return Err(problem("quantity", "invalid quantity", format!("\"{s}\": expected a positive whole number"))),
+            },
+        };
+        if let Some(s) = get(6)? {
+            parse_cents(&s).map_err(|e| problem("price", "invalid price", format!("\"{s}\": {e}")))?;
+        }
+        let Some(product) = product else {
+            self.unknown_products += 1;
+            if self.unknown_examples.len() < MAX_EXAMPLES {
+                let id = get(4)?.unwrap_or_default().into_owned();
+                self.unknown_examples.push(problem("product_id", "unknown product", format!("\"{id}\" is not in the catalog")));
+            }
+            return Ok(());
+        };
+        let user = get(1)?.map_or(NONE, |s| intern(&mut self.user_ids, &s));
+        let session = get(2)?.map_or(NONE, |s| intern(&mut self.session_ids, &s));
+        let order = get(7)?.map_or(NONE, |s| intern(&mut self.order_ids, &s));
+        self.events.push(Event { ts, product, user, session, order, qty, kind });
+        Ok(())
+    }
+}

@@ -1,0 +1,341 @@
+//! The shopper's session as the device keeps it: views with times, the cart, purchases, and a
+//! bounded history of past sessions. Pure: the caller passes the time in and decides where the
+//! state is stored (the browser binding uses one localStorage key).
+//!
+//! A new session starts after [`SESSION_GAP`] seconds without activity; the cart and purchases
+//! carry over, the views of the ended session move to the history. Every list is bounded, so the
+//! stored state stays a few kilobytes. The serialised form carries [`SESSION_VERSION`]; a state
+//! that does not pass [`SessionState::is_valid`] is reset by the binding, never trusted.
+
+use serde::{Deserialize, Serialize};
+
+use crate::engine::{Context, View};
+
+/// The version of the stored session format.
+pub const SESSION_VERSION: u32 = 1;
+/// Seconds of inactivity that end a session.
+pub const SESSION_GAP: i64 = 30 * 60;
+/// Views kept for the current session.
+pub const MAX_VIEWS: usize = 100;
+/// Distinct products kept in the cart.
+pub const MAX_CART: usize = 100;
+/// Purchase lines kept.
+pub const MAX_PURCHASES: usize = 500;
+/// Purchases older than this many seconds are forgotten (a year).
+pub const PURCHASE_RETENTION: i64 = 365 * 86_400;
+/// Past sessions kept.
+pub const MAX_PAST_SESSIONS: usize = 10;
+/// Views kept per past session.
+pub const MAX_PAST_VIEWS: usize = 20;
+/// The longest product id accepted (longer ones are ignored).
+pub const MAX_ID_LEN: usize = 256;
+
+/// One viewed product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Seen {
+    /// Product id.
+    pub id: String,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// One cart line.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CartLine {
+    /// Product id.
+    pub id: String,
+    /// Units.
+    pub quantity: u32,
+    /// When it was last changed (Unix seconds).
+    pub at: i64,
+}
+
+/// One bought product.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Bought {
+    /// Product id.
+    pub id: String,
+    /// Units.
+    pub quantity: u32,
+    /// Unix seconds.
+    pub at: i64,
+}
+
+/// A session that ended.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PastSession {
+    /// When it started (Unix seconds).
+    pub started: i64,
+    /// When its last activity was.
+    pub ended: i64,
+    /// Its views, oldest first (at most [`MAX_PAST_VIEWS`], the latest ones).
+    pub views: Vec<String>,
+}
+
+/// Everything the device remembers of the shopper.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SessionState {
+    /// [`SESSION_VERSION`].
+    pub version: u32,
+    /// When the current session started (Unix seconds).
+    pub started: i64,
+    /// The last activity (Unix seconds).
+    pub last_active: i64,
+    /// The current session's views, oldest first.
+    pub views: Vec<Seen>,
+    /// The cart, in the order items were added.
+    pub cart: Vec<CartLine>,
+    /// Purchases, oldest first.
+    pub purchases: Vec<Bought>,
+    /// Ended sessions, oldest first.
+    pub past: Vec<PastSession>,
+}
+
+impl Default for SessionState {
+    fn default() -> Self {
+        SessionState::new(0)
+    }
+}
+
+fn usable(id: &str) -> bool {
+    !id.is_empty() && id.len() <= MAX_ID_LEN
+}
+
+impl SessionState {
+    /// An empty state starting at `now`.
+    pub fn new(now: i64) -> SessionState {
+        SessionState {
+            version: SESSION_VERSION,
+            started: now,
+            last_active: now,
+            views: Vec::new(),
+            cart: Vec::new(),
+            purchases: Vec::new(),
+            past: Vec::new(),
+        }
+    }
+
+    /// Whether a deserialised state is one this version wrote and within its bounds.
+    pub fn is_valid(&self) -> bool {
+        self.version == SESSION_VERSION
+            && self.views.len() <= MAX_VIEWS
+            && self.cart.len() <= MAX_CART
+            && self.purchases.len() <= MAX_PURCHASES
+            && self.past.len() <= MAX_PAST_SESSIONS
+            && self.past.iter().all(|p| p.views.len() <= MAX_PAST_VIEWS && p.views.iter().all(|v| usable(v)))
+            && self.views.iter().all(|v| usable(&v.id))
+            && self.cart.iter().all(|c| usable(&c.id) && c.quantity > 0)
+            && self.purchases.iter().all(|b| usable(&b.id) && b.quantity > 0)
+    }
+
+    /// Whether the current session has expired at `now`.
+    pub fn expired(&self, now: i64) -> bool {
+        now - self.last_active > SESSION_GAP
+    }
+
+    /// Ends the current session if it expired, then records activity at `now`.
+    /// Returns whether a new session started.
+    pub fn touch(&mut self, now: i64) -> bool {
+        let rotated = self.expired(now);
+        if rotated {
+            if !self.views.is_empty() {
+                let skip = self.views.len().saturating_sub(MAX_PAST_VIEWS);
+                self.past.push(PastSession {
+                    started: self.started,
+                    ended: self.last_active,
+                    views: self.views.iter().skip(skip).map(|v| v.id.clone()).collect(),
+                });
+                if self.past.len() > MAX_PAST_SESSIONS {
+                    self.past.remove(0);
+                }
+            }
+            self.views.clear();
+            self.started = now;
+        }
+        self.last_active = self.last_active.max(now);
+        let horizon = now - PURCHASE_RETENTION;
+        self.purchases.retain(|b| b.at >= horizon);
+        rotated
+    }
+
+    /// Records a product view.
+    pub fn view(&mut self, id: &str, now: i64) {
+        if !usable(id) {
+            return;
+        }
+        self.touch(now);
+        self.views.push(Seen { id: id.to_string(), at: now });
+        if self.views.len() > MAX_VIEWS {
+            self.views.remove(0);
+        }
+    }
+
+    /// Adds units to the cart (a new line, or more of an existing one).
+    pub fn add_to_cart(&mut self, id: &str, quantity: u32, now: i64) {
+        if !usable(id) || quantity == 0 {
+            return;
+        }
+        self.touch(now);
+        match self.cart.iter_mut().find(|c| c.id == id) {
+            Some(line) => {
+                line.quantity = line.quantity.saturating_add(quantity);
+                line.at = now;
+            }
+            None => {
+                if self.cart.len() >= MAX_CART {
+                    self.cart.remove(0);
+                }
+                self.cart.push(CartLine { id: id.to_string(), quantity, at: now });
+            }
+        }
+    }
+
+    /// Removes a product from the cart.
+    pub fn remove_from_cart(&mut self, id: &str, now: i64) {
+        self.touch(now);
+        self.cart.retain(|c| c.id != id);
+    }
+
+    /// Records an order: each product (with the cart's quantity when it is in the cart) is
+    /// bought, and leaves the cart.
+    pub fn purchase(&mut self, ids: &[&str], now: i64) {
+        self.touch(now);
+        for &id in ids.iter().filter(|id| usable(id)) {
+            let quantity = self.cart.iter().find(|c| c.id == id).map_or(1, |c| c.quantity);
+            self.purchases.push(Bought { id: id.to_string(), quantity, at: now });
+            self.cart.retain(|c| c.id != id);
+        }
+        if self.purchases.len() > MAX_PURCHASES {
+            let extra = self.purchases.len() - MAX_PURCHASES;
+            self.purchases.drain(..extra);
+        }
+    }
+
+    /// Forgets everything.
+    pub fn clear(&mut self, now: i64) {
+        *self = SessionState::new(now);
+    }
+
+    /// The current session's views, most recent first (no repeats, without ended sessions'
+    /// views when the session has expired at `now`).
+    pub fn recent_views(&self, now: i64) -> Vec<&str> {
+        if self.expired(now) {
+            return Vec::new();
+        }
+        let mut out: Vec<&str> = Vec::with_capacity(self.views.len());
+        for v in self.views.iter().rev() {
+            if !out.contains(&v.id.as_str()) {
+                out.push(&v.id);
+            }
+        }
+        out
+    }
+
+    /// The engine's context for a page showing `product` at `now`.
+    pub fn context(&self, product: Option<&str>, now: i64) -> Context {
+        let views = if self.expired(now) {
+            Vec::new()
+        } else {
+            self.views.iter().rev().map(|v| View { id: v.id.clone(), at: Some(v.at) }).collect()
+        };
+        Context {
+            product: product.map(String::from),
+            views,
+            cart: self.cart.iter().map(|c| c.id.clone()).collect(),
+            purchased: self.purchases.iter().rev().map(|b| b.id.clone()).collect(),
+            now: Some(now),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn views_are_kept_most_recent_first_in_the_context() {
+        let mut s = SessionState::new(0);
+        for (i, id) in ["a", "b", "a", "c"].into_iter().enumerate() {
+            s.view(id, i as i64 * 10);
+        }
+        assert_eq!(s.recent_views(40), vec!["c", "a", "b"]);
+        let ctx = s.context(Some("d"), 40);
+        assert_eq!(ctx.views.iter().map(|v| v.id.as_str()).collect::<Vec<_>>(), ["c", "a", "b", "a"]);
+        assert_eq!(ctx.product.as_deref(), Some("d"));
+        assert_eq!(ctx.now, Some(40));
+    }
+
+    #[test]
+    fn a_new_session_starts_after_thirty_minutes_and_keeps_cart_and_purchases() {
+        let mut s = SessionState::new(0);
+        s.view("a", 0);
+        s.add_to_cart("x", 2, 10);
+        s.purchase(&["y"], 20);
+        let later = 20 + SESSION_GAP + 1;
+        assert!(s.recent_views(later).is_empty(), "an expired session shows no views");
+        s.view("b", later);
+        assert_eq!(s.recent_views(later), vec!["b"]);
+        assert_eq!(s.past.len(), 1);
+        assert_eq!(s.past[0].views, ["a"]);
+        assert_eq!(s.cart.len(), 1);
+        assert_eq!(s.purchases.len(), 1);
+        // Activity within the gap keeps the session going.
+        s.view("c", later + SESSION_GAP);
+        assert_eq!(s.recent_views(later + SESSION_GAP), vec!["c", "b"]);
+    }
+
+    #[test]
+    fn cart_and_purchase() {
+        let mut s = SessionState::new(0);
+        s.add_to_cart("x", 1, 0);
+        s.add_to_cart("x", 2, 1);
+        s.add_to_cart("y", 1, 2);
+        s.add_to_cart("z", 0, 2);
+        assert_eq!(s.cart.iter().map(|c| (c.id.as_str(), c.quantity)).collect::<Vec<_>>(), [("x", 3), ("y", 1)]);
+        s.remove_from_cart("y", 3);
+        s.purchase(&["x", "w"], 4);
+        assert!(s.cart.is_empty());
+        assert_eq!(s.purchases.iter().map(|b| (b.id.as_str(), b.quantity)).collect::<Vec<_>>(), [("x", 3), ("w", 1)]);
+        assert_eq!(s.context(None, 5).purchased, ["w", "x"]);
+    }
+
+    #[test]
+    fn everything_is_bounded() {
+        let mut s = SessionState::new(0);
+        for i in 0..(MAX_VIEWS + 50) {
+            s.view(&format!("p{i}"), i as i64);
+        }
+        assert_eq!(s.views.len(), MAX_VIEWS);
+        assert_eq!(s.views[0].id, "p50");
+        for i in 0..(MAX_PURCHASES + 10) {
+            s.purchase(&[&format!("q{i}")], 1000);
+        }
+        assert_eq!(s.purchases.len(), MAX_PURCHASES);
+        let mut t = 2000;
+        for _ in 0..(MAX_PAST_SESSIONS + 3) {
+            t += SESSION_GAP + 1;
+            for i in 0..30 {
+                s.view(&format!("v{i}"), t);
+            }
+        }
+        assert_eq!(s.past.len(), MAX_PAST_SESSIONS);
+        assert!(s.past.iter().all(|p| p.views.len() <= MAX_PAST_VIEWS));
+        s.view(&"x".repeat(MAX_ID_LEN + 1), t);
+        s.view("", t);
+        assert!(s.is_valid());
+        // Purchases older than a year are forgotten.
+        s.touch(1000 + PURCHASE_RETENTION + 1);
+        assert!(s.purchases.is_empty());
+    }
+
+    #[test]
+    fn validity_checks_version_and_bounds() {
+        let mut s = SessionState::new(0);
+        assert!(s.is_valid());
+        s.version = 99;
+        assert!(!s.is_valid());
+        let mut s = SessionState::new(0);
+        s.cart.push(CartLine { id: String::new(), quantity: 1, at: 0 });
+        assert!(!s.is_valid());
+    }
+}
