@@ -122,6 +122,8 @@ pub struct ForYouParams {
     pub repeat_weight: f32,
     /// A cart item counts as this many views.
     pub cart_boost: f32,
+    /// Weight of the most recent purchase (older ones decay like views; repeats add up).
+    pub purchase_weight: f32,
 }
 
 impl Default for ForYouParams {
@@ -133,6 +135,7 @@ impl Default for ForYouParams {
             bought_weight: 0.5,
             repeat_weight: 0.5,
             cart_boost: 2.0,
+            purchase_weight: 0.3,
         }
     }
 }
@@ -619,6 +622,7 @@ impl Config {
             ("bought_weight", f.bought_weight),
             ("repeat_weight", f.repeat_weight),
             ("cart_boost", f.cart_boost),
+            ("purchase_weight", f.purchase_weight),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(err(format!("for_you.{name}"), "must be a number of 0 or more"));

@@ -534,6 +534,22 @@ impl Run<'_> {
         for &p in self.q.cart.iter().rev().take(MAX_SESSION_ITEMS) {
             items.push((p, params.cart_boost));
         }
+        if params.purchase_weight > 0.0 {
+            // Distinct purchases, most recent first, weighted by how often they were bought.
+            let mut bought: Vec<(u32, f32)> = Vec::new();
+            for &p in &self.q.purchased {
+                if let Some(b) = bought.iter_mut().find(|b| b.0 == p) {
+                    b.1 += 1.0;
+                } else if bought.len() < MAX_SESSION_ITEMS {
+                    bought.push((p, 1.0));
+                }
+            }
+            let mut w = params.purchase_weight;
+            for (p, count) in bought {
+                items.push((p, w * count));
+                w *= params.recency_decay;
+            }
+        }
         let mut acc: FxHashMap<u32, (f32, u32, f32)> = FxHashMap::default();
         let mut add = |p: u32, s: f32, anchor: u32| {
             let e = acc.entry(p).or_insert((0.0, anchor, 0.0));
@@ -565,6 +581,10 @@ impl Run<'_> {
         cands
     }
 }
+
+mod item;
+
+pub use item::{explanation, Item};
 
 #[cfg(test)]
 mod tests;

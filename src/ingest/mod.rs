@@ -226,8 +226,8 @@ impl Row<'_> {
             },
         };
         Ok(match raw {
-            Some(Cow::Borrowed(s)) => Some(Cow::Borrowed(s.trim())).filter(|s| !s.is_empty()),
-            Some(Cow::Owned(s)) => Some(Cow::Owned(s.trim().to_string())).filter(|s| !s.is_empty()),
+            Some(Cow::Borrowed(s)) => Some(Cow::Borrowed(s.trim())).filter(|s: &Cow<str>| !s.is_empty()),
+            Some(Cow::Owned(s)) => Some(Cow::Owned(s.trim().to_string())).filter(|s: &Cow<str>| !s.is_empty()),
             None => None,
         })
     }

@@ -1,0 +1,213 @@
+//! `edgerec build`: catalog + events (+ config) -> snapshot, with a summary.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use serde_json::json;
+
+use super::output::{bytes, file_progress, thousands, write_atomic};
+use super::{load_config, Error};
+use crate::build::{build, BuildOptions, BuildStats};
+use crate::catalog::Catalog;
+use crate::config::Config;
+use crate::ingest::catalog::read_catalog;
+use crate::ingest::events::EventLog;
+use crate::ingest::{Problem, Report};
+use crate::snapshot::Snapshot;
+use crate::time::{format_timestamp, parse_timestamp};
+
+/// Arguments of `edgerec build`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Product catalog (.csv, .ndjson or .jsonl, optionally .gz).
+    #[arg(long)]
+    catalog: PathBuf,
+    /// Shopper events; repeat the flag to read several files.
+    #[arg(long, required = true)]
+    events: Vec<PathBuf>,
+    /// Configuration file (edgerec.toml); built-in defaults when absent.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// Where to write the snapshot (written atomically).
+    #[arg(long)]
+    out: PathBuf,
+    /// Train as of this date or time: later events are left out, popularity decays towards it.
+    #[arg(long)]
+    as_of: Option<String>,
+    /// Make any malformed row fatal.
+    #[arg(long)]
+    strict: bool,
+    /// No progress bars.
+    #[arg(long, short)]
+    quiet: bool,
+    /// Print the summary as JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Everything read from the inputs.
+pub struct Inputs {
+    /// The catalog.
+    pub catalog: Catalog,
+    /// Its report.
+    pub catalog_report: Report,
+    /// The events.
+    pub log: EventLog,
+    /// Seconds spent reading.
+    pub read_secs: f64,
+}
+
+/// Reads a catalog and event files, with progress bars.
+pub fn read_inputs(catalog: &Path, events: &[PathBuf], strict: bool, quiet: bool) -> Result<Inputs, Error> {
+    let t0 = Instant::now();
+    let pb = file_progress("catalog", quiet);
+    let (catalog, catalog_report) = read_catalog(catalog, strict, &mut |done, total| {
+        pb.set_length(total);
+        pb.set_position(done);
+    })?;
+    pb.finish_and_clear();
+    let mut log = EventLog::new();
+    for path in events {
+        let pb = file_progress("events", quiet);
+        log.read(path, &catalog, strict, &mut |done, total| {
+            pb.set_length(total);
+            pb.set_position(done);
+        })?;
+        pb.finish_and_clear();
+    }
+    log.drop_ids();
+    Ok(Inputs { catalog, catalog_report, log, read_secs: t0.elapsed().as_secs_f64() })
+}
+
+/// Parses `--as-of`.
+pub fn parse_as_of(s: Option<&str>) -> Result<Option<i64>, Error> {
+    s.map(|s| parse_timestamp(s).map_err(|e| format!("--as-of \"{s}\": {e}").into())).transpose()
+}
+
+/// The wall-clock time, for `built_at`.
+pub fn now() -> i64 {
+    std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
+}
+
+pub fn run(a: Args) -> Result<(), Error> {
+    let t0 = Instant::now();
+    let config = match &a.config {
+        Some(p) => load_config(p)?,
+        None => Config::default(),
+    };
+    let as_of = parse_as_of(a.as_of.as_deref())?;
+    let inputs = read_inputs(&a.catalog, &a.events, a.strict, a.quiet || a.json)?;
+    if inputs.log.events.is_empty() {
+        return Err(format!(
+            "no usable events in {} ({} rows, {} rejected, {} for unknown products): nothing to learn from",
+            a.events.iter().map(|p| p.display().to_string()).collect::<Vec<_>>().join(", "),
+            inputs.log.report.rows,
+            inputs.log.report.rejected_total(),
+            inputs.log.unknown_products
+        )
+        .into());
+    }
+    let t1 = Instant::now();
+    let opts = BuildOptions { config, as_of, built_at: now() };
+    let (mut snapshot, mut stats) = build(inputs.catalog, &inputs.log, &opts);
+    snapshot.meta.counts.catalog_rows = inputs.catalog_report.rows;
+    snapshot.meta.counts.rejected_rows += inputs.catalog_report.rejected_total();
+    stats.counts = snapshot.meta.counts.clone();
+    let aggregate_secs = t1.elapsed().as_secs_f64();
+    let t2 = Instant::now();
+    let encoded = snapshot.encode();
+    write_atomic(&a.out, &encoded)?;
+    let write_secs = t2.elapsed().as_secs_f64();
+    let total = t0.elapsed().as_secs_f64();
+    let timing = Timing { read: inputs.read_secs, aggregate: aggregate_secs, write: write_secs, total };
+    let problems: Vec<&Problem> =
+        inputs.catalog_report.examples.iter().chain(&inputs.log.report.examples).chain(&inputs.log.unknown_examples).collect();
+    if a.json {
+        println!("{}", serde_json::to_string_pretty(&summary_json(&a.out, &snapshot, &stats, &inputs.catalog_report, &inputs.log, encoded.len(), &timing, &problems))?);
+    } else {
+        print_summary(&a.out, &snapshot, &stats, &inputs.catalog_report, &inputs.log, encoded.len(), &timing, &problems);
+    }
+    Ok(())
+}
+
+/// Seconds spent in each phase.
+pub struct Timing {
+    read: f64,
+    aggregate: f64,
+    write: f64,
+    total: f64,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn print_summary(out: &Path, s: &Snapshot, st: &BuildStats, cat: &Report, log: &EventLog, size: usize, t: &Timing, problems: &[&Problem]) {
+    let c = &st.counts;
+    let n = |x: u64| thousands(x);
+    println!("edgerec build: wrote {} ({}) in {:.2} s", out.display(), bytes(size as u64), t.total);
+    println!(
+        "  catalog   {} rows, {} rejected -> {} products, {} categories, {} brands",
+        n(cat.rows),
+        n(cat.rejected_total()),
+        n(s.catalog.len() as u64),
+        n(s.catalog.category_names().len() as u64),
+        n(s.catalog.brands().len() as u64)
+    );
+    println!(
+        "  events    {} rows, {} rejected, {} for unknown products, {} outside the training period",
+        n(log.report.rows),
+        n(log.report.rejected_total()),
+        n(c.unknown_products),
+        n(c.outside_period)
+    );
+    println!("            {} views, {} carts, {} order lines, {} custom", n(c.views), n(c.carts), n(c.purchases), n(c.custom));
+    println!("            {} sessions, {} orders, {} shoppers", n(c.sessions), n(c.orders), n(c.shoppers));
+    println!(
+        "            from {} to {}, as of {}",
+        format_timestamp(s.meta.events_from),
+        format_timestamp(s.meta.events_to),
+        format_timestamp(s.meta.as_of)
+    );
+    let min = s.config.training.min_count;
+    for (kind, counted, kept) in &st.pairs {
+        println!("  pairs     {:<16} {} kept of {} counted (min_count {min})", kind.name(), n(*kept as u64), n(*counted as u64));
+    }
+    let lists: Vec<String> = st.listed.iter().map(|(k, len)| format!("{} {}", k.name(), n(*len as u64))).collect();
+    println!("  lists     {}", lists.join(", "));
+    let eps = c.event_rows as f64 / (t.read + t.aggregate).max(1e-9);
+    println!(
+        "  speed     {:.2} M events/s (read {:.2} s, aggregate {:.2} s, write {:.2} s)",
+        eps / 1e6,
+        t.read,
+        t.aggregate,
+        t.write
+    );
+    let rejected: Vec<String> =
+        cat.rejected.iter().chain(log.report.rejected.iter()).map(|(k, v)| format!("{k}: {}", n(*v))).collect();
+    if !rejected.is_empty() {
+        println!("  rejected  {}", rejected.join(", "));
+    }
+    if !problems.is_empty() {
+        println!("first problems (all are counted above; --strict makes them fatal):");
+        for p in problems {
+            println!("  {p}");
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn summary_json(out: &Path, s: &Snapshot, st: &BuildStats, cat: &Report, log: &EventLog, size: usize, t: &Timing, problems: &[&Problem]) -> serde_json::Value {
+    let c = &st.counts;
+    json!({
+        "out": out.display().to_string(),
+        "bytes": size,
+        "products": s.catalog.len(),
+        "categories": s.catalog.category_names().len(),
+        "catalog": { "rows": cat.rows, "rejected": cat.rejected },
+        "events": { "rows": log.report.rows, "rejected": log.report.rejected, "unknownProducts": c.unknown_products, "outsidePeriod": c.outside_period },
+        "counts": { "views": c.views, "carts": c.carts, "purchases": c.purchases, "custom": c.custom, "sessions": c.sessions, "orders": c.orders, "shoppers": c.shoppers },
+        "pairs": st.pairs.iter().map(|(k, counted, kept)| json!({"kind": k.name(), "counted": counted, "kept": kept})).collect::<Vec<_>>(),
+        "lists": st.listed.iter().map(|(k, n)| (k.name().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+        "seconds": { "read": t.read, "aggregate": t.aggregate, "write": t.write, "total": t.total },
+        "eventsPerSecond": c.event_rows as f64 / (t.read + t.aggregate).max(1e-9),
+        "problems": problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+    })
+}

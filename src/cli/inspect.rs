@@ -1,0 +1,88 @@
+//! `edgerec inspect`: a snapshot's metadata, configuration summary and section sizes.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::output::{bytes, thousands};
+use super::Error;
+use crate::neighbours::NeighbourKind;
+use crate::popularity::PopularityKind;
+use crate::snapshot::{Snapshot, FORMAT_VERSION};
+use crate::time::format_timestamp;
+
+/// Arguments of `edgerec inspect`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The snapshot file.
+    snapshot: PathBuf,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Reads and decodes a snapshot file, naming the file in errors.
+pub fn load(path: &std::path::Path) -> Result<(Vec<u8>, Snapshot), Error> {
+    let bytes = std::fs::read(path).map_err(|e| format!("{}: cannot read: {e}", path.display()))?;
+    let s = Snapshot::decode(&bytes).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok((bytes, s))
+}
+
+pub fn run(a: Args) -> Result<(), Error> {
+    let (raw, s) = load(&a.snapshot)?;
+    let sizes = Snapshot::section_sizes(&raw)?;
+    let m = &s.meta;
+    let c = &m.counts;
+    if a.json {
+        let v = json!({
+            "file": a.snapshot.display().to_string(),
+            "bytes": raw.len(),
+            "formatVersion": FORMAT_VERSION,
+            "edgerecVersion": m.edgerec_version,
+            "builtAt": format_timestamp(m.built_at),
+            "asOf": format_timestamp(m.as_of),
+            "eventsFrom": format_timestamp(m.events_from),
+            "eventsTo": format_timestamp(m.events_to),
+            "counts": {
+                "catalogRows": c.catalog_rows, "eventRows": c.event_rows, "rejectedRows": c.rejected_rows,
+                "unknownProducts": c.unknown_products, "outsidePeriod": c.outside_period, "eventsUsed": c.events_used,
+                "views": c.views, "carts": c.carts, "purchases": c.purchases, "custom": c.custom,
+                "sessions": c.sessions, "orders": c.orders, "shoppers": c.shoppers,
+            },
+            "products": s.catalog.len(),
+            "categories": s.catalog.category_names().len(),
+            "brands": s.catalog.brands().len(),
+            "neighbours": NeighbourKind::ALL.iter().map(|&k| (k.name().to_string(), json!(s.neighbours.table(k).entries()))).collect::<serde_json::Map<_, _>>(),
+            "popularity": PopularityKind::ALL.iter().map(|&k| (k.name().to_string(), json!(s.popularity.list(k).global.len()))).collect::<serde_json::Map<_, _>>(),
+            "widgets": s.config.widgets.iter().map(|(n, w)| (n.clone(), json!(w.algorithm.name()))).collect::<serde_json::Map<_, _>>(),
+            "minCount": s.config.training.min_count,
+            "sections": sizes.iter().map(|(n, b)| (n.clone(), json!(b))).collect::<serde_json::Map<_, _>>(),
+            "holdout": m.holdout.as_ref().map(|h| json!({"days": h.days, "cases": h.cases, "metrics": h.metrics})),
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    let n = |x: u64| thousands(x);
+    println!("{}: edgerec snapshot, format {FORMAT_VERSION}, {}", a.snapshot.display(), bytes(raw.len() as u64));
+    println!("  built      {} by edgerec {}", format_timestamp(m.built_at), m.edgerec_version);
+    println!("  as of      {} (events {} .. {})", format_timestamp(m.as_of), format_timestamp(m.events_from), format_timestamp(m.events_to));
+    println!("  input      {} catalog rows, {} event rows, {} rejected, {} unknown products, {} outside the period",
+        n(c.catalog_rows), n(c.event_rows), n(c.rejected_rows), n(c.unknown_products), n(c.outside_period));
+    println!("  learnt     {} views, {} carts, {} order lines, {} custom; {} sessions, {} orders, {} shoppers",
+        n(c.views), n(c.carts), n(c.purchases), n(c.custom), n(c.sessions), n(c.orders), n(c.shoppers));
+    println!("  catalog    {} products, {} categories, {} brands", n(s.catalog.len() as u64), n(s.catalog.category_names().len() as u64), n(s.catalog.brands().len() as u64));
+    let nb: Vec<String> = NeighbourKind::ALL.iter().map(|&k| format!("{} {}", k.name(), n(s.neighbours.table(k).entries() as u64))).collect();
+    println!("  neighbours {} (min_count {}, K {})", nb.join(", "), s.config.training.min_count, s.config.training.neighbours);
+    let pl: Vec<String> = PopularityKind::ALL.iter().map(|&k| format!("{} {}", k.name(), n(s.popularity.list(k).global.len() as u64))).collect();
+    println!("  popularity {}", pl.join(", "));
+    println!("  widgets    {}", s.config.widgets.keys().cloned().collect::<Vec<_>>().join(", "));
+    if let Some(h) = &m.holdout {
+        let ms: Vec<String> = h.metrics.iter().map(|(k, v)| format!("{k} {v:.4}")).collect();
+        println!("  holdout    last {} days, {} cases: {}", h.days, n(h.cases), ms.join(", "));
+    }
+    println!("  sections");
+    for (name, b) in &sizes {
+        println!("    {name:<11} {:>10}", bytes(*b as u64));
+    }
+    Ok(())
+}

@@ -1,0 +1,79 @@
+//! The `edgerec` command-line tool: argument parsing and dispatch. Each subcommand lives in its
+//! own module; errors are printed once, here, and turn into a non-zero exit code.
+
+mod bench;
+mod build;
+mod config_file;
+mod demo_data;
+mod inspect;
+mod output;
+mod recommend;
+mod rng;
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub use config_file::{load_config, parse_config, DEFAULT_CONFIG_TOML};
+pub use rng::Rng;
+
+/// A CLI error: a message for the user.
+pub type Error = Box<dyn std::error::Error>;
+
+#[derive(Parser)]
+#[command(name = "edgerec", version, about = "Build product-recommendation snapshots and query them", long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build a snapshot from a catalog and events.
+    Build(build::Args),
+    /// Print a snapshot's metadata and the size of each section.
+    Inspect(inspect::Args),
+    /// Print one widget's list for a context.
+    Recommend(recommend::Args),
+    /// Measure query latency per widget (p50, p99) over many contexts.
+    Bench(bench::Args),
+    /// Write a realistic synthetic store (catalog, events, planted bundles).
+    DemoData(demo_data::Args),
+    /// Print the default configuration (edgerec.toml), or check a configuration file.
+    Config {
+        /// Check this file instead of printing the defaults.
+        #[arg(long)]
+        check: Option<PathBuf>,
+    },
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> i32 {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Build(a) => build::run(a),
+        Command::Inspect(a) => inspect::run(a),
+        Command::Recommend(a) => recommend::run(a),
+        Command::Bench(a) => bench::run(a),
+        Command::DemoData(a) => demo_data::run(a),
+        Command::Config { check: None } => {
+            print!("{DEFAULT_CONFIG_TOML}");
+            Ok(())
+        }
+        Command::Config { check: Some(path) } => load_config(&path).map(|c| {
+            println!("{}: valid ({} widgets: {})", path.display(), c.widgets.len(), c.widgets.keys().cloned().collect::<Vec<_>>().join(", "));
+        }),
+    };
+    match result {
+        Ok(()) => 0,
+        Err(e) => {
+            eprintln!("edgerec: error: {e}");
+            1
+        }
+    }
+}
+
+/// Splits a comma-separated id list (`a,b,c`); empty items are dropped.
+pub fn split_ids(s: &str) -> Vec<String> {
+    s.split(',').map(str::trim).filter(|s| !s.is_empty()).map(String::from).collect()
+}

@@ -1,0 +1,87 @@
+//! `edgerec recommend`: one widget's list for a context given on the command line.
+
+use std::path::PathBuf;
+
+use serde_json::json;
+
+use super::inspect::load;
+use super::{split_ids, Error};
+use crate::config::Filters;
+use crate::engine::{Context, Overrides, Recommender, View};
+
+/// Arguments of `edgerec recommend`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// The snapshot file.
+    #[arg(long)]
+    snapshot: PathBuf,
+    /// The widget name.
+    #[arg(long)]
+    widget: String,
+    /// The product on the page.
+    #[arg(long)]
+    product: Option<String>,
+    /// Products viewed in this session, comma-separated, oldest first.
+    #[arg(long, default_value = "")]
+    viewed: String,
+    /// Products in the cart, comma-separated.
+    #[arg(long, default_value = "")]
+    cart: String,
+    /// Products bought before, comma-separated, oldest first.
+    #[arg(long, default_value = "")]
+    purchased: String,
+    /// How many items at most.
+    #[arg(long)]
+    limit: Option<u32>,
+    /// Filters as JSON, replacing the widget's field by field, e.g. '{"price_max": 100}'.
+    #[arg(long)]
+    filters: Option<String>,
+    /// Print JSON: {"widget": W, "items": [{"id", "score", "reason", ...}]}.
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(a: Args) -> Result<(), Error> {
+    let (_, snapshot) = load(&a.snapshot)?;
+    let rec = Recommender::new(snapshot);
+    let ctx = Context {
+        product: a.product.clone(),
+        views: split_ids(&a.viewed).into_iter().rev().map(|id| View { id, at: None }).collect(),
+        cart: split_ids(&a.cart),
+        purchased: split_ids(&a.purchased).into_iter().rev().collect(),
+        now: None,
+    };
+    let filters: Option<Filters> = a
+        .filters
+        .as_deref()
+        .map(|f| serde_json::from_str(f).map_err(|e| format!("--filters: {e}")))
+        .transpose()?;
+    let over = Overrides { limit: a.limit, filters, ..Default::default() };
+    let result = rec.recommend(&a.widget, &ctx, &over)?;
+    let items: Vec<_> = result.items.iter().map(|r| rec.describe(r)).collect();
+    if a.json {
+        let v = json!({ "widget": a.widget, "items": items, "unknownIds": result.unknown_ids });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(());
+    }
+    let title = rec.widget(&a.widget).map_or("", |w| w.title.as_str());
+    let on = a.product.as_deref().map(|p| format!(" for {p}")).unwrap_or_default();
+    println!("{} \"{title}\"{on}: {} items", a.widget, items.len());
+    for (i, it) in items.iter().enumerate() {
+        let price = it.price.map(|p| format!("{p:.2}")).unwrap_or_else(|| "-".into());
+        let stock = if it.in_stock { "" } else { " (out of stock)" };
+        println!("{:>3}. {:<12} {:<40} {:>9}  {:.3}  {} (step {}){stock}", i + 1, it.id, truncate(&it.title, 40), price, it.score, it.explanation, it.step);
+    }
+    if !result.unknown_ids.is_empty() {
+        eprintln!("note: not in this snapshot's catalog (ignored): {}", result.unknown_ids.join(", "));
+    }
+    Ok(())
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n - 1).collect::<String>() + "…"
+    }
+}
