@@ -241,7 +241,8 @@ impl Catalog {
     /// builds the lookup structures. Decoding calls this; it never panics.
     pub fn prepare(&mut self) -> Result<(), CatalogError> {
         let n = self.ids.len();
-        let bad = |what: &str| Err(CatalogError(format!("catalog column `{what}` does not have one entry per product")));
+        let bad =
+            |what: &str| Err(CatalogError(format!("catalog column `{what}` does not have one entry per product")));
         for (what, len) in [
             ("titles", self.titles.len()),
             ("urls", self.urls.len()),
@@ -321,7 +322,9 @@ impl Catalog {
             .map(|c| c.data_len() + 4 * c.len())
             .sum::<usize>();
         strs + self.len() * (4 + 8 + 8 + 8 + 8)
-            + 4 * (self.categories.values().len() + self.tags.values().len() + self.derived.all_categories.values().len())
+            + 4 * (self.categories.values().len()
+                + self.tags.values().len()
+                + self.derived.all_categories.values().len())
             + 4 * self.derived.slots.len()
     }
 }
@@ -382,14 +385,18 @@ impl CatalogBuilder {
             .collect::<BTreeSet<_>>()
             .into_iter()
             .collect();
-        let tag_names: Vec<String> = self.products.iter().flat_map(|p| p.tags.iter().cloned()).filter(|t| !t.is_empty()).collect::<BTreeSet<_>>().into_iter().collect();
-        // Every prefix of every path is a category.
-        let mut paths = BTreeSet::new();
-        let normalised: Vec<Vec<String>> = self
+        let tag_names: Vec<String> = self
             .products
             .iter()
-            .map(|p| p.categories.iter().filter_map(|c| normalise_path(c)).collect())
+            .flat_map(|p| p.tags.iter().cloned())
+            .filter(|t| !t.is_empty())
+            .collect::<BTreeSet<_>>()
+            .into_iter()
             .collect();
+        // Every prefix of every path is a category.
+        let mut paths = BTreeSet::new();
+        let normalised: Vec<Vec<String>> =
+            self.products.iter().map(|p| p.categories.iter().filter_map(|c| normalise_path(c)).collect()).collect();
         for path in normalised.iter().flatten() {
             let mut prefix = String::new();
             for level in path.split(LEVEL_SEPARATOR) {
@@ -407,8 +414,13 @@ impl CatalogBuilder {
             .map(|c| c.rfind(LEVEL_SEPARATOR).and_then(|i| find(&c[..i])).map_or(0, |i| i + 1))
             .collect();
 
-        let mut attribute_names: Vec<String> =
-            self.products.iter().flat_map(|p| p.attributes.iter().map(|(k, _)| k.clone())).collect::<BTreeSet<_>>().into_iter().collect();
+        let mut attribute_names: Vec<String> = self
+            .products
+            .iter()
+            .flat_map(|p| p.attributes.iter().map(|(k, _)| k.clone()))
+            .collect::<BTreeSet<_>>()
+            .into_iter()
+            .collect();
         attribute_names.retain(|n| !n.is_empty());
         let mut attributes = vec![StrColumn::new(); attribute_names.len()];
 

@@ -18,7 +18,8 @@ pub const MAX_LIMIT: u32 = 100;
 
 /// Everything a snapshot's `edgerec.toml` configures.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "cli", serde(default))]
 pub struct Config {
     /// Products that no widget ever shows, by id (a global blacklist).
     pub blacklist: Vec<String>,
@@ -43,7 +44,7 @@ impl Default for Config {
 
 /// A date range, both ends inclusive, as `YYYY-MM-DD`; a missing end is open.
 #[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct DateRange {
     /// First day included.
     pub from: Option<String>,
@@ -53,7 +54,8 @@ pub struct DateRange {
 
 /// `[training]`: what the builder counts and keeps.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "cli", serde(default))]
 pub struct TrainingConfig {
     /// Weight of each event kind in the blended `popular` list: `view`, `cart`, `purchase` (per
     /// unit), and any custom event name (`wishlist`, ...). Unlisted custom events weigh 0.
@@ -108,7 +110,8 @@ impl Default for TrainingConfig {
 
 /// `[for_you]`: how the in-session list weighs the session's events.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(feature = "cli", serde(default))]
 pub struct ForYouParams {
     /// Weight of the i-th most recent session item is `recency_decay ^ i`.
     pub recency_decay: f32,
@@ -330,9 +333,9 @@ impl Algorithm {
             Algorithm::AlsoViewed => vec![MostViewedInCategory, MostViewed],
             Algorithm::AlsoBought => vec![MostPurchasedInCategory, MostPurchased],
             Algorithm::MostViewed | Algorithm::MostPurchased | Algorithm::ForYou => vec![Popular],
-            Algorithm::MostViewedInCategory
-            | Algorithm::MostPurchasedInCategory
-            | Algorithm::PopularInCategory => vec![Popular],
+            Algorithm::MostViewedInCategory | Algorithm::MostPurchasedInCategory | Algorithm::PopularInCategory => {
+                vec![Popular]
+            }
         }
     }
 
@@ -358,7 +361,7 @@ impl Algorithm {
 /// Merchandising filters. Every field is optional; a request's filters replace the widget's
 /// field by field. Prices are in the catalog's currency units, discounts in percent.
 #[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields, default)]
+#[serde(deny_unknown_fields)]
 pub struct Filters {
     /// Only these brands.
     pub brands: Option<Vec<String>>,
@@ -491,10 +494,7 @@ impl WidgetConfig {
 /// The widgets every snapshot has unless its config says `default_widgets = false`: one per
 /// algorithm, named after it.
 pub fn default_widgets() -> BTreeMap<String, WidgetConfig> {
-    Algorithm::ALL
-        .into_iter()
-        .map(|a| (a.name().to_string(), WidgetConfig::for_algorithm(a)))
-        .collect()
+    Algorithm::ALL.into_iter().map(|a| (a.name().to_string(), WidgetConfig::for_algorithm(a))).collect()
 }
 
 /// What is wrong with a configuration, naming the key.
@@ -516,9 +516,38 @@ fn err(key: impl Into<String>, message: impl Into<String>) -> ConfigError {
     ConfigError { key: key.into(), message: message.into() }
 }
 
+/// A number for a message: whole numbers as such, others to at most 4 decimals. Written with
+/// integer formatting only, which keeps float formatting code out of the WebAssembly build.
+pub fn show_number(x: f64) -> String {
+    if !x.is_finite() {
+        return if x.is_nan() {
+            "NaN".into()
+        } else if x > 0.0 {
+            "infinity".into()
+        } else {
+            "-infinity".into()
+        };
+    }
+    let scaled = (x.abs() * 10_000.0).round();
+    if scaled >= 9e15 {
+        return if x < 0.0 { "-a huge number".into() } else { "a huge number".into() };
+    }
+    let scaled = scaled as u64;
+    let sign = if x < 0.0 && scaled > 0 { "-" } else { "" };
+    let (int, frac) = (scaled / 10_000, scaled % 10_000);
+    if frac == 0 {
+        return format!("{sign}{int}");
+    }
+    let digits = format!("{frac:04}");
+    format!("{sign}{int}.{}", digits.trim_end_matches('0'))
+}
+
 fn check_range(key: &str, v: Option<f64>, lo: f64, hi: f64) -> Result<(), ConfigError> {
     match v {
-        Some(x) if !(lo..=hi).contains(&x) => Err(err(key, format!("{x} is out of range: allowed {lo} to {hi}"))),
+        Some(x) if !(lo..=hi).contains(&x) => Err(err(
+            key,
+            format!("{} is out of range: allowed {} to {}", show_number(x), show_number(lo), show_number(hi)),
+        )),
         _ => Ok(()),
     }
 }
@@ -527,9 +556,10 @@ fn check_dates(key: &str, range: &DateRange) -> Result<(), ConfigError> {
     let mut bounds = [None, None];
     for (i, (end, value)) in [("from", &range.from), ("to", &range.to)].into_iter().enumerate() {
         if let Some(v) = value {
-            bounds[i] = Some(crate::time::parse_date(v).map_err(|e| {
-                err(format!("{key}.{end}"), format!("\"{v}\": {e} (expected YYYY-MM-DD)"))
-            })?);
+            bounds[i] = Some(
+                crate::time::parse_date(v)
+                    .map_err(|e| err(format!("{key}.{end}"), format!("\"{v}\": {e} (expected YYYY-MM-DD)")))?,
+            );
         }
     }
     if let [Some(a), Some(b)] = bounds {
@@ -552,7 +582,7 @@ impl Filters {
         }
         if let (Some(a), Some(b)) = (self.price_min, self.price_max) {
             if a > b {
-                return Err(err(k("price_min"), format!("{a} is above price_max {b}")));
+                return Err(err(k("price_min"), format!("{} is above price_max {}", show_number(a), show_number(b))));
             }
         }
         if let (Some(a), Some(b)) = (self.stock_min, self.stock_max) {
@@ -571,11 +601,17 @@ impl WidgetConfig {
     /// Checks limits, threshold and filters; `key` is the widget's dotted key.
     pub fn validate(&self, key: &str) -> Result<(), ConfigError> {
         if self.limit == 0 || self.limit > MAX_LIMIT {
-            return Err(err(format!("{key}.limit"), format!("{} is out of range: allowed 1 to {MAX_LIMIT}", self.limit)));
+            return Err(err(
+                format!("{key}.limit"),
+                format!("{} is out of range: allowed 1 to {MAX_LIMIT}", self.limit),
+            ));
         }
         check_range(&format!("{key}.threshold"), Some(self.threshold as f64), 0.0, 1.0)?;
         if self.fallback.contains(&Source::ForceInclude) {
-            return Err(err(format!("{key}.fallback"), "force_include is not a fallback step: list the products in force_include"));
+            return Err(err(
+                format!("{key}.fallback"),
+                "force_include is not a fallback step: list the products in force_include",
+            ));
         }
         self.filters.validate(&format!("{key}.filters"))
     }
@@ -655,10 +691,23 @@ mod tests {
     }
 
     #[test]
+    fn numbers_in_messages() {
+        assert_eq!(show_number(2.0), "2");
+        assert_eq!(show_number(1.5), "1.5");
+        assert_eq!(show_number(-0.125), "-0.125");
+        assert_eq!(show_number(1e9), "1000000000");
+        assert_eq!(show_number(49.775359788512084), "49.7754");
+        assert_eq!(show_number(f64::NAN), "NaN");
+    }
+
+    #[test]
     fn chain_has_no_repeats() {
         let mut w = WidgetConfig::for_algorithm(Algorithm::Upsell);
         w.fallback = vec![Source::ViewedTogether, Source::Popular, Source::Popular];
-        assert_eq!(w.chain(), vec![Source::BoughtTogether, Source::CartedTogether, Source::ViewedTogether, Source::Popular]);
+        assert_eq!(
+            w.chain(),
+            vec![Source::BoughtTogether, Source::CartedTogether, Source::ViewedTogether, Source::Popular]
+        );
     }
 
     #[test]

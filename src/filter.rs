@@ -69,7 +69,8 @@ impl CompiledFilter {
         let products = resolve(&filters.products, |s| catalog.index_of(s));
         let exclude_products = resolve(&filters.exclude_products, |s| catalog.index_of(s)).unwrap_or_default();
         let categories = resolve(&filters.categories, |s| catalog.category_index(s));
-        let exclude_categories = resolve(&filters.exclude_categories, |s| catalog.category_index(s)).unwrap_or_default();
+        let exclude_categories =
+            resolve(&filters.exclude_categories, |s| catalog.category_index(s)).unwrap_or_default();
         let tags = resolve(&filters.tags, |s| catalog.tag_index(s));
         let exclude_tags = resolve(&filters.exclude_tags, |s| catalog.tag_index(s)).unwrap_or_default();
         let added = filters.added.as_ref().map(|ranges| {
@@ -145,7 +146,7 @@ impl CompiledFilter {
         }
         let brand = c.brand(p);
         if let Some(list) = &self.brands {
-            if !brand.is_some_and(|b| list.binary_search(&b).is_ok()) {
+            if brand.is_none_or(|b| list.binary_search(&b).is_err()) {
                 return false;
             }
         }
@@ -268,8 +269,15 @@ mod tests {
         assert_eq!(passing(Filters { exclude_brands: list(&["Acme", "Unknown"]), ..Default::default() }), ["p3"]);
         assert_eq!(passing(Filters { products: list(&["p3", "p4"]), ..Default::default() }), ["p3", "p4"]);
         assert_eq!(passing(Filters { exclude_products: list(&["p1"]), ..Default::default() }), ["p3", "p4"]);
-        assert_eq!(passing(Filters { categories: list(&["Home"]), ..Default::default() }), ["p1", "p4"], "subcategories count");
-        assert_eq!(passing(Filters { exclude_categories: list(&["Home > Kitchen"]), ..Default::default() }), ["p3", "p4"]);
+        assert_eq!(
+            passing(Filters { categories: list(&["Home"]), ..Default::default() }),
+            ["p1", "p4"],
+            "subcategories count"
+        );
+        assert_eq!(
+            passing(Filters { exclude_categories: list(&["Home > Kitchen"]), ..Default::default() }),
+            ["p3", "p4"]
+        );
         assert_eq!(passing(Filters { tags: list(&["sale"]), ..Default::default() }), ["p1", "p3"]);
         assert_eq!(passing(Filters { exclude_tags: list(&["new"]), ..Default::default() }), ["p1", "p4"]);
     }
@@ -278,7 +286,11 @@ mod tests {
     fn ranges() {
         assert_eq!(passing(Filters { price_min: Some(10.0), price_max: Some(39.99), ..Default::default() }), ["p1"]);
         assert_eq!(passing(Filters { price_max: Some(40.0), ..Default::default() }), ["p1", "p4"]);
-        assert_eq!(passing(Filters { stock_min: Some(6), ..Default::default() }), ["p3", "p4"], "untracked stock passes");
+        assert_eq!(
+            passing(Filters { stock_min: Some(6), ..Default::default() }),
+            ["p3", "p4"],
+            "untracked stock passes"
+        );
         assert_eq!(passing(Filters { stock_max: Some(5), ..Default::default() }), ["p1", "p3"]);
         assert_eq!(passing(Filters { discount_min: Some(5.0), ..Default::default() }), ["p1", "p4"]);
         assert_eq!(passing(Filters { discount_min: Some(20.0), ..Default::default() }), ["p1"]);
@@ -288,9 +300,15 @@ mod tests {
     #[test]
     fn date_added_ranges_are_inclusive_and_several() {
         let r = |from: &str, to: &str| DateRange { from: Some(from.into()), to: Some(to.into()) };
-        let f = Filters { added: Some(vec![r("2024-01-01", "2024-01-01"), r("2024-05-01", "2024-12-31")]), ..Default::default() };
+        let f = Filters {
+            added: Some(vec![r("2024-01-01", "2024-01-01"), r("2024-05-01", "2024-12-31")]),
+            ..Default::default()
+        };
         assert_eq!(passing(f), ["p1", "p3"]);
-        let open = Filters { added: Some(vec![DateRange { from: Some("2024-02-01".into()), to: None }]), ..Default::default() };
+        let open = Filters {
+            added: Some(vec![DateRange { from: Some("2024-02-01".into()), to: None }]),
+            ..Default::default()
+        };
         assert_eq!(passing(open), ["p3"]);
         assert_eq!(passing(Filters { added_within_days: Some(30), ..Default::default() }), ["p3"]);
     }

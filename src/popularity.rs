@@ -82,7 +82,11 @@ impl Popularity {
         for kind in PopularityKind::ALL {
             let l = self.list(kind);
             if l.by_category.rows() != categories {
-                return Err(format!("the {} list has {} category rows for {categories} categories", kind.name(), l.by_category.rows()));
+                return Err(format!(
+                    "the {} list has {} category rows for {categories} categories",
+                    kind.name(),
+                    l.by_category.rows()
+                ));
             }
             if l.global.iter().chain(l.by_category.values()).any(|&(p, s)| p as usize >= products || !s.is_finite()) {
                 return Err(format!("the {} list names a product that is not in the catalog", kind.name()));

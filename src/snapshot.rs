@@ -36,6 +36,7 @@ const TRAILER: usize = 4;
 
 /// Counts from the build's input, kept so `inspect` and `info()` can show what a model learnt from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
 pub struct InputCounts {
     /// Catalog rows read.
     pub catalog_rows: u64,
@@ -274,7 +275,10 @@ fn sections(bytes: &[u8]) -> Result<Vec<Section<'_>>, SnapshotError> {
     let body_len = u64::from(word(16)) | (u64::from(word(20)) << 32);
     let present = (bytes.len() - HEADER - TRAILER) as u64;
     if body_len != present {
-        return Err(SnapshotError::Truncated { expected: body_len + (HEADER + TRAILER) as u64, found: bytes.len() as u64 });
+        return Err(SnapshotError::Truncated {
+            expected: body_len + (HEADER + TRAILER) as u64,
+            found: bytes.len() as u64,
+        });
     }
     let end = HEADER + body_len as usize;
     let stored = word(end);
@@ -307,7 +311,8 @@ mod tests {
         }
         let mut neighbours = Neighbours::default();
         for kind in crate::neighbours::NeighbourKind::ALL {
-            *neighbours.table_mut(kind) = crate::neighbours::NeighbourTable::from_rows(&[vec![(1, 0.5)], vec![(0, 0.5)], vec![]]);
+            *neighbours.table_mut(kind) =
+                crate::neighbours::NeighbourTable::from_rows(&[vec![(1, 0.5)], vec![(0, 0.5)], vec![]]);
         }
         Snapshot {
             meta: Meta { edgerec_version: "test".into(), built_at: 1, ..Default::default() },
@@ -331,6 +336,18 @@ mod tests {
         assert_eq!(Snapshot::decode_meta(&bytes).unwrap(), s.meta);
         let sizes = Snapshot::section_sizes(&bytes).unwrap();
         assert_eq!(sizes.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), SECTIONS);
+    }
+
+    #[test]
+    fn the_committed_fixture_still_decodes() {
+        // tests/fixtures/small.snap was written by an earlier build of this format version. If
+        // this fails, the format changed: bump FORMAT_VERSION, note it in the CHANGELOG and
+        // regenerate the fixture with scripts/make-fixtures.sh.
+        let bytes = include_bytes!("../tests/fixtures/small.snap");
+        let s = Snapshot::decode(bytes).unwrap();
+        assert_eq!(s.catalog.len(), 300);
+        assert!(s.neighbours.bought.entries() > 0 && s.popularity.popular.global.len() > 100);
+        assert_eq!(s.config.widgets.len(), 12);
     }
 
     #[test]
@@ -360,6 +377,9 @@ mod tests {
         }
         let crc = crc32fast::hash(&v);
         v.extend_from_slice(&crc.to_le_bytes());
-        assert!(matches!(Snapshot::decode(&v).unwrap_err(), SnapshotError::Corrupt { .. } | SnapshotError::MissingSection(_)));
+        assert!(matches!(
+            Snapshot::decode(&v).unwrap_err(),
+            SnapshotError::Corrupt { .. } | SnapshotError::MissingSection(_)
+        ));
     }
 }

@@ -155,7 +155,11 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
             let mut e = s + 1;
             while e < block.len() {
                 let (prev, cur) = (&block[e - 1].1, &block[e].1);
-                let same = if first.session != NONE { cur.session == first.session } else { cur.session == NONE && cur.ts - prev.ts <= gap };
+                let same = if first.session != NONE {
+                    cur.session == first.session
+                } else {
+                    cur.session == NONE && cur.ts - prev.ts <= gap
+                };
                 if !same {
                     break;
                 }

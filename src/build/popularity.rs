@@ -61,7 +61,13 @@ pub fn list(tally: &Tally, catalog: &Catalog, min_count: u32, size: usize, categ
 }
 
 /// Builds every list from its tally.
-pub fn lists(tallies: &[(PopularityKind, &Tally)], catalog: &Catalog, min_count: u32, size: usize, category_size: usize) -> Popularity {
+pub fn lists(
+    tallies: &[(PopularityKind, &Tally)],
+    catalog: &Catalog,
+    min_count: u32,
+    size: usize,
+    category_size: usize,
+) -> Popularity {
     let mut p = Popularity::default();
     for &(kind, tally) in tallies {
         *p.list_mut(kind) = list(tally, catalog, min_count, size, category_size);

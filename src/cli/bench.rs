@@ -106,8 +106,10 @@ pub fn generate(s: &Snapshot, n: usize, seed: u64) -> Vec<BenchContext> {
             cur = if !row.is_empty() && rng.chance(0.8) { row[rng.below(row.len())] } else { pick(&mut rng) };
         }
         viewed.push(id(product));
-        let cart = if rng.chance(0.3) { (0..1 + rng.below(2)).map(|_| id(pick(&mut rng))).collect() } else { Vec::new() };
-        let purchased = if rng.chance(0.2) { (0..1 + rng.below(3)).map(|_| id(pick(&mut rng))).collect() } else { Vec::new() };
+        let cart =
+            if rng.chance(0.3) { (0..1 + rng.below(2)).map(|_| id(pick(&mut rng))).collect() } else { Vec::new() };
+        let purchased =
+            if rng.chance(0.2) { (0..1 + rng.below(3)).map(|_| id(pick(&mut rng))).collect() } else { Vec::new() };
         out.push(BenchContext { product: Some(id(product)), viewed, cart, purchased });
     }
     out
@@ -130,7 +132,12 @@ pub struct Latency {
 fn summarise(mut t: Vec<f64>, items: usize) -> Latency {
     t.sort_unstable_by(f64::total_cmp);
     let at = |q: f64| t[((t.len() as f64 - 1.0) * q).round() as usize];
-    Latency { p50_us: at(0.5), p99_us: at(0.99), mean_us: t.iter().sum::<f64>() / t.len() as f64, avg_items: items as f64 / t.len() as f64 }
+    Latency {
+        p50_us: at(0.5),
+        p99_us: at(0.99),
+        mean_us: t.iter().sum::<f64>() / t.len() as f64,
+        avg_items: items as f64 / t.len() as f64,
+    }
 }
 
 /// Times every widget over the contexts (after one warm-up pass).
@@ -194,7 +201,9 @@ pub fn run(a: Args) -> Result<(), Error> {
         p50s.iter().cloned().fold(0.0, f64::max)
     };
     if a.json {
-        let table = |rows: &[(String, Latency)]| rows.iter().map(|(n, l)| (n.clone(), json!(l))).collect::<serde_json::Map<_, _>>();
+        let table = |rows: &[(String, Latency)]| {
+            rows.iter().map(|(n, l)| (n.clone(), json!(l))).collect::<serde_json::Map<_, _>>()
+        };
         let v = json!({
             "snapshot": a.snapshot.display().to_string(),
             "bytes": raw.len(),
@@ -221,13 +230,21 @@ pub fn run(a: Args) -> Result<(), Error> {
         peak_rss_kib().map_or("?".into(), |k| format!("{:.1}", k as f64 / 1024.0))
     );
     println!("{:<28} {:>26} {:>26} {:>26}", "", "plain", "filters in config", "filters per request");
-    println!("{:<28} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}", "widget (us)", "p50", "p99", "items", "p50", "p99", "items", "p50", "p99", "items");
+    println!(
+        "{:<28} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "widget (us)", "p50", "p99", "items", "p50", "p99", "items", "p50", "p99", "items"
+    );
     for ((name, p), ((_, f), (_, r))) in plain.iter().zip(configured.iter().zip(&per_request)) {
         println!(
             "{name:<28} {:>8.2} {:>8.2} {:>8.1} {:>8.2} {:>8.2} {:>8.1} {:>8.2} {:>8.2} {:>8.1}",
             p.p50_us, p.p99_us, p.avg_items, f.p50_us, f.p99_us, f.avg_items, r.p50_us, r.p99_us, r.avg_items
         );
     }
-    println!("worst p50: plain {:.2} us, filters in config {:.2} us, filters per request {:.2} us", overall(&plain), overall(&configured), overall(&per_request));
+    println!(
+        "worst p50: plain {:.2} us, filters in config {:.2} us, filters per request {:.2} us",
+        overall(&plain),
+        overall(&configured),
+        overall(&per_request)
+    );
     Ok(())
 }

@@ -120,12 +120,38 @@ pub fn run(a: Args) -> Result<(), Error> {
     let write_secs = t2.elapsed().as_secs_f64();
     let total = t0.elapsed().as_secs_f64();
     let timing = Timing { read: inputs.read_secs, aggregate: aggregate_secs, write: write_secs, total };
-    let problems: Vec<&Problem> =
-        inputs.catalog_report.examples.iter().chain(&inputs.log.report.examples).chain(&inputs.log.unknown_examples).collect();
+    let problems: Vec<&Problem> = inputs
+        .catalog_report
+        .examples
+        .iter()
+        .chain(&inputs.log.report.examples)
+        .chain(&inputs.log.unknown_examples)
+        .collect();
     if a.json {
-        println!("{}", serde_json::to_string_pretty(&summary_json(&a.out, &snapshot, &stats, &inputs.catalog_report, &inputs.log, encoded.len(), &timing, &problems))?);
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&summary_json(
+                &a.out,
+                &snapshot,
+                &stats,
+                &inputs.catalog_report,
+                &inputs.log,
+                encoded.len(),
+                &timing,
+                &problems
+            ))?
+        );
     } else {
-        print_summary(&a.out, &snapshot, &stats, &inputs.catalog_report, &inputs.log, encoded.len(), &timing, &problems);
+        print_summary(
+            &a.out,
+            &snapshot,
+            &stats,
+            &inputs.catalog_report,
+            &inputs.log,
+            encoded.len(),
+            &timing,
+            &problems,
+        );
     }
     Ok(())
 }
@@ -139,7 +165,16 @@ pub struct Timing {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn print_summary(out: &Path, s: &Snapshot, st: &BuildStats, cat: &Report, log: &EventLog, size: usize, t: &Timing, problems: &[&Problem]) {
+fn print_summary(
+    out: &Path,
+    s: &Snapshot,
+    st: &BuildStats,
+    cat: &Report,
+    log: &EventLog,
+    size: usize,
+    t: &Timing,
+    problems: &[&Problem],
+) {
     let c = &st.counts;
     let n = |x: u64| thousands(x);
     println!("edgerec build: wrote {} ({}) in {:.2} s", out.display(), bytes(size as u64), t.total);
@@ -158,7 +193,13 @@ fn print_summary(out: &Path, s: &Snapshot, st: &BuildStats, cat: &Report, log: &
         n(c.unknown_products),
         n(c.outside_period)
     );
-    println!("            {} views, {} carts, {} order lines, {} custom", n(c.views), n(c.carts), n(c.purchases), n(c.custom));
+    println!(
+        "            {} views, {} carts, {} order lines, {} custom",
+        n(c.views),
+        n(c.carts),
+        n(c.purchases),
+        n(c.custom)
+    );
     println!("            {} sessions, {} orders, {} shoppers", n(c.sessions), n(c.orders), n(c.shoppers));
     println!(
         "            from {} to {}, as of {}",
@@ -168,7 +209,12 @@ fn print_summary(out: &Path, s: &Snapshot, st: &BuildStats, cat: &Report, log: &
     );
     let min = s.config.training.min_count;
     for (kind, counted, kept) in &st.pairs {
-        println!("  pairs     {:<16} {} kept of {} counted (min_count {min})", kind.name(), n(*kept as u64), n(*counted as u64));
+        println!(
+            "  pairs     {:<16} {} kept of {} counted (min_count {min})",
+            kind.name(),
+            n(*kept as u64),
+            n(*counted as u64)
+        );
     }
     let lists: Vec<String> = st.listed.iter().map(|(k, len)| format!("{} {}", k.name(), n(*len as u64))).collect();
     println!("  lists     {}", lists.join(", "));
@@ -194,7 +240,16 @@ fn print_summary(out: &Path, s: &Snapshot, st: &BuildStats, cat: &Report, log: &
 }
 
 #[allow(clippy::too_many_arguments)]
-fn summary_json(out: &Path, s: &Snapshot, st: &BuildStats, cat: &Report, log: &EventLog, size: usize, t: &Timing, problems: &[&Problem]) -> serde_json::Value {
+fn summary_json(
+    out: &Path,
+    s: &Snapshot,
+    st: &BuildStats,
+    cat: &Report,
+    log: &EventLog,
+    size: usize,
+    t: &Timing,
+    problems: &[&Problem],
+) -> serde_json::Value {
     let c = &st.counts;
     json!({
         "out": out.display().to_string(),

@@ -40,25 +40,130 @@ pub struct Args {
 type Taxonomy = [(&'static str, &'static str, &'static [(&'static str, &'static str, f64, f64)])];
 
 const TAXONOMY: &Taxonomy = &[
-    ("Kitchen", "Knives", &[("Chef Knives", "Chef Knife", 30.0, 180.0), ("Paring Knives", "Paring Knife", 10.0, 60.0), ("Bread Knives", "Bread Knife", 20.0, 90.0), ("Knife Sets", "Knife Set", 80.0, 400.0)]),
-    ("Kitchen", "Cutting Boards", &[("Wood Boards", "Wooden Cutting Board", 20.0, 120.0), ("Plastic Boards", "Cutting Board", 8.0, 35.0)]),
-    ("Kitchen", "Cookware", &[("Frying Pans", "Frying Pan", 20.0, 160.0), ("Saucepans", "Saucepan", 25.0, 140.0), ("Dutch Ovens", "Dutch Oven", 50.0, 350.0)]),
-    ("Kitchen", "Knife Care", &[("Sharpeners", "Knife Sharpener", 10.0, 90.0), ("Knife Blocks", "Knife Block", 20.0, 100.0)]),
-    ("Coffee", "Machines", &[("Espresso Machines", "Espresso Machine", 150.0, 1200.0), ("Drip Brewers", "Drip Coffee Maker", 30.0, 250.0), ("French Presses", "French Press", 15.0, 70.0)]),
-    ("Coffee", "Grinders", &[("Burr Grinders", "Burr Grinder", 40.0, 400.0), ("Blade Grinders", "Blade Grinder", 15.0, 50.0)]),
-    ("Coffee", "Beans", &[("Espresso Beans", "Espresso Beans 1 kg", 12.0, 45.0), ("Filter Beans", "Filter Coffee 500 g", 8.0, 25.0)]),
-    ("Coffee", "Accessories", &[("Mugs", "Mug", 6.0, 30.0), ("Paper Filters", "Paper Filters", 3.0, 12.0), ("Milk Frothers", "Milk Frother", 15.0, 120.0)]),
-    ("Outdoor", "Tents", &[("Backpacking Tents", "2-Person Tent", 90.0, 600.0), ("Family Tents", "Family Tent", 150.0, 900.0)]),
-    ("Outdoor", "Sleeping", &[("Sleeping Bags", "Sleeping Bag", 40.0, 400.0), ("Sleeping Pads", "Sleeping Pad", 25.0, 200.0)]),
-    ("Outdoor", "Camp Kitchen", &[("Stoves", "Camping Stove", 30.0, 180.0), ("Fuel", "Gas Canister", 5.0, 15.0), ("Camp Cookware", "Camp Cook Set", 20.0, 120.0)]),
+    (
+        "Kitchen",
+        "Knives",
+        &[
+            ("Chef Knives", "Chef Knife", 30.0, 180.0),
+            ("Paring Knives", "Paring Knife", 10.0, 60.0),
+            ("Bread Knives", "Bread Knife", 20.0, 90.0),
+            ("Knife Sets", "Knife Set", 80.0, 400.0),
+        ],
+    ),
+    (
+        "Kitchen",
+        "Cutting Boards",
+        &[("Wood Boards", "Wooden Cutting Board", 20.0, 120.0), ("Plastic Boards", "Cutting Board", 8.0, 35.0)],
+    ),
+    (
+        "Kitchen",
+        "Cookware",
+        &[
+            ("Frying Pans", "Frying Pan", 20.0, 160.0),
+            ("Saucepans", "Saucepan", 25.0, 140.0),
+            ("Dutch Ovens", "Dutch Oven", 50.0, 350.0),
+        ],
+    ),
+    (
+        "Kitchen",
+        "Knife Care",
+        &[("Sharpeners", "Knife Sharpener", 10.0, 90.0), ("Knife Blocks", "Knife Block", 20.0, 100.0)],
+    ),
+    (
+        "Coffee",
+        "Machines",
+        &[
+            ("Espresso Machines", "Espresso Machine", 150.0, 1200.0),
+            ("Drip Brewers", "Drip Coffee Maker", 30.0, 250.0),
+            ("French Presses", "French Press", 15.0, 70.0),
+        ],
+    ),
+    (
+        "Coffee",
+        "Grinders",
+        &[("Burr Grinders", "Burr Grinder", 40.0, 400.0), ("Blade Grinders", "Blade Grinder", 15.0, 50.0)],
+    ),
+    (
+        "Coffee",
+        "Beans",
+        &[("Espresso Beans", "Espresso Beans 1 kg", 12.0, 45.0), ("Filter Beans", "Filter Coffee 500 g", 8.0, 25.0)],
+    ),
+    (
+        "Coffee",
+        "Accessories",
+        &[
+            ("Mugs", "Mug", 6.0, 30.0),
+            ("Paper Filters", "Paper Filters", 3.0, 12.0),
+            ("Milk Frothers", "Milk Frother", 15.0, 120.0),
+        ],
+    ),
+    (
+        "Outdoor",
+        "Tents",
+        &[("Backpacking Tents", "2-Person Tent", 90.0, 600.0), ("Family Tents", "Family Tent", 150.0, 900.0)],
+    ),
+    (
+        "Outdoor",
+        "Sleeping",
+        &[("Sleeping Bags", "Sleeping Bag", 40.0, 400.0), ("Sleeping Pads", "Sleeping Pad", 25.0, 200.0)],
+    ),
+    (
+        "Outdoor",
+        "Camp Kitchen",
+        &[
+            ("Stoves", "Camping Stove", 30.0, 180.0),
+            ("Fuel", "Gas Canister", 5.0, 15.0),
+            ("Camp Cookware", "Camp Cook Set", 20.0, 120.0),
+        ],
+    ),
     ("Outdoor", "Lighting", &[("Headlamps", "Headlamp", 12.0, 90.0), ("Lanterns", "Lantern", 15.0, 80.0)]),
-    ("Electronics", "Audio", &[("Headphones", "Wireless Headphones", 40.0, 450.0), ("Speakers", "Bluetooth Speaker", 25.0, 300.0)]),
-    ("Electronics", "Computers", &[("Laptops", "Laptop", 400.0, 2500.0), ("Laptop Sleeves", "Laptop Sleeve", 15.0, 70.0), ("Docking Stations", "Docking Station", 60.0, 300.0)]),
-    ("Electronics", "Power", &[("Chargers", "USB-C Charger", 12.0, 80.0), ("Power Banks", "Power Bank", 20.0, 120.0), ("Cables", "USB-C Cable", 6.0, 30.0)]),
-    ("Fashion", "Running", &[("Running Shoes", "Running Shoes", 60.0, 220.0), ("Running Socks", "Running Socks", 8.0, 25.0), ("Running Jackets", "Running Jacket", 50.0, 250.0)]),
-    ("Fashion", "Casual", &[("T-Shirts", "T-Shirt", 10.0, 45.0), ("Jeans", "Jeans", 40.0, 160.0), ("Hoodies", "Hoodie", 30.0, 120.0)]),
+    (
+        "Electronics",
+        "Audio",
+        &[("Headphones", "Wireless Headphones", 40.0, 450.0), ("Speakers", "Bluetooth Speaker", 25.0, 300.0)],
+    ),
+    (
+        "Electronics",
+        "Computers",
+        &[
+            ("Laptops", "Laptop", 400.0, 2500.0),
+            ("Laptop Sleeves", "Laptop Sleeve", 15.0, 70.0),
+            ("Docking Stations", "Docking Station", 60.0, 300.0),
+        ],
+    ),
+    (
+        "Electronics",
+        "Power",
+        &[
+            ("Chargers", "USB-C Charger", 12.0, 80.0),
+            ("Power Banks", "Power Bank", 20.0, 120.0),
+            ("Cables", "USB-C Cable", 6.0, 30.0),
+        ],
+    ),
+    (
+        "Fashion",
+        "Running",
+        &[
+            ("Running Shoes", "Running Shoes", 60.0, 220.0),
+            ("Running Socks", "Running Socks", 8.0, 25.0),
+            ("Running Jackets", "Running Jacket", 50.0, 250.0),
+        ],
+    ),
+    (
+        "Fashion",
+        "Casual",
+        &[("T-Shirts", "T-Shirt", 10.0, 45.0), ("Jeans", "Jeans", 40.0, 160.0), ("Hoodies", "Hoodie", 30.0, 120.0)],
+    ),
     ("Fashion", "Accessories", &[("Caps", "Cap", 12.0, 40.0), ("Belts", "Belt", 15.0, 90.0)]),
-    ("Home", "Bedding", &[("Duvets", "Duvet", 50.0, 400.0), ("Pillows", "Pillow", 15.0, 120.0), ("Bed Sheets", "Sheet Set", 30.0, 200.0)]),
+    (
+        "Home",
+        "Bedding",
+        &[
+            ("Duvets", "Duvet", 50.0, 400.0),
+            ("Pillows", "Pillow", 15.0, 120.0),
+            ("Bed Sheets", "Sheet Set", 30.0, 200.0),
+        ],
+    ),
     ("Home", "Lighting", &[("Desk Lamps", "Desk Lamp", 20.0, 200.0), ("Light Bulbs", "LED Bulb", 3.0, 20.0)]),
     ("Home", "Bath", &[("Towels", "Bath Towel", 10.0, 60.0), ("Bath Mats", "Bath Mat", 12.0, 50.0)]),
 ];
@@ -95,9 +200,27 @@ const BRANDS: &[(&str, [&str; 5])] = &[
     ("Home", ["Hearth & Home", "Linenly", "Lumen", "Softnest", "Casa Verde"]),
 ];
 
-const ADJECTIVES: &[&str] = &["Classic", "Pro", "Essential", "Premium", "Compact", "Ultra", "Everyday", "Signature", "Lite", "Deluxe", "Eco", "Urban", "Heritage", "Studio"];
+const ADJECTIVES: &[&str] = &[
+    "Classic",
+    "Pro",
+    "Essential",
+    "Premium",
+    "Compact",
+    "Ultra",
+    "Everyday",
+    "Signature",
+    "Lite",
+    "Deluxe",
+    "Eco",
+    "Urban",
+    "Heritage",
+    "Studio",
+];
 const SERIES: &[&str] = &["", "", "", "II", "III", "Max", "Mini", "Plus", "S", "X", "2.0"];
 const COLORS: &[&str] = &["black", "white", "red", "blue", "green", "grey", "natural"];
+
+/// One event: time, user, session, kind, product, quantity, price (cents), order, segment.
+type EventRow = (i64, String, String, &'static str, usize, u32, u32, String, &'static str);
 
 struct Product {
     id: String,
@@ -144,7 +267,14 @@ pub fn run(a: Args) -> Result<(), Error> {
 }
 
 /// Writes the demo store into `out`.
-pub fn generate(out: &Path, n_products: usize, n_shoppers: usize, days: u32, end: &str, seed: u64) -> Result<Written, Error> {
+pub fn generate(
+    out: &Path,
+    n_products: usize,
+    n_shoppers: usize,
+    days: u32,
+    end: &str,
+    seed: u64,
+) -> Result<Written, Error> {
     if n_products < 10 {
         return Err("--products must be at least 10".into());
     }
@@ -159,7 +289,13 @@ pub fn generate(out: &Path, n_products: usize, n_shoppers: usize, days: u32, end
     let mut kinds: Vec<(&str, f64, f64)> = Vec::new();
     for (dept, cat, types) in TAXONOMY {
         for &(leaf, noun, lo, hi) in types.iter() {
-            leaves.push(Leaf { dept, path: format!("{dept} > {cat} > {leaf}"), name: leaf, products: Vec::new(), complement: None });
+            leaves.push(Leaf {
+                dept,
+                path: format!("{dept} > {cat} > {leaf}"),
+                name: leaf,
+                products: Vec::new(),
+                complement: None,
+            });
             kinds.push((noun, lo, hi));
         }
     }
@@ -177,7 +313,20 @@ pub fn generate(out: &Path, n_products: usize, n_shoppers: usize, days: u32, end
     let width = n_products.to_string().len().max(5);
     let mut products: Vec<Product> = Vec::with_capacity(n_products);
     let mut catalog = csv::Writer::from_path(out.join("catalog.csv")).map_err(|e| format!("{}: {e}", out.display()))?;
-    catalog.write_record(["id", "title", "brand", "category", "tags", "price", "compare_at_price", "stock", "created_at", "url", "image", "color"])?;
+    catalog.write_record([
+        "id",
+        "title",
+        "brand",
+        "category",
+        "tags",
+        "price",
+        "compare_at_price",
+        "stock",
+        "created_at",
+        "url",
+        "image",
+        "color",
+    ])?;
     for i in 0..n_products {
         let leaf = if i < leaves.len() { i } else { leaf_order[rng.zipf(leaves.len(), 0.6)] };
         let (noun, lo, hi) = kinds[leaf];
@@ -260,7 +409,7 @@ pub fn generate(out: &Path, n_products: usize, n_shoppers: usize, days: u32, end
     // Shoppers and their sessions.
     let start = (end_day - i64::from(days) + 1) * DAY;
     let span = i64::from(days) * DAY;
-    let mut rows: Vec<(i64, String, String, &'static str, usize, u32, u32, String, &'static str)> = Vec::new();
+    let mut rows: Vec<EventRow> = Vec::new();
     let depts: Vec<&str> = BRANDS.iter().map(|b| b.0).collect();
     let mut session_no = 0usize;
     let mut order_no = 0usize;
@@ -293,7 +442,9 @@ pub fn generate(out: &Path, n_products: usize, n_shoppers: usize, days: u32, end
                     q
                 } else {
                     if r > 0.88 {
-                        let sib: Vec<usize> = (0..leaves.len()).filter(|&l| leaves[l].dept == leaves[leaf].dept && !leaves[l].products.is_empty()).collect();
+                        let sib: Vec<usize> = (0..leaves.len())
+                            .filter(|&l| leaves[l].dept == leaves[leaf].dept && !leaves[l].products.is_empty())
+                            .collect();
                         leaf = *rng.pick(&sib);
                     }
                     let pool = &leaves[leaf].products;
@@ -330,18 +481,48 @@ pub fn generate(out: &Path, n_products: usize, n_shoppers: usize, days: u32, end
                 let oid = format!("O{order_no:07}");
                 for &p in &cart {
                     let qty = if rng.chance(0.1) { 2 } else { 1 };
-                    rows.push((t, user.clone(), sid.clone(), "purchase", p, qty, products[p].price, oid.clone(), segment));
+                    rows.push((
+                        t,
+                        user.clone(),
+                        sid.clone(),
+                        "purchase",
+                        p,
+                        qty,
+                        products[p].price,
+                        oid.clone(),
+                        segment,
+                    ));
                 }
             }
         }
     }
     rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.cmp(&b.2)));
     let mut events = csv::Writer::from_path(out.join("events.csv"))?;
-    events.write_record(["timestamp", "user_id", "session_id", "event", "product_id", "quantity", "price", "order_id", "segment"])?;
+    events.write_record([
+        "timestamp",
+        "user_id",
+        "session_id",
+        "event",
+        "product_id",
+        "quantity",
+        "price",
+        "order_id",
+        "segment",
+    ])?;
     for (t, user, sid, kind, p, qty, price, oid, segment) in &rows {
         let qty = if *qty > 0 { qty.to_string() } else { String::new() };
         let price = if *price > 0 { money(*price) } else { String::new() };
-        events.write_record([format_timestamp(*t).as_str(), user, sid, kind, &products[*p].id, &qty, &price, oid, segment])?;
+        events.write_record([
+            format_timestamp(*t).as_str(),
+            user,
+            sid,
+            kind,
+            &products[*p].id,
+            &qty,
+            &price,
+            oid,
+            segment,
+        ])?;
     }
     events.flush()?;
     Ok(Written { products: n_products, events: rows.len(), bundles: n_bundles })
@@ -367,6 +548,9 @@ mod tests {
         }
         let c = tempfile::tempdir().unwrap();
         generate(c.path(), 200, 100, 30, "2026-10-31", 4).unwrap();
-        assert_ne!(std::fs::read(a.path().join("events.csv")).unwrap(), std::fs::read(c.path().join("events.csv")).unwrap());
+        assert_ne!(
+            std::fs::read(a.path().join("events.csv")).unwrap(),
+            std::fs::read(c.path().join("events.csv")).unwrap()
+        );
     }
 }

@@ -65,15 +65,50 @@ pub fn run(a: Args) -> Result<(), Error> {
     let n = |x: u64| thousands(x);
     println!("{}: edgerec snapshot, format {FORMAT_VERSION}, {}", a.snapshot.display(), bytes(raw.len() as u64));
     println!("  built      {} by edgerec {}", format_timestamp(m.built_at), m.edgerec_version);
-    println!("  as of      {} (events {} .. {})", format_timestamp(m.as_of), format_timestamp(m.events_from), format_timestamp(m.events_to));
-    println!("  input      {} catalog rows, {} event rows, {} rejected, {} unknown products, {} outside the period",
-        n(c.catalog_rows), n(c.event_rows), n(c.rejected_rows), n(c.unknown_products), n(c.outside_period));
-    println!("  learnt     {} views, {} carts, {} order lines, {} custom; {} sessions, {} orders, {} shoppers",
-        n(c.views), n(c.carts), n(c.purchases), n(c.custom), n(c.sessions), n(c.orders), n(c.shoppers));
-    println!("  catalog    {} products, {} categories, {} brands", n(s.catalog.len() as u64), n(s.catalog.category_names().len() as u64), n(s.catalog.brands().len() as u64));
-    let nb: Vec<String> = NeighbourKind::ALL.iter().map(|&k| format!("{} {}", k.name(), n(s.neighbours.table(k).entries() as u64))).collect();
-    println!("  neighbours {} (min_count {}, K {})", nb.join(", "), s.config.training.min_count, s.config.training.neighbours);
-    let pl: Vec<String> = PopularityKind::ALL.iter().map(|&k| format!("{} {}", k.name(), n(s.popularity.list(k).global.len() as u64))).collect();
+    println!(
+        "  as of      {} (events {} .. {})",
+        format_timestamp(m.as_of),
+        format_timestamp(m.events_from),
+        format_timestamp(m.events_to)
+    );
+    println!(
+        "  input      {} catalog rows, {} event rows, {} rejected, {} unknown products, {} outside the period",
+        n(c.catalog_rows),
+        n(c.event_rows),
+        n(c.rejected_rows),
+        n(c.unknown_products),
+        n(c.outside_period)
+    );
+    println!(
+        "  learnt     {} views, {} carts, {} order lines, {} custom; {} sessions, {} orders, {} shoppers",
+        n(c.views),
+        n(c.carts),
+        n(c.purchases),
+        n(c.custom),
+        n(c.sessions),
+        n(c.orders),
+        n(c.shoppers)
+    );
+    println!(
+        "  catalog    {} products, {} categories, {} brands",
+        n(s.catalog.len() as u64),
+        n(s.catalog.category_names().len() as u64),
+        n(s.catalog.brands().len() as u64)
+    );
+    let nb: Vec<String> = NeighbourKind::ALL
+        .iter()
+        .map(|&k| format!("{} {}", k.name(), n(s.neighbours.table(k).entries() as u64)))
+        .collect();
+    println!(
+        "  neighbours {} (min_count {}, K {})",
+        nb.join(", "),
+        s.config.training.min_count,
+        s.config.training.neighbours
+    );
+    let pl: Vec<String> = PopularityKind::ALL
+        .iter()
+        .map(|&k| format!("{} {}", k.name(), n(s.popularity.list(k).global.len() as u64)))
+        .collect();
     println!("  popularity {}", pl.join(", "));
     println!("  widgets    {}", s.config.widgets.keys().cloned().collect::<Vec<_>>().join(", "));
     if let Some(h) = &m.holdout {

@@ -49,6 +49,12 @@ enum Command {
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
+    // Like other Unix tools, end quietly when the reader of our output goes away (`| head`).
+    #[cfg(unix)]
+    // SAFETY: restoring the default disposition of SIGPIPE before any thread or IO starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(a) => build::run(a),
@@ -61,7 +67,12 @@ pub fn main() -> i32 {
             Ok(())
         }
         Command::Config { check: Some(path) } => load_config(&path).map(|c| {
-            println!("{}: valid ({} widgets: {})", path.display(), c.widgets.len(), c.widgets.keys().cloned().collect::<Vec<_>>().join(", "));
+            println!(
+                "{}: valid ({} widgets: {})",
+                path.display(),
+                c.widgets.len(),
+                c.widgets.keys().cloned().collect::<Vec<_>>().join(", ")
+            );
         }),
     };
     match result {

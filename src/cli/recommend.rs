@@ -51,11 +51,8 @@ pub fn run(a: Args) -> Result<(), Error> {
         purchased: split_ids(&a.purchased).into_iter().rev().collect(),
         now: None,
     };
-    let filters: Option<Filters> = a
-        .filters
-        .as_deref()
-        .map(|f| serde_json::from_str(f).map_err(|e| format!("--filters: {e}")))
-        .transpose()?;
+    let filters: Option<Filters> =
+        a.filters.as_deref().map(|f| serde_json::from_str(f).map_err(|e| format!("--filters: {e}"))).transpose()?;
     let over = Overrides { limit: a.limit, filters, ..Default::default() };
     let result = rec.recommend(&a.widget, &ctx, &over)?;
     let items: Vec<_> = result.items.iter().map(|r| rec.describe(r)).collect();
@@ -70,7 +67,16 @@ pub fn run(a: Args) -> Result<(), Error> {
     for (i, it) in items.iter().enumerate() {
         let price = it.price.map(|p| format!("{p:.2}")).unwrap_or_else(|| "-".into());
         let stock = if it.in_stock { "" } else { " (out of stock)" };
-        println!("{:>3}. {:<12} {:<40} {:>9}  {:.3}  {} (step {}){stock}", i + 1, it.id, truncate(&it.title, 40), price, it.score, it.explanation, it.step);
+        println!(
+            "{:>3}. {:<12} {:<40} {:>9}  {:.3}  {} (step {}){stock}",
+            i + 1,
+            it.id,
+            truncate(&it.title, 40),
+            price,
+            it.score,
+            it.explanation,
+            it.step
+        );
     }
     if !result.unknown_ids.is_empty() {
         eprintln!("note: not in this snapshot's catalog (ignored): {}", result.unknown_ids.join(", "));

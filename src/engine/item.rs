@@ -40,6 +40,40 @@ pub struct Item {
     pub explanation: String,
 }
 
+/// A catalog product for display (product pages, listings, the merchandiser preview).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProductInfo {
+    /// Product id.
+    pub id: String,
+    /// Display name.
+    pub title: String,
+    /// Product page URL.
+    pub url: String,
+    /// Image URL.
+    pub image: String,
+    /// Brand.
+    pub brand: String,
+    /// Price in currency units.
+    pub price: Option<f64>,
+    /// Compare-at (list) price in currency units.
+    pub compare_at_price: Option<f64>,
+    /// Discount in whole percent.
+    pub discount: u32,
+    /// Units in stock; `None` when not tracked.
+    pub stock: Option<i32>,
+    /// Whether the product can be bought.
+    pub in_stock: bool,
+    /// Assigned category paths.
+    pub categories: Vec<String>,
+    /// Tags.
+    pub tags: Vec<String>,
+    /// Day added (`YYYY-MM-DD`).
+    pub created_at: Option<String>,
+    /// Extra attributes from the catalog's other columns.
+    pub attributes: std::collections::BTreeMap<String, String>,
+}
+
 /// The reason in words (`Bought together with Chef Knife`).
 pub fn explanation(source: Source, anchor_title: Option<&str>) -> String {
     let with = |s: &str| match anchor_title {
@@ -73,6 +107,48 @@ fn money(cents: Option<u32>) -> Option<f64> {
 }
 
 impl Recommender {
+    /// A product for display.
+    pub fn product_info(&self, p: u32) -> ProductInfo {
+        let c = self.catalog();
+        ProductInfo {
+            id: c.id(p).to_string(),
+            title: c.title(p).to_string(),
+            url: c.url(p).to_string(),
+            image: c.image(p).to_string(),
+            brand: c.brand_name(p).to_string(),
+            price: money(c.price(p)),
+            compare_at_price: money(c.compare_at(p)),
+            discount: c.discount_percent(p).round() as u32,
+            stock: c.stock(p),
+            in_stock: !c.out_of_stock(p),
+            categories: c.categories(p).iter().map(|&x| c.category_name(x).to_string()).collect(),
+            tags: c.tags(p).iter().map(|&t| c.tag_name(t).to_string()).collect(),
+            created_at: c.created(p).map(|d| crate::time::format_date(i64::from(d))),
+            attributes: c.attributes(p).map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+        }
+    }
+
+    /// Products of a category (with subcategories; all products without one), best sellers
+    /// first (by the blended popularity list), then by id; a page of them and the total.
+    pub fn list_products(&self, category: Option<&str>, offset: usize, limit: usize) -> Option<(usize, Vec<u32>)> {
+        let c = self.catalog();
+        let cat = match category {
+            Some(name) => Some(c.category_index(name)?),
+            None => None,
+        };
+        let ranked: &[(u32, f32)] = match cat {
+            Some(x) => self.snapshot().popularity.popular.by_category.row(x as usize),
+            None => &self.snapshot().popularity.popular.global,
+        };
+        // Ranked products first, in rank order, then the others in id order.
+        let mut members: Vec<u32> = ranked.iter().map(|&(p, _)| p).collect();
+        let listed: rustc_hash::FxHashSet<u32> = members.iter().copied().collect();
+        members
+            .extend((0..c.len() as u32).filter(|&p| !listed.contains(&p) && cat.is_none_or(|x| c.in_category(p, x))));
+        let total = members.len();
+        Some((total, members.into_iter().skip(offset).take(limit).collect()))
+    }
+
     /// The display form of a recommendation.
     pub fn describe(&self, r: &Recommendation) -> Item {
         let c = self.catalog();

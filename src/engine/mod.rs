@@ -227,12 +227,8 @@ impl Recommender {
     /// Prepares a decoded snapshot: compiles every widget's filters.
     pub fn new(snapshot: Snapshot) -> Recommender {
         let catalog = &snapshot.catalog;
-        let widgets = snapshot
-            .config
-            .widgets
-            .iter()
-            .map(|(name, w)| (name.clone(), Compiled::new(w.clone(), catalog)))
-            .collect();
+        let widgets =
+            snapshot.config.widgets.iter().map(|(name, w)| (name.clone(), Compiled::new(w.clone(), catalog))).collect();
         let mut blacklist: Vec<u32> = snapshot.config.blacklist.iter().filter_map(|id| catalog.index_of(id)).collect();
         blacklist.sort_unstable();
         blacklist.dedup();
@@ -265,9 +261,17 @@ impl Recommender {
     }
 
     /// Recommends for the named widget of the snapshot, with optional per-request overrides.
-    pub fn recommend(&self, widget: &str, ctx: &Context, overrides: &Overrides) -> Result<Recommendations, EngineError> {
+    pub fn recommend(
+        &self,
+        widget: &str,
+        ctx: &Context,
+        overrides: &Overrides,
+    ) -> Result<Recommendations, EngineError> {
         let Some(compiled) = self.widgets.get(widget) else {
-            return Err(EngineError::UnknownWidget { name: widget.to_string(), available: self.widgets.keys().cloned().collect() });
+            return Err(EngineError::UnknownWidget {
+                name: widget.to_string(),
+                available: self.widgets.keys().cloned().collect(),
+            });
         };
         if overrides.is_empty() {
             return Ok(self.run(compiled, ctx));
@@ -418,7 +422,13 @@ impl Run<'_> {
             }
             let stock_ok = self.w.config.force_include_out_of_stock || !self.catalog().out_of_stock(p);
             if stock_ok && self.allowed(p, false) {
-                self.out.push(Recommendation { product: p, score: 1.0, source: Source::ForceInclude, step: 0, anchor: None });
+                self.out.push(Recommendation {
+                    product: p,
+                    score: 1.0,
+                    source: Source::ForceInclude,
+                    step: 0,
+                    anchor: None,
+                });
             }
         }
     }
@@ -431,7 +441,7 @@ impl Run<'_> {
             if self.out.len() >= self.limit {
                 return;
             }
-            if !(score > 0.0) || !self.eligible(p, history) {
+            if score.is_nan() || score <= 0.0 || !self.eligible(p, history) {
                 continue;
             }
             let top = *best.get_or_insert(score);
@@ -584,7 +594,7 @@ impl Run<'_> {
 
 mod item;
 
-pub use item::{explanation, Item};
+pub use item::{explanation, Item, ProductInfo};
 
 #[cfg(test)]
 mod tests;

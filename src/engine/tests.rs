@@ -44,8 +44,7 @@ fn fixture_with(config: Config) -> Recommender {
         });
     }
     let c = b.finish().unwrap();
-    let mut n = Neighbours::default();
-    n.bought = NeighbourTable::from_rows(&rows(
+    let bought = NeighbourTable::from_rows(&rows(
         &c,
         &[
             ("knife-a", &[("board", 0.9), ("knife-b", 0.5), ("sharpener", 0.4), ("knife-d", 0.3)]),
@@ -53,21 +52,37 @@ fn fixture_with(config: Config) -> Recommender {
             ("mug", &[("apron", 0.2)]),
         ],
     ));
-    n.viewed = NeighbourTable::from_rows(&rows(
+    let viewed = NeighbourTable::from_rows(&rows(
         &c,
-        &[("knife-a", &[("knife-b", 0.8), ("knife-c", 0.7), ("knife-d", 0.6), ("apron", 0.2)]), ("knife-c", &[("mug", 0.7), ("knife-a", 0.7), ("board", 0.7)])],
+        &[
+            ("knife-a", &[("knife-b", 0.8), ("knife-c", 0.7), ("knife-d", 0.6), ("apron", 0.2)]),
+            ("knife-c", &[("mug", 0.7), ("knife-a", 0.7), ("board", 0.7)]),
+        ],
     ));
-    n.carted = NeighbourTable::from_rows(&rows(&c, &[("knife-a", &[("sharpener", 0.5)])]));
-    n.next = NeighbourTable::from_rows(&rows(&c, &[("knife-a", &[("knife-b", 0.9)]), ("knife-b", &[("knife-d", 0.8), ("board", 0.4)])]));
+    let carted = NeighbourTable::from_rows(&rows(&c, &[("knife-a", &[("sharpener", 0.5)])]));
+    let next = NeighbourTable::from_rows(&rows(
+        &c,
+        &[("knife-a", &[("knife-b", 0.9)]), ("knife-b", &[("knife-d", 0.8), ("board", 0.4)])],
+    ));
 
+    let n = Neighbours { bought, viewed, carted, next };
     let mut pop = Popularity::default();
-    let order: &[(&str, f32)] =
-        &[("mug", 10.0), ("board", 8.0), ("knife-c", 6.0), ("knife-b", 5.0), ("apron", 4.0), ("knife-a", 3.0), ("sharpener", 2.0), ("knife-d", 1.0)];
+    let order: &[(&str, f32)] = &[
+        ("mug", 10.0),
+        ("board", 8.0),
+        ("knife-c", 6.0),
+        ("knife-b", 5.0),
+        ("apron", 4.0),
+        ("knife-a", 3.0),
+        ("sharpener", 2.0),
+        ("knife-d", 1.0),
+    ];
     for kind in PopularityKind::ALL {
         let list = pop.list_mut(kind);
         list.global = order.iter().map(|&(id, s)| (idx(&c, id), s)).collect();
         for cat in 0..c.category_names().len() as u32 {
-            list.by_category.push_row(order.iter().map(|&(id, s)| (idx(&c, id), s)).filter(|&(p, _)| c.in_category(p, cat)));
+            list.by_category
+                .push_row(order.iter().map(|&(id, s)| (idx(&c, id), s)).filter(|&(p, _)| c.in_category(p, cat)));
         }
     }
     Recommender::new(Snapshot { meta: Meta::default(), config, catalog: c, popularity: pop, neighbours: n })
@@ -96,8 +111,19 @@ fn upsell_keeps_same_category_at_or_above_the_price() {
     // knife-b is bought with knife-a and dearer; knife-d is out of stock, knife-c cheaper, board elsewhere.
     assert_eq!(got, ["knife-b"]);
     let first = r.recommend("upsell", &on("knife-a"), &Overrides::default()).unwrap().items[0];
-    assert_eq!((first.source, first.step, first.anchor), (Source::BoughtTogether, 1, Some(idx(r.catalog(), "knife-a"))));
-    let shown = ask(&r, "upsell", &on("knife-a"), &Overrides { filters: Some(Filters { show_out_of_stock: Some(true), ..Default::default() }), ..Default::default() });
+    assert_eq!(
+        (first.source, first.step, first.anchor),
+        (Source::BoughtTogether, 1, Some(idx(r.catalog(), "knife-a")))
+    );
+    let shown = ask(
+        &r,
+        "upsell",
+        &on("knife-a"),
+        &Overrides {
+            filters: Some(Filters { show_out_of_stock: Some(true), ..Default::default() }),
+            ..Default::default()
+        },
+    );
     assert_eq!(shown, ["knife-b", "knife-d"]);
 }
 
@@ -118,7 +144,10 @@ fn cross_sell_takes_other_categories_then_fallbacks() {
     let got = r.recommend("cross_sell", &on("knife-a"), &Overrides::default()).unwrap();
     assert_eq!(ids(&r, &got), ["board", "sharpener", "apron", "mug"]);
     let sources: Vec<Source> = got.items.iter().map(|i| i.source).collect();
-    assert_eq!(sources, [Source::BoughtTogether, Source::BoughtTogether, Source::ViewedTogether, Source::MostPurchased]);
+    assert_eq!(
+        sources,
+        [Source::BoughtTogether, Source::BoughtTogether, Source::ViewedTogether, Source::MostPurchased]
+    );
 }
 
 #[test]
@@ -189,14 +218,18 @@ fn force_include_comes_first_in_order_and_bypasses_filters() {
     // mug has no brand but is forced; knife-d is out of stock; knife-a is the current product.
     assert_eq!(ids(&r, &got)[..2], ["mug", "board"]);
     assert_eq!((got.items[0].source, got.items[0].step), (Source::ForceInclude, 0));
-    let with_oos = ask(&r, "also_bought", &on("knife-a"), &Overrides { force_include_out_of_stock: Some(true), ..Default::default() });
+    let with_oos = ask(
+        &r,
+        "also_bought",
+        &on("knife-a"),
+        &Overrides { force_include_out_of_stock: Some(true), ..Default::default() },
+    );
     assert_eq!(with_oos[..3], ["mug", "knife-d", "board"]);
 }
 
 #[test]
 fn blacklist_and_purchases_are_excluded() {
-    let mut config = Config::default();
-    config.blacklist = vec!["board".into()];
+    let config = Config { blacklist: vec!["board".into()], ..Default::default() };
     let r = fixture_with(config);
     let ctx = Context { product: Some("knife-a".into()), purchased: vec!["knife-b".into()], ..Default::default() };
     let got = ask(&r, "also_bought", &ctx, &Overrides::default());
@@ -209,8 +242,12 @@ fn blacklist_and_purchases_are_excluded() {
 #[test]
 fn popularity_lists_and_category_scope() {
     let r = fixture();
-    assert_eq!(ask(&r, "most_purchased", &Context::default(), &Overrides { limit: Some(3), ..Default::default() }), ["mug", "board", "knife-c"]);
-    let got = ask(&r, "popular_in_category", &on("knife-b"), &Overrides { fallback: Some(vec![]), ..Default::default() });
+    assert_eq!(
+        ask(&r, "most_purchased", &Context::default(), &Overrides { limit: Some(3), ..Default::default() }),
+        ["mug", "board", "knife-c"]
+    );
+    let got =
+        ask(&r, "popular_in_category", &on("knife-b"), &Overrides { fallback: Some(vec![]), ..Default::default() });
     assert_eq!(got, ["knife-c", "knife-a"]);
 }
 
@@ -231,7 +268,9 @@ fn unknown_widget_and_ids() {
     let r = fixture();
     let e = r.recommend("nope", &Context::default(), &Overrides::default()).unwrap_err();
     assert!(e.to_string().contains("unknown widget \"nope\"") && e.to_string().contains("upsell"), "{e}");
-    let got = r.recommend("also_bought", &Context::from_ids(Some("ghost"), &["ghost2"], &[], &[]), &Overrides::default()).unwrap();
+    let got = r
+        .recommend("also_bought", &Context::from_ids(Some("ghost"), &["ghost2"], &[], &[]), &Overrides::default())
+        .unwrap();
     assert_eq!(got.unknown_ids, ["ghost", "ghost2"]);
     assert_eq!(got.items.len(), 7, "falls back to the best sellers in stock: {:?}", ids(&r, &got));
 }
@@ -239,9 +278,12 @@ fn unknown_widget_and_ids() {
 #[test]
 fn invalid_overrides_are_refused() {
     let r = fixture();
-    let e = r.recommend("popular", &Context::default(), &Overrides { limit: Some(0), ..Default::default() }).unwrap_err();
+    let e =
+        r.recommend("popular", &Context::default(), &Overrides { limit: Some(0), ..Default::default() }).unwrap_err();
     assert!(e.to_string().contains("limit"), "{e}");
-    let e = r.recommend("popular", &Context::default(), &Overrides { threshold: Some(2.0), ..Default::default() }).unwrap_err();
+    let e = r
+        .recommend("popular", &Context::default(), &Overrides { threshold: Some(2.0), ..Default::default() })
+        .unwrap_err();
     assert!(e.to_string().contains("threshold"), "{e}");
 }
 

@@ -12,7 +12,11 @@ const COLUMNS: [&str; 11] =
 
 /// Reads a catalog file. Malformed rows (and repeated ids) are counted in the report and
 /// skipped; with `strict` the first one is an error.
-pub fn read_catalog(path: &Path, strict: bool, on_progress: &mut dyn FnMut(u64, u64)) -> Result<(Catalog, Report), InputError> {
+pub fn read_catalog(
+    path: &Path,
+    strict: bool,
+    on_progress: &mut dyn FnMut(u64, u64),
+) -> Result<(Catalog, Report), InputError> {
     let file = path.display().to_string();
     let mut builder = CatalogBuilder::new();
     let mut seen: HashSet<String> = HashSet::new();
@@ -38,7 +42,13 @@ pub fn read_catalog(path: &Path, strict: bool, on_progress: &mut dyn FnMut(u64, 
 }
 
 fn parse_product(row: &Row, file: &str, line: u64) -> Result<ProductRecord, Problem> {
-    let problem = |field: &str, kind: &'static str, detail: String| Problem { file: file.to_string(), line, field: Some(field.to_string()), kind, detail };
+    let problem = |field: &str, kind: &'static str, detail: String| Problem {
+        file: file.to_string(),
+        line,
+        field: Some(field.to_string()),
+        kind,
+        detail,
+    };
     let mut fields: [Option<String>; 11] = Default::default();
     for (i, slot) in fields.iter_mut().enumerate() {
         *slot = row.get(i).map_err(|e| problem(COLUMNS[i], "invalid field", e.0.to_string()))?.map(|c| c.into_owned());
@@ -56,7 +66,9 @@ fn parse_product(row: &Row, file: &str, line: u64) -> Result<ProductRecord, Prob
     let compare_c = money("compare_at_price", &compare_at)?;
     let stock = stock
         .as_deref()
-        .map(|s| s.parse::<i32>().map_err(|_| problem("stock", "invalid stock", format!("\"{s}\": expected a whole number"))))
+        .map(|s| {
+            s.parse::<i32>().map_err(|_| problem("stock", "invalid stock", format!("\"{s}\": expected a whole number")))
+        })
         .transpose()?;
     let created = created
         .as_deref()

@@ -40,7 +40,8 @@ pub struct Event {
     pub kind: u16,
 }
 
-const COLUMNS: [&str; 8] = ["timestamp", "user_id", "session_id", "event", "product_id", "quantity", "price", "order_id"];
+const COLUMNS: [&str; 8] =
+    ["timestamp", "user_id", "session_id", "event", "product_id", "quantity", "price", "order_id"];
 
 /// The events of one or more files, interned against a catalog.
 #[derive(Debug, Default)]
@@ -92,11 +93,18 @@ impl EventLog {
     }
 
     /// Reads one events file into the log; returns that file's report.
-    pub fn read(&mut self, path: &Path, catalog: &Catalog, strict: bool, on_progress: &mut dyn FnMut(u64, u64)) -> Result<Report, InputError> {
+    pub fn read(
+        &mut self,
+        path: &Path,
+        catalog: &Catalog,
+        strict: bool,
+        on_progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Report, InputError> {
         let file = path.display().to_string();
-        let report = for_each_row(path, &COLUMNS, &["timestamp", "event", "product_id"], strict, on_progress, |row, line| {
-            self.push_row(row, &file, line, catalog)
-        })?;
+        let report =
+            for_each_row(path, &COLUMNS, &["timestamp", "event", "product_id"], strict, on_progress, |row, line| {
+                self.push_row(row, &file, line, catalog)
+            })?;
         self.report.rows += report.rows;
         for (k, v) in &report.rejected {
             *self.report.rejected.entry(k).or_insert(0) += v;
@@ -120,14 +128,28 @@ impl EventLog {
     }
 
     fn push_row(&mut self, row: &Row, file: &str, line: u64, catalog: &Catalog) -> Result<(), Problem> {
-        let problem = |field: &str, kind: &'static str, detail: String| Problem { file: file.to_string(), line, field: Some(field.to_string()), kind, detail };
+        let problem = |field: &str, kind: &'static str, detail: String| Problem {
+            file: file.to_string(),
+            line,
+            field: Some(field.to_string()),
+            kind,
+            detail,
+        };
         let get = |i: usize| row.get(i).map_err(|e| problem(COLUMNS[i], "invalid field", e.0.to_string()));
         let ts = match get(0)? {
             None => return Err(problem("timestamp", "missing timestamp", "is required".into())),
-            Some(s) => parse_timestamp(&s).map_err(|e| problem("timestamp", "invalid timestamp", format!("\"{s}\": {e}")))?,
+            Some(s) => {
+                parse_timestamp(&s).map_err(|e| problem("timestamp", "invalid timestamp", format!("\"{s}\": {e}")))?
+            }
         };
         let kind = match get(3)? {
-            None => return Err(problem("event", "missing event", "is required (view, cart, purchase or a custom name)".into())),
+            None => {
+                return Err(problem(
+                    "event",
+                    "missing event",
+                    "is required (view, cart, purchase or a custom name)".into(),
+                ))
+            }
             Some(s) => {
                 let lower = s.to_ascii_lowercase();
                 match lower.as_str() {
@@ -140,7 +162,13 @@ impl EventLog {
                             self.custom_kinds.push(other.to_string());
                             CUSTOM + (self.custom_kinds.len() - 1) as u16
                         }
-                        None => return Err(problem("event", "too many event kinds", format!("\"{other}\": more than 1000 custom event names"))),
+                        None => {
+                            return Err(problem(
+                                "event",
+                                "too many event kinds",
+                                format!("\"{other}\": more than 1000 custom event names"),
+                            ))
+                        }
                     },
                 }
             }
@@ -153,7 +181,13 @@ impl EventLog {
             None => 1,
             Some(s) => match s.parse::<u32>() {
                 Ok(q) if q > 0 => q,
-                _ => return Err(problem("quantity", "invalid quantity", format!("\"{s}\": expected a positive whole number"))),
+                _ => {
+                    return Err(problem(
+                        "quantity",
+                        "invalid quantity",
+                        format!("\"{s}\": expected a positive whole number"),
+                    ))
+                }
             },
         };
         if let Some(s) = get(6)? {
@@ -163,7 +197,11 @@ impl EventLog {
             self.unknown_products += 1;
             if self.unknown_examples.len() < MAX_EXAMPLES {
                 let id = get(4)?.unwrap_or_default().into_owned();
-                self.unknown_examples.push(problem("product_id", "unknown product", format!("\"{id}\" is not in the catalog")));
+                self.unknown_examples.push(problem(
+                    "product_id",
+                    "unknown product",
+                    format!("\"{id}\" is not in the catalog"),
+                ));
             }
             return Ok(());
         };

@@ -79,7 +79,9 @@ impl fmt::Display for InputError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             InputError::Io { path, error } => write!(f, "{}: cannot read: {error}", path.display()),
-            InputError::Empty { path } => write!(f, "{}: the file is empty (expected a header row and data rows)", path.display()),
+            InputError::Empty { path } => {
+                write!(f, "{}: the file is empty (expected a header row and data rows)", path.display())
+            }
             InputError::MissingColumn { path, column, found } => write!(
                 f,
                 "{}:1: missing required column `{column}` (found: {})",
@@ -280,7 +282,10 @@ pub fn for_each_row(
         Format::Csv => {
             let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(opened.reader);
             let header: Vec<String> = match rdr.byte_headers() {
-                Ok(h) => h.iter().map(|b| String::from_utf8_lossy(b).trim().trim_start_matches('\u{feff}').to_string()).collect(),
+                Ok(h) => h
+                    .iter()
+                    .map(|b| String::from_utf8_lossy(b).trim().trim_start_matches('\u{feff}').to_string())
+                    .collect(),
                 Err(e) => return Err(io_err(io::Error::new(io::ErrorKind::InvalidData, e.to_string()))),
             };
             if header.iter().all(|h| h.is_empty()) {
@@ -288,7 +293,11 @@ pub fn for_each_row(
             }
             for &req in required {
                 if !header.iter().any(|h| h == req) {
-                    return Err(InputError::MissingColumn { path: path.to_path_buf(), column: req, found: header.clone() });
+                    return Err(InputError::MissingColumn {
+                        path: path.to_path_buf(),
+                        column: req,
+                        found: header.clone(),
+                    });
                 }
             }
             let idx: Vec<Option<usize>> = columns.iter().map(|c| header.iter().position(|h| h == c)).collect();
@@ -303,7 +312,16 @@ pub fn for_each_row(
                             return Err(io_err(io::Error::other(e.to_string())));
                         }
                         report.rows += 1;
-                        report.reject(Problem { file: file.clone(), line, field: None, kind: "malformed CSV", detail: e.to_string() }, strict)?;
+                        report.reject(
+                            Problem {
+                                file: file.clone(),
+                                line,
+                                field: None,
+                                kind: "malformed CSV",
+                                detail: e.to_string(),
+                            },
+                            strict,
+                        )?;
                         continue;
                     }
                 }
@@ -315,7 +333,10 @@ pub fn for_each_row(
                 }
                 if rec.len() != header.len() {
                     let detail = format!("has {} fields, the header has {}", rec.len(), header.len());
-                    report.reject(Problem { file: file.clone(), line, field: None, kind: "wrong number of fields", detail }, strict)?;
+                    report.reject(
+                        Problem { file: file.clone(), line, field: None, kind: "wrong number of fields", detail },
+                        strict,
+                    )?;
                     continue;
                 }
                 if let Err(p) = f(&Row::Csv(&rec, &idx, &header), line) {
@@ -361,7 +382,13 @@ pub fn for_each_row(
                         }
                     }
                     Err(e) => {
-                        let p = Problem { file: file.clone(), line: line_no, field: None, kind: "invalid JSON", detail: format!("not a JSON object: {e}") };
+                        let p = Problem {
+                            file: file.clone(),
+                            line: line_no,
+                            field: None,
+                            kind: "invalid JSON",
+                            detail: format!("not a JSON object: {e}"),
+                        };
                         report.reject(p, strict)?;
                     }
                 }

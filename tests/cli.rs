@@ -1,0 +1,341 @@
+//! End-to-end tests of the `edgerec` command: demo-data -> build -> recommend / inspect, and how
+//! it treats bad input.
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn edgerec(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_edgerec")).args(args).output().expect("the edgerec binary runs")
+}
+
+fn ok(args: &[&str]) -> String {
+    let out = edgerec(args);
+    assert!(out.status.success(), "edgerec {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+fn fails(args: &[&str]) -> String {
+    let out = edgerec(args);
+    assert!(!out.status.success(), "edgerec {args:?} should fail; stdout: {}", String::from_utf8_lossy(&out.stdout));
+    String::from_utf8(out.stderr).unwrap()
+}
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+/// A demo store and its snapshot, made once per test that needs them.
+fn demo(dir: &Path) -> std::path::PathBuf {
+    ok(&["demo-data", "--out", p(dir), "--products", "2000", "--shoppers", "6000", "--seed", "7"]);
+    let snap = dir.join("model.snap");
+    ok(&[
+        "build",
+        "--catalog",
+        p(&dir.join("catalog.csv")),
+        "--events",
+        p(&dir.join("events.csv")),
+        "--out",
+        p(&snap),
+        "--quiet",
+    ]);
+    snap
+}
+
+fn items(json: &str) -> Vec<serde_json::Value> {
+    let v: serde_json::Value = serde_json::from_str(json).unwrap();
+    v["items"].as_array().unwrap().clone()
+}
+
+#[test]
+fn planted_bundles_come_back_in_also_bought() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = demo(dir.path());
+    // Oracle, computed from the files independently of the builder: which planted bundles were
+    // bought together by at least 3 distinct shoppers (the default min_count)?
+    let mut orders: HashMap<String, (String, HashSet<String>)> = HashMap::new();
+    let mut rdr = csv::Reader::from_path(dir.path().join("events.csv")).unwrap();
+    for r in rdr.records() {
+        let r = r.unwrap();
+        if &r[3] == "purchase" {
+            let shopper = if r[1].is_empty() { r[2].to_string() } else { r[1].to_string() };
+            orders.entry(r[7].to_string()).or_insert_with(|| (shopper, HashSet::new())).1.insert(r[4].to_string());
+        }
+    }
+    let mut support: HashMap<(String, String), HashSet<String>> = HashMap::new();
+    for (shopper, items) in orders.values() {
+        for a in items {
+            for b in items {
+                if a < b {
+                    support.entry((a.clone(), b.clone())).or_default().insert(shopper.clone());
+                }
+            }
+        }
+    }
+    let mut rdr = csv::Reader::from_path(dir.path().join("bundles.csv")).unwrap();
+    let bundles: Vec<(String, String)> =
+        rdr.records().map(|r| r.unwrap()).map(|r| (r[0].to_string(), r[1].to_string())).collect();
+    let supported: Vec<&(String, String)> = bundles
+        .iter()
+        .filter(|(a, b)| support.get(&(a.min(b).clone(), a.max(b).clone())).is_some_and(|s| s.len() >= 3))
+        .collect();
+    assert!(supported.len() >= 50, "the demo store plants enough bought-together bundles: {}", supported.len());
+    for (product, complement) in supported.iter().take(40) {
+        let got = items(&ok(&[
+            "recommend",
+            "--snapshot",
+            p(&snap),
+            "--widget",
+            "also_bought",
+            "--product",
+            product,
+            "--json",
+        ]));
+        let hit = got.iter().find(|i| i["id"] == complement.as_str());
+        let hit = hit.unwrap_or_else(|| panic!("{complement} missing from also_bought of {product}: {got:?}"));
+        assert_eq!(hit["reason"], "bought_together");
+        assert_eq!(hit["because"], product.as_str());
+        assert!(got.iter().all(|i| i["id"] != product.as_str()), "never the current product");
+    }
+}
+
+#[test]
+fn recommend_inspect_and_bench_work_on_the_demo_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = demo(dir.path());
+    let info: serde_json::Value = serde_json::from_str(&ok(&["inspect", p(&snap), "--json"])).unwrap();
+    assert_eq!(info["products"], 2000);
+    assert_eq!(info["formatVersion"], 1);
+    assert!(info["counts"]["views"].as_u64().unwrap() > 10_000);
+    assert!(info["sections"]["catalog"].as_u64().unwrap() > 0);
+    assert!(ok(&["inspect", p(&snap)]).contains("sections"));
+
+    // Previously viewed: most recent first, without the current product.
+    let got = items(&ok(&[
+        "recommend",
+        "--snapshot",
+        p(&snap),
+        "--widget",
+        "previously_viewed",
+        "--product",
+        "P00004",
+        "--viewed",
+        "P00001,P00002,P00003,P00004",
+        "--json",
+    ]));
+    let ids: Vec<&str> = got.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    // Out-of-stock products are hidden, so the list is the in-stock ones among these, in this order.
+    let order: Vec<usize> = ids
+        .iter()
+        .map(|id| {
+            ["P00003", "P00002", "P00001"].iter().position(|x| x == id).unwrap_or_else(|| panic!("{id} was not viewed"))
+        })
+        .collect();
+    assert!(!ids.is_empty());
+    assert!(order.windows(2).all(|w| w[0] < w[1]), "most recent first: {ids:?}");
+
+    // Upsell: same type, same price or higher.
+    let catalog: HashMap<String, (String, f64)> = csv::Reader::from_path(dir.path().join("catalog.csv"))
+        .unwrap()
+        .records()
+        .map(|r| r.unwrap())
+        .map(|r| (r[0].to_string(), (r[3].to_string(), r[5].parse::<f64>().unwrap())))
+        .collect();
+    for product in ["P00001", "P00010", "P00100", "P01000"] {
+        let got =
+            items(&ok(&["recommend", "--snapshot", p(&snap), "--widget", "upsell", "--product", product, "--json"]));
+        let (cat, price) = &catalog[product];
+        for i in &got {
+            let (c, pr) = &catalog[i["id"].as_str().unwrap()];
+            assert_eq!(c, cat, "upsell of {product} stays in its category");
+            assert!(pr >= price, "upsell of {product} ({price}) offers {} at {pr}", i["id"]);
+        }
+    }
+    // Filters from the command line.
+    let got = items(&ok(&[
+        "recommend",
+        "--snapshot",
+        p(&snap),
+        "--widget",
+        "popular",
+        "--limit",
+        "20",
+        "--filters",
+        r#"{"price_max": 30, "brands": ["Nordhaven"]}"#,
+        "--json",
+    ]));
+    assert!(!got.is_empty());
+    assert!(got.iter().all(|i| i["price"].as_f64().unwrap() <= 30.0 && i["brand"] == "Nordhaven"), "{got:?}");
+
+    let e = fails(&["recommend", "--snapshot", p(&snap), "--widget", "nope"]);
+    assert!(e.contains("unknown widget \"nope\"") && e.contains("upsell"), "{e}");
+    let bench: serde_json::Value =
+        serde_json::from_str(&ok(&["bench", "--snapshot", p(&snap), "--queries", "50", "--json"])).unwrap();
+    assert!(bench["plain"]["upsell"]["p50Us"].as_f64().unwrap() > 0.0);
+    assert!(bench["filtered"]["cross_sell"]["avgItems"].as_f64().unwrap() > 0.0);
+}
+
+#[test]
+fn csv_and_gzipped_ndjson_give_the_same_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("catalog.csv"), "id,title,brand,category,price,stock,material\nA,Alpha,X,Home > Kitchen,10.00,5,oak\nB,\"Beta, the second\",Y,Home,20,,\nC,Gamma,,Toys,,0,\n").unwrap();
+    let mut events = String::from("timestamp,user_id,session_id,event,product_id,quantity,order_id\n");
+    for s in 0..6 {
+        for (i, p) in ["A", "B", "C"].iter().enumerate() {
+            events.push_str(&format!("2024-05-0{}T10:0{i}:00Z,u{s},s{s},view,{p},,\n", 1 + s % 3));
+        }
+        events.push_str(&format!("2024-05-0{}T10:09:00Z,u{s},s{s},purchase,A,2,o{s}\n", 1 + s % 3));
+        events.push_str(&format!("2024-05-0{}T10:09:00Z,u{s},s{s},purchase,B,1,o{s}\n", 1 + s % 3));
+    }
+    std::fs::write(d.join("events.csv"), &events).unwrap();
+    // The same rows as gzipped NDJSON, with numbers as JSON numbers.
+    let mut rdr = csv::Reader::from_path(d.join("events.csv")).unwrap();
+    let header = rdr.headers().unwrap().clone();
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(d.join("events.ndjson.gz")).unwrap(),
+        flate2::Compression::default(),
+    );
+    for r in rdr.records() {
+        let r = r.unwrap();
+        let mut obj = serde_json::Map::new();
+        for (h, v) in header.iter().zip(r.iter()) {
+            if !v.is_empty() {
+                obj.insert(
+                    h.into(),
+                    if h == "quantity" { serde_json::json!(v.parse::<u32>().unwrap()) } else { serde_json::json!(v) },
+                );
+            }
+        }
+        writeln!(gz, "{}", serde_json::Value::Object(obj)).unwrap();
+    }
+    gz.finish().unwrap();
+    let (a, b) = (d.join("a.snap"), d.join("b.snap"));
+    ok(&["build", "--catalog", p(&d.join("catalog.csv")), "--events", p(&d.join("events.csv")), "--out", p(&a)]);
+    ok(&["build", "--catalog", p(&d.join("catalog.csv")), "--events", p(&d.join("events.ndjson.gz")), "--out", p(&b)]);
+    let strip = |path: &Path| {
+        let mut v: serde_json::Value = serde_json::from_str(&ok(&["inspect", p(path), "--json"])).unwrap();
+        v.as_object_mut().unwrap().remove("builtAt");
+        v.as_object_mut().unwrap().remove("file");
+        v
+    };
+    assert_eq!(strip(&a), strip(&b));
+    assert_eq!(strip(&a)["counts"]["purchases"], 12);
+    let got = items(&ok(&["recommend", "--snapshot", p(&b), "--widget", "also_bought", "--product", "A", "--json"]));
+    assert_eq!(got[0]["id"], "B");
+    assert_eq!(got[0]["reason"], "bought_together");
+    assert_eq!(got[0]["title"], "Beta, the second");
+}
+
+#[test]
+fn malformed_rows_are_reported_with_file_line_and_field() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("catalog.csv"),
+        "id,title,price\nA,Alpha,10\nB,Beta,ten\nA,Again,3\n,Nameless,1\nC,Gamma,2\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("events.csv"),
+        "timestamp,session_id,event,product_id,quantity\n2024-01-01T00:00:00Z,s1,view,A,\nyesterday,s1,view,A,\n2024-01-01T00:00:00Z,s1,,A,\n2024-01-01T00:00:00Z,s1,view,ZZZ,\n2024-01-01T00:00:01Z,s1,cart,C,-2\n2024-01-01T00:00:02Z,s1,view,C\n",
+    )
+    .unwrap();
+    let snap = d.join("m.snap");
+    let cat = d.join("catalog.csv");
+    let ev = d.join("events.csv");
+    let args = ["build", "--catalog", p(&cat), "--events", p(&ev), "--out", p(&snap)];
+    let out = ok(&args);
+    for expected in [
+        format!("{}:3: field `price`: \"ten\"", cat.display()),
+        format!("{}:4: field `id`: \"A\" appears on an earlier line", cat.display()),
+        format!("{}:5: field `id`: is required", cat.display()),
+        format!("{}:3: field `timestamp`: \"yesterday\"", ev.display()),
+        format!("{}:4: field `event`: is required", ev.display()),
+        format!("{}:5: field `product_id`: \"ZZZ\" is not in the catalog", ev.display()),
+        format!("{}:6: field `quantity`: \"-2\"", ev.display()),
+        format!("{}:7: has 4 fields, the header has 5", ev.display()),
+    ] {
+        assert!(out.contains(&expected), "missing `{expected}` in:\n{out}");
+    }
+    assert!(out.contains("catalog   5 rows, 3 rejected -> 2 products"), "{out}");
+    assert!(out.contains("6 rows, 4 rejected, 1 for unknown products"), "{out}");
+    // --strict: the first problem is fatal and the previous snapshot stays.
+    let before = std::fs::read(&snap).unwrap();
+    let mut strict = args.to_vec();
+    strict.push("--strict");
+    let e = fails(&strict);
+    assert!(e.contains(&format!("{}:3: field `price`", cat.display())) && e.contains("--strict"), "{e}");
+    assert_eq!(std::fs::read(&snap).unwrap(), before, "a failed build leaves the old snapshot intact");
+}
+
+#[test]
+fn unusable_inputs_fail_with_a_clear_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("empty.csv"), "").unwrap();
+    std::fs::write(d.join("nocol.csv"), "sku,title\nA,x\n").unwrap();
+    std::fs::write(d.join("catalog.csv"), "id\nA\n").unwrap();
+    std::fs::write(d.join("events.csv"), "timestamp,event\n2024-01-01,view\n").unwrap();
+    std::fs::write(d.join("bad.toml"), "[widgets.upsell]\nthreshold = 2\n").unwrap();
+    let out = p(&d.join("m.snap")).to_string();
+    let build = |catalog: &str, events: &str| {
+        fails(&[
+            "build",
+            "--catalog",
+            &d.join(catalog).display().to_string(),
+            "--events",
+            &d.join(events).display().to_string(),
+            "--out",
+            &out,
+        ])
+    };
+    assert!(build("empty.csv", "events.csv").contains("empty.csv: the file is empty"));
+    assert!(build("nocol.csv", "events.csv").contains("nocol.csv:1: missing required column `id` (found: sku, title)"));
+    assert!(build("missing.csv", "events.csv").contains("missing.csv: cannot read"));
+    assert!(build("catalog.csv", "events.csv").contains("events.csv:1: missing required column `product_id`"));
+    assert!(build("catalog.csv", "events.txt").contains("unknown format"));
+    let e = fails(&[
+        "build",
+        "--catalog",
+        p(&d.join("catalog.csv")),
+        "--events",
+        p(&d.join("events.csv")),
+        "--out",
+        &out,
+        "--config",
+        p(&d.join("bad.toml")),
+    ]);
+    assert!(e.contains("widgets.upsell.threshold: 2 is out of range: allowed 0 to 1"), "{e}");
+    assert!(!d.join("m.snap").exists());
+}
+
+#[test]
+fn damaged_snapshots_are_refused_with_a_reason() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = demo(dir.path());
+    let bytes = std::fs::read(&snap).unwrap();
+    let cut = dir.path().join("cut.snap");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+    assert!(fails(&["inspect", p(&cut)]).contains("truncated"));
+    let mut flipped = bytes.clone();
+    flipped[bytes.len() / 3] ^= 1;
+    std::fs::write(&cut, &flipped).unwrap();
+    assert!(fails(&["recommend", "--snapshot", p(&cut), "--widget", "popular"]).contains("checksum"));
+    std::fs::write(&cut, b"<html>not found</html>").unwrap();
+    assert!(fails(&["inspect", p(&cut)]).contains("not an edgerec snapshot"));
+}
+
+#[test]
+fn config_prints_and_checks() {
+    let dir = tempfile::tempdir().unwrap();
+    let defaults = ok(&["config"]);
+    assert!(defaults.contains("[widgets.upsell]") && defaults.contains("min_count = 3"));
+    let f = dir.path().join("edgerec.toml");
+    std::fs::write(&f, &defaults).unwrap();
+    assert!(ok(&["config", "--check", p(&f)]).contains("valid (12 widgets"));
+    std::fs::write(&f, "[widgets.x]\nalgorithm = \"upsel\"\n").unwrap();
+    let e = fails(&["config", "--check", p(&f)]);
+    assert!(e.contains("unknown variant `upsel`") && e.contains("`upsell`"), "{e}");
+}
