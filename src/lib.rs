@@ -58,7 +58,7 @@ pub mod cli;
 pub mod ingest;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod wasm;
 
 pub use catalog::Catalog;
 pub use config::{Algorithm, Config, Filters, Source, WidgetConfig};

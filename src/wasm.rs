@@ -188,6 +188,69 @@ struct SessionContextIn {
     purchased: Vec<String>,
 }
 
+const OPTION_KEYS: &[&str] = &[
+    "product",
+    "session",
+    "viewed",
+    "cart",
+    "purchased",
+    "now",
+    "limit",
+    "threshold",
+    "fallback",
+    "filters",
+    "excludePurchased",
+    "forceInclude",
+    "forceIncludeOutOfStock",
+];
+
+const FILTER_KEYS: &[&str] = &[
+    "brands",
+    "excludeBrands",
+    "exclude_brands",
+    "products",
+    "excludeProducts",
+    "exclude_products",
+    "categories",
+    "excludeCategories",
+    "exclude_categories",
+    "tags",
+    "excludeTags",
+    "exclude_tags",
+    "priceMin",
+    "price_min",
+    "priceMax",
+    "price_max",
+    "stockMin",
+    "stock_min",
+    "stockMax",
+    "stock_max",
+    "discountMin",
+    "discount_min",
+    "discountMax",
+    "discount_max",
+    "added",
+    "addedWithinDays",
+    "added_within_days",
+    "showOutOfStock",
+    "show_out_of_stock",
+];
+
+/// serde-wasm-bindgen reads only the fields a struct knows, so a misspelt option would be
+/// ignored without a word: name it instead.
+fn check_keys(value: &JsValue, allowed: &[&str], what: &str) -> Result<(), JsError> {
+    if !value.is_object() {
+        return Ok(());
+    }
+    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+        let k = key.as_string().unwrap_or_default();
+        if !allowed.contains(&k.as_str()) {
+            return Err(js_err(format!("unknown {what} \"{k}\"; allowed: {}", allowed.join(", "))));
+        }
+    }
+    Ok(())
+}
+
 /// Reads `options` into an engine context and overrides. `session` may be a `Session` (its
 /// `context()` method is called) or a plain `SessionContext`.
 fn parse_options(options: &JsValue) -> Result<(Context, Overrides), JsError> {
@@ -197,6 +260,8 @@ fn parse_options(options: &JsValue) -> Result<(Context, Overrides), JsError> {
     if !options.is_object() {
         return Err(JsError::new("options must be an object like { product: \"SKU-1\", limit: 8 }"));
     }
+    check_keys(options, OPTION_KEYS, "option")?;
+    check_keys(&Reflect::get(options, &JsValue::from_str("filters")).unwrap_or(JsValue::UNDEFINED), FILTER_KEYS, "filter")?;
     let o: RecommendOptions =
         serde_wasm_bindgen::from_value(options.clone()).map_err(|e| js_err(format!("invalid options: {e}")))?;
     let mut ctx =

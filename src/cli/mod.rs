@@ -1,7 +1,7 @@
 //! The `edgerec` command-line tool: argument parsing and dispatch. Each subcommand lives in its
 //! own module; errors are printed once, here, and turn into a non-zero exit code.
 
-mod bench;
+pub mod bench;
 mod build;
 mod config_file;
 mod demo_data;

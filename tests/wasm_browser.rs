@@ -1,0 +1,104 @@
+//! The session tracker in a real browser (`wasm-pack test --headless --chrome`): localStorage
+//! persistence, reset of corrupt or foreign data without throwing, the storage event from other
+//! tabs, and memory fallback.
+#![cfg(target_arch = "wasm32")]
+
+use edgerec::wasm::Session;
+use js_sys::{Object, Reflect};
+use std::cell::Cell;
+use std::rc::Rc;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn storage() -> web_sys::Storage {
+    web_sys::window().unwrap().local_storage().unwrap().unwrap()
+}
+
+fn opts(key: &str) -> JsValue {
+    let o = Object::new();
+    Reflect::set(&o, &"key".into(), &key.into()).unwrap();
+    o.into()
+}
+
+fn views(s: &Session) -> Vec<String> {
+    s.views().iter().map(|v| v.as_string().unwrap()).collect()
+}
+
+#[wasm_bindgen_test]
+fn the_session_survives_a_reload() {
+    let key = "edgerec-test:reload";
+    storage().remove_item(key).unwrap();
+    let s = Session::load(opts(key));
+    assert_eq!(s.storage_mode(), "local");
+    s.view("A");
+    s.view("B");
+    s.add_to_cart("C", None);
+    s.purchase(vec!["C".into()]);
+    drop(s);
+    let again = Session::load(opts(key));
+    assert_eq!(views(&again), ["B", "A"]);
+    assert_eq!(again.purchased().length(), 1);
+    let stored = storage().get_item(key).unwrap().unwrap();
+    assert!(stored.contains("\"version\":1"), "{stored}");
+    again.clear();
+    assert!(views(&Session::load(opts(key))).is_empty());
+}
+
+#[wasm_bindgen_test]
+fn corrupt_or_foreign_data_is_reset_without_throwing() {
+    let key = "edgerec-test:corrupt";
+    for garbage in ["{not json", "[1,2,3]", r#"{"version":99,"views":[]}"#, r#"{"version":1,"started":0,"last_active":0,"views":[{"id":"","at":0}],"cart":[],"purchases":[],"past":[]}"#] {
+        storage().set_item(key, garbage).unwrap();
+        let s = Session::load(opts(key));
+        assert!(views(&s).is_empty(), "{garbage}");
+        s.view("X");
+        assert_eq!(views(&s), ["X"]);
+        let stored = storage().get_item(key).unwrap().unwrap();
+        assert!(stored.contains("\"X\""), "the reset state is saved: {stored}");
+    }
+    storage().remove_item(key).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn another_tab_updates_this_session() {
+    let key = "edgerec-test:tabs";
+    storage().remove_item(key).unwrap();
+    let mine = Session::load(opts(key));
+    let calls = Rc::new(Cell::new(0));
+    let c = calls.clone();
+    let cb = Closure::<dyn FnMut()>::new(move || c.set(c.get() + 1));
+    mine.on_change(cb.as_ref().unchecked_ref::<js_sys::Function>().clone());
+    // What another tab writes, and the event the browser then fires in this tab.
+    let other = Session::load(opts("edgerec-test:tabs-other"));
+    other.view("FROM-OTHER-TAB");
+    let written = storage().get_item("edgerec-test:tabs-other").unwrap().unwrap();
+    let init = web_sys::StorageEventInit::new();
+    init.set_key(Some(key));
+    init.set_new_value(Some(&written));
+    let event = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
+    web_sys::window().unwrap().dispatch_event(&event).unwrap();
+    assert_eq!(views(&mine), ["FROM-OTHER-TAB"]);
+    assert_eq!(calls.get(), 1);
+    // Events for other keys, or with unreadable values, change nothing.
+    init.set_key(Some("unrelated"));
+    let event = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
+    web_sys::window().unwrap().dispatch_event(&event).unwrap();
+    assert_eq!(calls.get(), 1);
+    mine.view("LOCAL");
+    assert_eq!(calls.get(), 2);
+    storage().remove_item(key).unwrap();
+    storage().remove_item("edgerec-test:tabs-other").unwrap();
+}
+
+#[wasm_bindgen_test]
+fn memory_mode_touches_no_storage() {
+    let o = Object::new();
+    Reflect::set(&o, &"key".into(), &"edgerec-test:memory".into()).unwrap();
+    Reflect::set(&o, &"storage".into(), &"memory".into()).unwrap();
+    let s = Session::load(o.into());
+    assert_eq!(s.storage_mode(), "memory");
+    s.view("M");
+    assert!(storage().get_item("edgerec-test:memory").unwrap().is_none());
+}
