@@ -6,7 +6,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect};
-use serde::de::IgnoredAny;
 use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -163,24 +162,6 @@ fn warn(msg: &str) {
 pub struct Recommender(engine::Recommender);
 
 #[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
-struct RecommendOptions {
-    product: Option<String>,
-    session: Option<IgnoredAny>,
-    viewed: Option<Vec<String>>,
-    cart: Option<Vec<String>>,
-    purchased: Option<Vec<String>>,
-    now: Option<f64>,
-    limit: Option<u32>,
-    threshold: Option<f32>,
-    fallback: Option<Vec<Source>>,
-    filters: Option<Filters>,
-    exclude_purchased: Option<bool>,
-    force_include: Option<Vec<String>>,
-    force_include_out_of_stock: Option<bool>,
-}
-
-#[derive(Deserialize, Default)]
 #[serde(default)]
 struct SessionContextIn {
     views: Vec<View>,
@@ -251,53 +232,165 @@ fn check_keys(value: &JsValue, allowed: &[&str], what: &str) -> Result<(), JsErr
     Ok(())
 }
 
-/// Reads `options` into an engine context and overrides. `session` may be a `Session` (its
-/// `context()` method is called) or a plain `SessionContext`.
+/// Deserialises `value`; on failure, names the first key that fails on its own (serde's
+/// messages say what was expected but not where).
+fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsError> {
+    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
+        if value.is_object() {
+            for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
+                let one = Object::new();
+                let v = Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
+                let _ = Reflect::set(&one, &key, &v);
+                if let Err(inner) = serde_wasm_bindgen::from_value::<T>(one.into()) {
+                    let inner = inner.to_string();
+                    let inner = inner.strip_prefix("Error: ").unwrap_or(&inner);
+                    return js_err(format!("invalid {what} `{}`: {inner}", key.as_string().unwrap_or_default()));
+                }
+            }
+        }
+        let e = e.to_string();
+        js_err(format!("invalid {what}s: {}", e.strip_prefix("Error: ").unwrap_or(&e)))
+    })
+}
+
+fn string_of(key: &str, v: &JsValue) -> Result<Option<String>, JsError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_string().map(Some).ok_or_else(|| js_err(format!("invalid option `{key}`: expected a string")))
+}
+
+fn ids_of(key: &str, v: &JsValue) -> Result<Vec<String>, JsError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(Vec::new());
+    }
+    let Some(arr) = v.dyn_ref::<Array>() else {
+        return Err(js_err(format!("invalid option `{key}`: expected an array of product ids")));
+    };
+    let mut out = Vec::with_capacity(arr.length() as usize);
+    for x in arr.iter() {
+        out.push(x.as_string().ok_or_else(|| js_err(format!("invalid option `{key}`: expected an array of strings")))?);
+    }
+    Ok(out)
+}
+
+fn number_of(key: &str, v: &JsValue) -> Result<Option<f64>, JsError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_f64()
+        .filter(|x| x.is_finite())
+        .map(Some)
+        .ok_or_else(|| js_err(format!("invalid option `{key}`: expected a number")))
+}
+
+fn bool_of(key: &str, v: &JsValue) -> Result<Option<bool>, JsError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    v.as_bool().map(Some).ok_or_else(|| js_err(format!("invalid option `{key}`: expected true or false")))
+}
+
+fn whole_of(key: &str, v: &JsValue) -> Result<Option<u32>, JsError> {
+    match number_of(key, v)? {
+        Some(x) if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) => Ok(Some(x as u32)),
+        Some(_) => Err(js_err(format!("invalid option `{key}`: expected a whole number"))),
+        None => Ok(None),
+    }
+}
+
+/// Reads `options` into an engine context and overrides, looking only at the keys present (each
+/// read crosses the JS boundary). `session` may be a `Session` (its state is read directly) or a
+/// plain `SessionContext`.
 fn parse_options(options: &JsValue) -> Result<(Context, Overrides), JsError> {
-    if options.is_undefined() || options.is_null() {
-        return Ok((Context { now: Some(now_secs()), ..Default::default() }, Overrides::default()));
+    let mut ctx = Context::default();
+    let mut over = Overrides::default();
+    let mut now = None;
+    if !(options.is_undefined() || options.is_null()) {
+        if !options.is_object() || options.is_array() {
+            return Err(JsError::new("options must be an object like { product: \"SKU-1\", limit: 8 }"));
+        }
+        let (mut viewed, mut cart, mut purchased) = (None, None, None);
+        for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
+            let k = key.as_string().unwrap_or_default();
+            let v = Reflect::get(options, &key).unwrap_or(JsValue::UNDEFINED);
+            match k.as_str() {
+                "product" => ctx.product = string_of("product", &v)?,
+                "session" => session_into(&v, &mut ctx)?,
+                "viewed" => viewed = Some(ids_of("viewed", &v)?),
+                "cart" => cart = Some(ids_of("cart", &v)?),
+                "purchased" => purchased = Some(ids_of("purchased", &v)?),
+                "now" => now = number_of("now", &v)?,
+                "limit" => over.limit = whole_of("limit", &v)?,
+                "threshold" => over.threshold = number_of("threshold", &v)?.map(|x| x as f32),
+                "fallback" if !v.is_undefined() => over.fallback = Some(from_js::<Vec<Source>>(&v, "fallback")?),
+                "filters" if v.is_object() => {
+                    check_keys(&v, FILTER_KEYS, "filter")?;
+                    over.filters = Some(from_js::<Filters>(&v, "filter")?);
+                }
+                "filters" if v.is_undefined() || v.is_null() => {}
+                "filters" => return Err(JsError::new("invalid option `filters`: expected an object")),
+                "excludePurchased" => over.exclude_purchased = bool_of("excludePurchased", &v)?,
+                "forceInclude" => over.force_include = Some(ids_of("forceInclude", &v)?),
+                "forceIncludeOutOfStock" => over.force_include_out_of_stock = bool_of("forceIncludeOutOfStock", &v)?,
+                "fallback" => {}
+                other => {
+                    return Err(js_err(format!("unknown option \"{other}\"; allowed: {}", OPTION_KEYS.join(", "))))
+                }
+            }
+        }
+        if let Some(v) = viewed {
+            ctx.views = v.into_iter().rev().map(|id| View { id, at: None }).collect();
+        }
+        if let Some(v) = cart {
+            ctx.cart = v;
+        }
+        if let Some(v) = purchased {
+            ctx.purchased = v.into_iter().rev().collect();
+        }
     }
-    if !options.is_object() {
-        return Err(JsError::new("options must be an object like { product: \"SKU-1\", limit: 8 }"));
+    ctx.now = Some(now.map_or_else(now_secs, |n| n as i64));
+    Ok((ctx, over))
+}
+
+/// Fills the context from a `Session` (through the registry, without a JS round trip) or from a
+/// plain `SessionContext` object.
+fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), JsError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(());
     }
-    check_keys(options, OPTION_KEYS, "option")?;
-    check_keys(&Reflect::get(options, &JsValue::from_str("filters")).unwrap_or(JsValue::UNDEFINED), FILTER_KEYS, "filter")?;
-    let o: RecommendOptions =
-        serde_wasm_bindgen::from_value(options.clone()).map_err(|e| js_err(format!("invalid options: {e}")))?;
-    let mut ctx =
-        Context { product: o.product, now: Some(o.now.map_or_else(now_secs, |n| n as i64)), ..Default::default() };
-    let session = Reflect::get(options, &JsValue::from_str("session")).unwrap_or(JsValue::UNDEFINED);
-    if !session.is_undefined() && !session.is_null() {
-        let method = Reflect::get(&session, &JsValue::from_str("context")).unwrap_or(JsValue::UNDEFINED);
-        let plain = match method.dyn_ref::<Function>() {
-            Some(f) => f.call0(&session).map_err(|_| JsError::new("session.context() failed"))?,
-            None => session,
+    if let Some(id) = Reflect::get(v, &JsValue::from_str("__edgerecSession")).ok().and_then(|x| x.as_f64()) {
+        let inner =
+            SESSIONS.with(|r| r.borrow().iter().find(|(i, _)| f64::from(*i) == id).and_then(|(_, w)| w.upgrade()));
+        let Some(inner) = inner else {
+            return Err(JsError::new("invalid option `session`: this Session was freed"));
         };
-        let s: SessionContextIn =
-            serde_wasm_bindgen::from_value(plain).map_err(|e| js_err(format!("invalid session: {e}")))?;
+        let s = inner.borrow().state.context(None, now_secs());
         ctx.views = s.views;
         ctx.cart = s.cart;
         ctx.purchased = s.purchased;
+        return Ok(());
     }
-    if let Some(v) = o.viewed {
-        ctx.views = v.into_iter().rev().map(|id| View { id, at: None }).collect();
+    let s: SessionContextIn = from_js(v, "session field")?;
+    ctx.views = s.views;
+    ctx.cart = s.cart;
+    ctx.purchased = s.purchased;
+    Ok(())
+}
+
+/// Items as JS objects: one JSON string crosses the boundary, parsed by the engine's JSON.parse
+/// (far cheaper than setting each property from Rust).
+fn items_to_js(rec: &engine::Recommender, items: &[engine::Recommendation]) -> Result<JsValue, JsError> {
+    let mut out = String::with_capacity(64 + items.len() * 400);
+    out.push('[');
+    for (i, r) in items.iter().enumerate() {
+        if i > 0 {
+            out.push(',');
+        }
+        rec.describe(r).write_json(&mut out);
     }
-    if let Some(v) = o.cart {
-        ctx.cart = v;
-    }
-    if let Some(v) = o.purchased {
-        ctx.purchased = v.into_iter().rev().collect();
-    }
-    let over = Overrides {
-        limit: o.limit,
-        threshold: o.threshold,
-        fallback: o.fallback,
-        filters: o.filters,
-        exclude_purchased: o.exclude_purchased,
-        force_include: o.force_include,
-        force_include_out_of_stock: o.force_include_out_of_stock,
-    };
-    Ok((ctx, over))
+    out.push(']');
+    js_sys::JSON::parse(&out).map_err(|_| JsError::new("internal error: invalid JSON for items"))
 }
 
 #[derive(Serialize)]
@@ -336,12 +429,6 @@ struct ListOptions {
     limit: Option<usize>,
 }
 
-#[derive(Serialize)]
-struct ProductPage {
-    total: usize,
-    items: Vec<engine::ProductInfo>,
-}
-
 #[wasm_bindgen]
 impl Recommender {
     /// Validates (magic, version, checksum, contents) and loads a snapshot. Throws an `Error`
@@ -360,8 +447,7 @@ impl Recommender {
     ) -> Result<JsValue, JsError> {
         let (ctx, over) = parse_options(&options)?;
         let r = self.0.recommend(widget, &ctx, &over).map_err(js_err)?;
-        let items: Vec<engine::Item> = r.items.iter().map(|i| self.0.describe(i)).collect();
-        to_js(&items)
+        items_to_js(&self.0, &r.items)
     }
 
     /// The list of an ad-hoc widget configuration (for previews): same options as `recommend`.
@@ -375,8 +461,7 @@ impl Recommender {
             serde_wasm_bindgen::from_value(widget).map_err(|e| js_err(format!("invalid widget configuration: {e}")))?;
         let (ctx, over) = parse_options(&options)?;
         let r = self.0.recommend_with(&over.apply(&config), &ctx).map_err(js_err)?;
-        let items: Vec<engine::Item> = r.items.iter().map(|i| self.0.describe(i)).collect();
-        to_js(&items)
+        items_to_js(&self.0, &r.items)
     }
 
     /// The widgets of the snapshot with their configuration.
@@ -408,7 +493,11 @@ impl Recommender {
     #[wasm_bindgen(unchecked_return_type = "Product | undefined")]
     pub fn product(&self, id: &str) -> Result<JsValue, JsError> {
         match self.0.catalog().index_of(id) {
-            Some(p) => to_js(&self.0.product_info(p)),
+            Some(p) => {
+                let mut out = String::with_capacity(512);
+                self.0.product_info(p).write_json(&mut out);
+                js_sys::JSON::parse(&out).map_err(|_| JsError::new("internal error: invalid JSON for a product"))
+            }
             None => Ok(JsValue::UNDEFINED),
         }
     }
@@ -429,7 +518,15 @@ impl Recommender {
         let Some((total, page)) = self.0.list_products(o.category.as_deref(), o.offset.unwrap_or(0), limit) else {
             return Err(js_err(format!("unknown category \"{}\"", o.category.unwrap_or_default())));
         };
-        to_js(&ProductPage { total, items: page.into_iter().map(|p| self.0.product_info(p)).collect() })
+        let mut out = format!("{{\"total\":{total},\"items\":[");
+        for (i, p) in page.into_iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            self.0.product_info(p).write_json(&mut out);
+        }
+        out.push_str("]}");
+        js_sys::JSON::parse(&out).map_err(|_| JsError::new("internal error: invalid JSON for products"))
     }
 
     /// Every category, sorted by path.
@@ -487,6 +584,12 @@ pub async fn fetch_snapshot(url: String, cache: Option<String>) -> Result<Recomm
     engine::Recommender::from_bytes(&bytes).map(Recommender).map_err(|e| js_err(format!("{url}: {e}")))
 }
 
+thread_local! {
+    /// Live sessions by id, so `recommend({ session })` reads a Session's state directly.
+    static SESSIONS: RefCell<Vec<(u32, std::rc::Weak<RefCell<Inner>>)>> = const { RefCell::new(Vec::new()) };
+    static NEXT_SESSION: std::cell::Cell<u32> = const { std::cell::Cell::new(1) };
+}
+
 struct Inner {
     state: SessionState,
     key: String,
@@ -525,6 +628,7 @@ fn parse_state(text: &str) -> Result<SessionState, String> {
 /// It never throws into the page: corrupt or foreign stored data is reset with a console warning.
 #[wasm_bindgen]
 pub struct Session {
+    id: u32,
     inner: Rc<RefCell<Inner>>,
     _on_storage: Option<Closure<dyn FnMut(web_sys::StorageEvent)>>,
 }
@@ -607,7 +711,23 @@ impl Session {
             }
             _ => None,
         };
-        Session { inner, _on_storage: on_storage }
+        let id = NEXT_SESSION.with(|n| {
+            let id = n.get();
+            n.set(id.wrapping_add(1).max(1));
+            id
+        });
+        SESSIONS.with(|r| {
+            let mut r = r.borrow_mut();
+            r.retain(|(_, w)| w.strong_count() > 0);
+            r.push((id, Rc::downgrade(&inner)));
+        });
+        Session { id, inner, _on_storage: on_storage }
+    }
+
+    /// Identifies this session to `Recommender.recommend` (internal).
+    #[wasm_bindgen(getter, js_name = __edgerecSession, skip_typescript)]
+    pub fn registry_id(&self) -> u32 {
+        self.id
     }
 
     fn update(&self, f: impl FnOnce(&mut SessionState, i64)) {

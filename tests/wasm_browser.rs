@@ -49,7 +49,12 @@ fn the_session_survives_a_reload() {
 #[wasm_bindgen_test]
 fn corrupt_or_foreign_data_is_reset_without_throwing() {
     let key = "edgerec-test:corrupt";
-    for garbage in ["{not json", "[1,2,3]", r#"{"version":99,"views":[]}"#, r#"{"version":1,"started":0,"last_active":0,"views":[{"id":"","at":0}],"cart":[],"purchases":[],"past":[]}"#] {
+    for garbage in [
+        "{not json",
+        "[1,2,3]",
+        r#"{"version":99,"views":[]}"#,
+        r#"{"version":1,"started":0,"last_active":0,"views":[{"id":"","at":0}],"cart":[],"purchases":[],"past":[]}"#,
+    ] {
         storage().set_item(key, garbage).unwrap();
         let s = Session::load(opts(key));
         assert!(views(&s).is_empty(), "{garbage}");

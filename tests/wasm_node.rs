@@ -43,7 +43,8 @@ fn loads_a_snapshot_and_describes_it() {
     assert_eq!(get(&info, "formatVersion").as_f64(), Some(1.0));
     assert!(get(&get(&info, "counts"), "views").as_f64().unwrap() > 1000.0);
     let widgets = rec.widgets().unwrap();
-    let names: Vec<String> = widgets.dyn_ref::<Array>().unwrap().iter().map(|w| get(&w, "name").as_string().unwrap()).collect();
+    let names: Vec<String> =
+        widgets.dyn_ref::<Array>().unwrap().iter().map(|w| get(&w, "name").as_string().unwrap()).collect();
     assert!(names.contains(&"upsell".to_string()) && names.contains(&"for_you".to_string()));
     let p = rec.product("P00001").unwrap();
     assert_eq!(get(&p, "id").as_string().unwrap(), "P00001");
@@ -67,7 +68,8 @@ fn refuses_damaged_snapshots_with_a_reason() {
 #[wasm_bindgen_test]
 fn recommends_with_options_and_explains_each_item() {
     let rec = Recommender::from_bytes(FIXTURE).unwrap();
-    let opts = obj(&[("product", "P00001".into()), ("viewed", strs(&["P00003", "P00002", "P00001"])), ("limit", 4.into())]);
+    let opts =
+        obj(&[("product", "P00001".into()), ("viewed", strs(&["P00003", "P00002", "P00001"])), ("limit", 4.into())]);
     let list = rec.recommend("cross_sell", opts).unwrap();
     let got = ids(&list);
     assert_eq!(got.len(), 4);
@@ -78,11 +80,22 @@ fn recommends_with_options_and_explains_each_item() {
     }
     assert!(get(&first, "score").as_f64().unwrap() > 0.0);
 
-    let viewed = rec.recommend("previously_viewed", obj(&[("product", "P00004".into()), ("viewed", strs(&["P00001", "P00002", "P00003", "P00004"])), ("filters", obj(&[("showOutOfStock", true.into())]))])).unwrap();
+    let viewed = rec
+        .recommend(
+            "previously_viewed",
+            obj(&[
+                ("product", "P00004".into()),
+                ("viewed", strs(&["P00001", "P00002", "P00003", "P00004"])),
+                ("filters", obj(&[("showOutOfStock", true.into())])),
+            ]),
+        )
+        .unwrap();
     assert_eq!(ids(&viewed), ["P00003", "P00002", "P00001"]);
 
-    let cheap = rec.recommend("popular", obj(&[("limit", 20.into()), ("filters", obj(&[("priceMax", 20.into())]))])).unwrap();
-    let prices: Vec<f64> = cheap.dyn_ref::<Array>().unwrap().iter().map(|i| get(&i, "price").as_f64().unwrap()).collect();
+    let cheap =
+        rec.recommend("popular", obj(&[("limit", 20.into()), ("filters", obj(&[("priceMax", 20.into())]))])).unwrap();
+    let prices: Vec<f64> =
+        cheap.dyn_ref::<Array>().unwrap().iter().map(|i| get(&i, "price").as_f64().unwrap()).collect();
     assert!(!prices.is_empty() && prices.iter().all(|p| *p <= 20.0), "{prices:?}");
 }
 
@@ -92,6 +105,10 @@ fn bad_options_get_clear_errors() {
     assert!(message(rec.recommend("nope", JsValue::UNDEFINED).err().unwrap()).contains("unknown widget \"nope\""));
     let e = message(rec.recommend("popular", obj(&[("filters", obj(&[("priceMx", 3.into())]))])).err().unwrap());
     assert!(e.contains("priceMx"), "{e}");
+    let e = message(rec.recommend("popular", obj(&[("filters", obj(&[("priceMin", "cheap".into())]))])).err().unwrap());
+    assert!(e.starts_with("invalid filter `priceMin`: invalid type: string \"cheap\""), "{e}");
+    let e = message(rec.recommend("popular", obj(&[("limit", "8".into())])).err().unwrap());
+    assert!(e.starts_with("invalid option `limit`"), "{e}");
     let e = message(rec.recommend("popular", obj(&[("limit", 0.into())])).err().unwrap());
     assert!(e.contains("limit"), "{e}");
     let e = message(rec.recommend("popular", JsValue::from_str("P00001")).err().unwrap());
@@ -111,7 +128,12 @@ fn a_session_object_feeds_the_context() {
     let views: Vec<String> = session.views().iter().map(|v| v.as_string().unwrap()).collect();
     assert_eq!(views, ["P00003", "P00002", "P00001"]);
     let js_session: JsValue = session.into();
-    let list = rec.recommend("previously_viewed", obj(&[("session", js_session.clone()), ("filters", obj(&[("showOutOfStock", true.into())]))])).unwrap();
+    let list = rec
+        .recommend(
+            "previously_viewed",
+            obj(&[("session", js_session.clone()), ("filters", obj(&[("showOutOfStock", true.into())]))]),
+        )
+        .unwrap();
     // The cart item stays in the history list, most recent first.
     assert_eq!(ids(&list), ["P00003", "P00002", "P00001"]);
     let list = rec.recommend("also_viewed", obj(&[("session", js_session), ("limit", 20.into())])).unwrap();
@@ -121,7 +143,8 @@ fn a_session_object_feeds_the_context() {
 #[wasm_bindgen_test]
 fn a_plain_session_context_works_too() {
     let rec = Recommender::from_bytes(FIXTURE).unwrap();
-    let views: JsValue = [obj(&[("id", "P00005".into())]), obj(&[("id", "P00006".into())])].iter().collect::<Array>().into();
+    let views: JsValue =
+        [obj(&[("id", "P00005".into())]), obj(&[("id", "P00006".into())])].iter().collect::<Array>().into();
     let ctx = obj(&[("views", views), ("cart", strs(&[])), ("purchased", strs(&["P00007"]))]);
     let list = rec.recommend("for_you", obj(&[("session", ctx)])).unwrap();
     assert!(!ids(&list).is_empty());

@@ -166,6 +166,7 @@ fn peak_rss_kib() -> Option<u64> {
     line.split_whitespace().nth(1)?.parse().ok()
 }
 
+/// Runs `edgerec bench`.
 pub fn run(a: Args) -> Result<(), Error> {
     let (raw, _) = load(&a.snapshot)?;
     let mut decode_ms = Vec::new();

@@ -1,0 +1,208 @@
+// The edge worker in workerd: wrangler's dev server with wrangler.toml (static assets, the
+// snapshot as an asset), then Miniflare with a KV namespace for loading, 503 and retry, and
+// replacing the snapshot. Needs pkg/ (scripts/build-pkg.sh) and www/public/data/model.snap
+// (scripts/demo-store.sh).
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { existsSync, readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { unstable_dev } from "wrangler";
+import { Miniflare } from "miniflare";
+
+process.env.WRANGLER_SEND_METRICS = "false";
+process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
+const root = fileURLToPath(new URL("../../", import.meta.url));
+for (const [file, script] of [["pkg/edgerec_bg.wasm", "scripts/build-pkg.sh"], ["www/public/data/model.snap", "scripts/demo-store.sh"]]) {
+  if (!existsSync(root + file)) throw new Error(`${file} is missing: run ${script} first`);
+}
+const catalog = readFileSync(root + "www/public/data/catalog.csv", "utf8").trim().split("\n").slice(1).map((l) => l.split(",")[0]);
+
+let worker;
+before(async () => {
+  worker = await unstable_dev(root + "www/worker/index.js", {
+    config: root + "wrangler.toml",
+    ip: "127.0.0.1",
+    logLevel: "error",
+    experimental: { disableExperimentalWarning: true },
+  });
+});
+after(async () => {
+  await worker?.stop();
+});
+
+const get = (path, init) => worker.fetch(path, init);
+/** An exact ArrayBuffer of a file (Miniflare's proxy cannot send Node's pooled Buffers). */
+const bytesOf = (file, end) => {
+  const b = readFileSync(root + file);
+  return b.buffer.slice(b.byteOffset, b.byteOffset + (end ?? b.byteLength));
+};
+
+test("GET /v1/recommend returns the widget's list with the snapshot version", async () => {
+  const res = await get(`/v1/recommend?widget=cross_sell&product=${catalog[0]}&limit=5`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("content-type"), /application\/json/);
+  assert.match(res.headers.get("cache-control"), /^public, max-age=\d+/, "anonymous lists are cacheable");
+  const body = await res.json();
+  assert.equal(body.widget, "cross_sell");
+  assert.equal(body.items.length, 5);
+  assert.ok(body.items.every((i) => i.id !== catalog[0] && i.title && i.url && typeof i.price === "number" && i.score > 0 && i.reason));
+  assert.match(body.snapshot.version, /^[0-9a-f]{16}$/);
+  assert.match(body.snapshot.builtAt, /^\d{4}-\d\d-\d\dT/);
+});
+
+test("POST /v1/recommend takes the same fields as JSON, and sessions are not cached", async () => {
+  const viewed = catalog.slice(10, 14);
+  const res = await get("/v1/recommend", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ widget: "previously_viewed", product: viewed[3], viewed, filters: { showOutOfStock: true } }),
+  });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get("cache-control"), "private, no-store");
+  const body = await res.json();
+  assert.deepEqual(body.items.map((i) => i.id), viewed.slice(0, 3).reverse(), "most recent first, without the current product");
+  // GET with the same ids agrees.
+  const g = await (await get(`/v1/recommend?widget=previously_viewed&product=${viewed[3]}&viewed=${viewed.join(",")}`)).json();
+  assert.ok(g.items.every((i) => viewed.includes(i.id)));
+});
+
+test("widgets, health, CORS and static assets", async () => {
+  const w = await (await get("/v1/widgets")).json();
+  assert.ok(w.widgets.some((x) => x.name === "upsell" && x.algorithm === "upsell"));
+  const h = await get("/v1/health");
+  assert.equal(h.status, 200);
+  const health = await h.json();
+  assert.equal(health.ok, true);
+  assert.equal(health.snapshot.products, catalog.length);
+  assert.equal(health.snapshot.source, "asset:/data/model.snap");
+  const cors = await get("/v1/widgets", { headers: { origin: "https://shop.example" } });
+  assert.equal(cors.headers.get("access-control-allow-origin"), "*");
+  const pre = await get("/v1/recommend", { method: "OPTIONS", headers: { origin: "https://shop.example", "access-control-request-method": "POST" } });
+  assert.equal(pre.status, 204);
+  assert.match(pre.headers.get("access-control-allow-methods"), /POST/);
+  const snap = await get("/data/model.snap");
+  assert.equal(snap.status, 200);
+  assert.equal(new Uint8Array(await snap.arrayBuffer()).length, readFileSync(root + "www/public/data/model.snap").length);
+});
+
+const hostile = [
+  ["no widget", "/v1/recommend", {}, 400, "widget"],
+  ["unknown widget", "/v1/recommend?widget=nope", {}, 404, "widget"],
+  ["unknown product", "/v1/recommend?widget=upsell&product=NOPE-404", {}, 404, "product"],
+  ["over-long product", `/v1/recommend?widget=upsell&product=${"x".repeat(300)}`, {}, 400, "product"],
+  ["non-numeric limit", "/v1/recommend?widget=popular&limit=ten", {}, 400, "limit"],
+  ["huge limit", "/v1/recommend?widget=popular&limit=100000", {}, 400, "limit"],
+  ["negative limit", "/v1/recommend?widget=popular&limit=-1", {}, 400, "limit"],
+  ["fractional limit", "/v1/recommend?widget=popular&limit=1.5", {}, 400, "limit"],
+  ["zero limit", "/v1/recommend?widget=popular&limit=0", {}, 400, "limit"],
+  ["a thousand ids", `/v1/recommend?widget=for_you&viewed=${Array.from({ length: 1000 }, (_, i) => `P${i}`).join(",")}`, {}, 400, "viewed"],
+  ["POST thousands of ids", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ widget: "for_you", cart: Array.from({ length: 3000 }, (_, i) => `P${i}`) }) }, 400, "cart"],
+  ["invalid UTF-8", "/v1/recommend?widget=popular&viewed=%FF%FE", {}, 400, "viewed"],
+  ["broken escape", "/v1/recommend?widget=popular&cart=%zz", {}, 400, "cart"],
+  ["empty id in a list", "/v1/recommend?widget=popular&purchased=P00001,,P00002", {}, 400, "purchased"],
+  ["unknown parameter", "/v1/recommend?widget=popular&colour=red", {}, 400, "colour"],
+  ["repeated parameter", "/v1/recommend?widget=popular&widget=upsell", {}, 400, "widget"],
+  ["wrong method", "/v1/recommend?widget=popular", { method: "DELETE" }, 405, "method"],
+  ["wrong method on widgets", "/v1/widgets", { method: "PUT", body: "x" }, 405, "method"],
+  ["parameters on widgets", "/v1/widgets?x=1", {}, 400, "query"],
+  ["unknown endpoint", "/v1/nothing", {}, 404, "path"],
+  ["URL too long", `/v1/recommend?widget=popular&product=${"y".repeat(20000)}`, {}, 414, "query"],
+  ["POST as text", "/v1/recommend", { method: "POST", headers: { "content-type": "text/plain" }, body: "widget=popular" }, 415, "content-type"],
+  ["POST invalid JSON", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: "{widget:" }, 400, "body"],
+  ["POST invalid UTF-8", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: new Uint8Array([0x7b, 0x22, 0xff, 0xfe, 0x22, 0x3a, 0x31, 0x7d]) }, 400, "body"],
+  ["POST array", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: "[1,2]" }, 400, "body"],
+  ["POST oversized", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ widget: "popular", viewed: ["x".repeat(100000)] }) }, 413, "body"],
+  ["POST unknown field", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: '{"widget":"popular","sessionId":"abc"}' }, 400, "sessionId"],
+  ["POST ids not strings", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: '{"widget":"for_you","viewed":[1,2]}' }, 400, "viewed"],
+  ["POST ids not a list", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: '{"widget":"for_you","cart":{"a":1}}' }, 400, "cart"],
+  ["POST widget not a string", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: '{"widget":["popular"]}' }, 400, "widget"],
+  ["POST filters not an object", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: '{"widget":"popular","filters":"cheap"}' }, 400, "filters"],
+  ["POST unknown filter", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: '{"widget":"popular","filters":{"priceMx":3}}' }, 400, "filters"],
+  ["POST contradictory filters", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: '{"widget":"popular","filters":{"priceMin":50,"priceMax":10}}' }, 400, "filters"],
+  ["POST filter of the wrong type", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: '{"widget":"popular","filters":{"priceMin":"cheap"}}' }, 400, "filters"],
+  ["POST query and body", "/v1/recommend?widget=popular", { method: "POST", headers: { "content-type": "application/json" }, body: '{"widget":"popular"}' }, 400, "query"],
+];
+
+test("every hostile request gets a 4xx JSON error naming the parameter, never a 5xx", async () => {
+  for (const [name, path, init, status, parameter] of hostile) {
+    const res = await get(path, init);
+    const text = await res.text();
+    assert.ok(res.status < 500, `${name}: got ${res.status} ${text}`);
+    assert.equal(res.status, status, `${name}: ${text}`);
+    const body = JSON.parse(text);
+    assert.equal(body.parameter, parameter, `${name}: ${text}`);
+    assert.ok(body.error && body.detail, `${name}: ${text}`);
+  }
+});
+
+async function kvWorker(ttl) {
+  return new Miniflare({
+    modules: true,
+    scriptPath: root + "www/worker/index.js",
+    modulesRoot: root,
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2026-04-01",
+    kvNamespaces: ["SNAPSHOT_KV"],
+    bindings: { SNAPSHOT_KEY: "model.snap", SNAPSHOT_TTL: String(ttl), ALLOWED_ORIGINS: "https://shop.example" },
+  });
+}
+
+test("a KV snapshot: 503 while missing, loaded on the next request, replaced when it changes", async () => {
+  const mf = await kvWorker(0);
+  try {
+    const url = "http://localhost/v1/recommend?widget=popular&limit=3";
+    const missing = await mf.dispatchFetch(url);
+    assert.equal(missing.status, 503);
+    const err = await missing.json();
+    assert.match(err.detail, /no key "model.snap".*next request will try again/);
+    const kv = await mf.getKVNamespace("SNAPSHOT_KV");
+    await kv.put("model.snap", bytesOf("tests/fixtures/small.snap"));
+    const first = await mf.dispatchFetch(url);
+    assert.equal(first.status, 200);
+    const v1 = (await first.json()).snapshot.version;
+    // Only the configured origin is allowed.
+    const other = await mf.dispatchFetch(url, { headers: { origin: "https://evil.example" } });
+    assert.equal(other.headers.get("access-control-allow-origin"), null);
+    const mine = await mf.dispatchFetch(url, { headers: { origin: "https://shop.example" } });
+    assert.equal(mine.headers.get("access-control-allow-origin"), "https://shop.example");
+    await mine.text();
+    // Deploy a different snapshot: after the (zero) TTL the worker picks it up in the background.
+    await kv.put("model.snap", bytesOf("www/public/data/model.snap"));
+    let v2 = v1;
+    for (let i = 0; i < 50 && v2 === v1; i++) {
+      const r = await mf.dispatchFetch(url);
+      const body = await r.json();
+      assert.equal(r.status, 200);
+      // Every answer comes whole from one snapshot: its items exist in that snapshot's catalog.
+      const products = body.snapshot.version === v1 ? 300 : catalog.length;
+      assert.ok(body.items.every((it) => Number(it.id.slice(1)) <= products));
+      v2 = body.snapshot.version;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.notEqual(v2, v1, "the new snapshot replaced the old one");
+    const health = await (await mf.dispatchFetch("http://localhost/v1/health")).json();
+    assert.equal(health.snapshot.products, catalog.length);
+    assert.equal(health.snapshot.source, "kv:model.snap");
+  } finally {
+    await mf.dispose();
+  }
+});
+
+test("a corrupt snapshot gives a 503 that says why", async () => {
+  const mf = await kvWorker(60);
+  try {
+    const kv = await mf.getKVNamespace("SNAPSHOT_KV");
+    const full = bytesOf("tests/fixtures/small.snap");
+    await kv.put("model.snap", full.slice(0, full.byteLength - 10));
+    const res = await mf.dispatchFetch("http://localhost/v1/widgets");
+    assert.equal(res.status, 503);
+    assert.match((await res.json()).detail, /truncated/);
+    await kv.put("model.snap", full);
+    assert.equal((await mf.dispatchFetch("http://localhost/v1/widgets")).status, 200);
+  } finally {
+    await mf.dispose();
+  }
+});

@@ -1,0 +1,338 @@
+// edgerec edge worker: serves widget lists as JSON from a Cloudflare Worker.
+//
+//   GET  /v1/recommend?widget=W&product=ID&viewed=ID,ID&cart=ID&purchased=ID&limit=N
+//   POST /v1/recommend   { widget, product, viewed, cart, purchased, limit, filters }
+//   GET  /v1/widgets     widget names and configuration
+//   GET  /v1/health      whether the snapshot is loaded, and its metadata
+//
+// Everything else is a static asset (the demo storefront) served by the ASSETS binding.
+// The snapshot is loaded once per isolate, lazily, from the static asset SNAPSHOT_PATH, or from
+// a KV namespace (binding SNAPSHOT_KV) or an R2 bucket (binding SNAPSHOT_BUCKET) when bound,
+// under the key SNAPSHOT_KEY. KV/R2 snapshots are re-checked every SNAPSHOT_TTL seconds and a
+// new one replaces the old in one assignment: a request uses one snapshot from start to end.
+// Every malformed request gets a 4xx JSON error naming the parameter; a snapshot that cannot be
+// loaded gives a 503 JSON error saying why, and the next request tries again.
+
+import wasmModule from "../../pkg/edgerec_bg.wasm";
+import { initSync, Recommender } from "../../pkg/edgerec.js";
+
+initSync({ module: wasmModule });
+
+const MAX_IDS = 200; // per list (viewed, cart, purchased)
+const MAX_ID_LENGTH = 256;
+const MAX_LIMIT = 100;
+const MAX_BODY = 64 * 1024;
+const MAX_URL = 16 * 1024;
+const QUERY_PARAMS = new Set(["widget", "product", "viewed", "cart", "purchased", "limit"]);
+const BODY_FIELDS = new Set(["widget", "product", "viewed", "cart", "purchased", "limit", "filters"]);
+
+/** The loaded snapshot of this isolate: { rec, info, version, source, loadedAt, checkedAt }. */
+let current = null;
+/** The load in progress, shared by concurrent requests. */
+let loading = null;
+
+class HttpError extends Error {
+  constructor(status, error, parameter, detail, headers = {}) {
+    super(detail);
+    this.status = status;
+    this.error = error;
+    this.parameter = parameter;
+    this.headers = headers;
+  }
+}
+
+const bad = (parameter, detail) => new HttpError(400, "invalid parameter", parameter, detail);
+
+async function sha256Hex(bytes) {
+  const digest = await crypto.subtle.digest("SHA-256", bytes);
+  return [...new Uint8Array(digest)].slice(0, 8).map((b) => b.toString(16).padStart(2, "0")).join("");
+}
+
+/** Where the snapshot comes from, and a cheap way to tell whether it changed. */
+function source(env) {
+  const key = env.SNAPSHOT_KEY || "model.snap";
+  if (env.SNAPSHOT_KV) {
+    return {
+      name: `kv:${key}`,
+      async read() {
+        const bytes = await env.SNAPSHOT_KV.get(key, "arrayBuffer");
+        if (!bytes) throw new Error(`the KV namespace SNAPSHOT_KV has no key "${key}" (upload it with wrangler kv key put)`);
+        return bytes;
+      },
+      async tag() {
+        // KV has no ETag: the snapshot's own hash, read again, tells.
+        const bytes = await env.SNAPSHOT_KV.get(key, "arrayBuffer");
+        return bytes ? await sha256Hex(bytes) : null;
+      },
+    };
+  }
+  if (env.SNAPSHOT_BUCKET) {
+    return {
+      name: `r2:${key}`,
+      async read() {
+        const obj = await env.SNAPSHOT_BUCKET.get(key);
+        if (!obj) throw new Error(`the R2 bucket SNAPSHOT_BUCKET has no object "${key}" (upload it with wrangler r2 object put)`);
+        return await obj.arrayBuffer();
+      },
+      async tag() {
+        const head = await env.SNAPSHOT_BUCKET.head(key);
+        return head ? await sha256Hex(new TextEncoder().encode(head.etag)) : null;
+      },
+    };
+  }
+  const path = env.SNAPSHOT_PATH || "/data/model.snap";
+  return {
+    name: `asset:${path}`,
+    async read() {
+      if (!env.ASSETS) throw new Error("no ASSETS binding: configure [assets] in wrangler.toml, or bind SNAPSHOT_KV / SNAPSHOT_BUCKET");
+      const res = await env.ASSETS.fetch(new Request(new URL(path, "https://assets.invalid")));
+      if (!res.ok) throw new Error(`the static asset ${path} answered HTTP ${res.status} (build it with scripts/demo-store.sh or edgerec build)`);
+      return await res.arrayBuffer();
+    },
+    // A new asset means a new deployment, hence new isolates: nothing to re-check.
+    tag: null,
+  };
+}
+
+async function load(env) {
+  const src = source(env);
+  const bytes = await src.read();
+  const rec = Recommender.fromBytes(new Uint8Array(bytes));
+  const info = rec.info();
+  const version = await sha256Hex(bytes);
+  const now = Date.now();
+  return { rec, info, version, source: src.name, bytes: bytes.byteLength, loadedAt: now, checkedAt: now };
+}
+
+/** The snapshot for this request: loads it once, retries after failures, refreshes KV/R2. */
+async function snapshot(env, ctx) {
+  if (!current) {
+    loading ??= load(env).finally(() => {
+      loading = null;
+    });
+    try {
+      current = await loading;
+    } catch (e) {
+      throw new HttpError(503, "snapshot unavailable", null, `the snapshot could not be loaded: ${e.message}; the next request will try again`, {
+        "retry-after": "5",
+      });
+    }
+    return current;
+  }
+  const src = source(env);
+  const ttl = Number(env.SNAPSHOT_TTL || 60) * 1000;
+  if (src.tag && Date.now() - current.checkedAt > ttl && !loading) {
+    current.checkedAt = Date.now();
+    const refresh = (async () => {
+      const tag = await src.tag();
+      if (tag && tag !== current.version) {
+        // Replace in one assignment: requests hold their own reference to the old one.
+        current = await load(env);
+      }
+    })()
+      .catch((e) => console.warn(`edgerec: keeping the current snapshot, refresh failed: ${e.message}`))
+      .finally(() => {
+        loading = null;
+      });
+    loading = refresh;
+    ctx?.waitUntil?.(refresh);
+  }
+  return current;
+}
+
+function corsHeaders(request, env) {
+  const origin = request.headers.get("origin");
+  const allowed = (env.ALLOWED_ORIGINS ?? "").split(",").map((s) => s.trim()).filter(Boolean);
+  if (!origin || allowed.length === 0) return {};
+  if (allowed.includes("*")) return { "access-control-allow-origin": "*" };
+  if (allowed.includes(origin)) return { "access-control-allow-origin": origin, vary: "Origin" };
+  return {};
+}
+
+function json(body, status, headers = {}) {
+  return new Response(JSON.stringify(body), {
+    status,
+    headers: { "content-type": "application/json; charset=utf-8", "x-content-type-options": "nosniff", ...headers },
+  });
+}
+
+/** Decodes one query component; malformed percent-encoding or UTF-8 is a 400 naming it. */
+function decode(name, raw) {
+  try {
+    return decodeURIComponent(raw.replace(/\+/g, " "));
+  } catch {
+    throw bad(name, `\`${name}\` is not valid percent-encoded UTF-8`);
+  }
+}
+
+/** The query string, checked: known parameters only, each at most once. */
+function query(url) {
+  const params = new Map();
+  const q = url.search.startsWith("?") ? url.search.slice(1) : url.search;
+  for (const part of q.split("&")) {
+    if (!part) continue;
+    const eq = part.indexOf("=");
+    const name = decode("query", eq < 0 ? part : part.slice(0, eq));
+    const value = decode(name, eq < 0 ? "" : part.slice(eq + 1));
+    if (!QUERY_PARAMS.has(name)) throw bad(name, `unknown parameter \`${name}\`; allowed: ${[...QUERY_PARAMS].join(", ")}`);
+    if (params.has(name)) throw bad(name, `\`${name}\` is given more than once`);
+    params.set(name, value);
+  }
+  return params;
+}
+
+function idList(name, value) {
+  if (value === undefined || value === null || value === "") return [];
+  const list = Array.isArray(value) ? value : typeof value === "string" ? value.split(",") : null;
+  if (!list) throw bad(name, `\`${name}\` must be a list of product ids`);
+  if (list.length > MAX_IDS) throw bad(name, `\`${name}\` has ${list.length} ids; at most ${MAX_IDS}`);
+  return list.map((id) => {
+    if (typeof id !== "string") throw bad(name, `\`${name}\` must hold strings`);
+    const t = id.trim();
+    if (!t || t.length > MAX_ID_LENGTH) throw bad(name, `\`${name}\` holds an empty or over-long id`);
+    return t;
+  });
+}
+
+function parseLimit(value) {
+  if (value === undefined || value === null || value === "") return undefined;
+  const n = typeof value === "number" ? value : /^\d{1,4}$/.test(value) ? Number(value) : NaN;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_LIMIT) throw bad("limit", `\`limit\` must be a whole number from 1 to ${MAX_LIMIT}`);
+  return n;
+}
+
+async function readBody(request) {
+  const type = request.headers.get("content-type") ?? "";
+  if (!type.toLowerCase().startsWith("application/json")) {
+    throw new HttpError(415, "unsupported media type", "content-type", "send the request as application/json");
+  }
+  const declared = Number(request.headers.get("content-length") ?? 0);
+  if (declared > MAX_BODY) throw new HttpError(413, "body too large", "body", `the body is over ${MAX_BODY} bytes`);
+  const buf = await request.arrayBuffer();
+  if (buf.byteLength > MAX_BODY) throw new HttpError(413, "body too large", "body", `the body is over ${MAX_BODY} bytes`);
+  let text;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(buf);
+  } catch {
+    throw bad("body", "the body is not valid UTF-8");
+  }
+  let body;
+  try {
+    body = JSON.parse(text);
+  } catch (e) {
+    throw bad("body", `the body is not valid JSON: ${e.message}`);
+  }
+  if (!body || typeof body !== "object" || Array.isArray(body)) throw bad("body", "the body must be a JSON object");
+  for (const k of Object.keys(body)) {
+    if (!BODY_FIELDS.has(k)) throw bad(k, `unknown field \`${k}\`; allowed: ${[...BODY_FIELDS].join(", ")}`);
+  }
+  return body;
+}
+
+async function recommend(request, env, ctx, url) {
+  let input;
+  if (request.method === "GET" || request.method === "HEAD") {
+    input = Object.fromEntries(query(url));
+  } else if (request.method === "POST") {
+    if (url.search) throw bad("query", "send the parameters either in the query or in the JSON body, not both");
+    input = await readBody(request);
+  } else {
+    throw new HttpError(405, "method not allowed", "method", `use GET or POST, not ${request.method}`, { allow: "GET, HEAD, POST, OPTIONS" });
+  }
+  const widget = input.widget;
+  if (typeof widget !== "string" || widget === "") throw bad("widget", "`widget` is required");
+  const product = input.product === undefined || input.product === "" ? undefined : input.product;
+  if (product !== undefined && (typeof product !== "string" || product.length > MAX_ID_LENGTH)) {
+    throw bad("product", "`product` must be a product id");
+  }
+  const viewed = idList("viewed", input.viewed);
+  const cart = idList("cart", input.cart);
+  const purchased = idList("purchased", input.purchased);
+  const limit = parseLimit(input.limit);
+  if (input.filters !== undefined && (typeof input.filters !== "object" || input.filters === null || Array.isArray(input.filters))) {
+    throw bad("filters", "`filters` must be an object");
+  }
+  const snap = await snapshot(env, ctx);
+  const widgets = snap.info.widgets;
+  if (!widgets.includes(widget)) {
+    throw new HttpError(404, "unknown widget", "widget", `unknown widget "${widget}"; this snapshot has ${widgets.join(", ")}`);
+  }
+  if (product !== undefined && snap.rec.product(product) === undefined) {
+    throw new HttpError(404, "unknown product", "product", `product "${product}" is not in the snapshot's catalog`);
+  }
+  let items;
+  try {
+    items = snap.rec.recommend(widget, { product, viewed, cart, purchased, limit, filters: input.filters });
+  } catch (e) {
+    // The engine only throws for invalid options (a filter out of range, an unknown filter name).
+    throw bad(/filter/.test(e.message) ? "filters" : "options", e.message);
+  }
+  const personal = viewed.length > 0 || cart.length > 0 || purchased.length > 0;
+  const cache = personal ? "private, no-store" : `public, max-age=${Number(env.CACHE_SECONDS ?? 300)}`;
+  return json({ widget, items, snapshot: { version: snap.version, builtAt: snap.info.builtAt } }, 200, { "cache-control": cache });
+}
+
+async function route(request, env, ctx) {
+  if (request.url.length > MAX_URL) throw new HttpError(414, "URI too long", "query", `the URL is over ${MAX_URL} characters`);
+  const url = new URL(request.url);
+  const cors = corsHeaders(request, env);
+  if (request.method === "OPTIONS") {
+    return new Response(null, {
+      status: 204,
+      headers: { ...cors, "access-control-allow-methods": "GET, HEAD, POST, OPTIONS", "access-control-allow-headers": "content-type", "access-control-max-age": "86400" },
+    });
+  }
+  let res;
+  switch (url.pathname) {
+    case "/v1/recommend":
+      res = await recommend(request, env, ctx, url);
+      break;
+    case "/v1/widgets": {
+      if (request.method !== "GET" && request.method !== "HEAD") {
+        throw new HttpError(405, "method not allowed", "method", `use GET, not ${request.method}`, { allow: "GET, HEAD, OPTIONS" });
+      }
+      if (url.search) throw bad("query", "/v1/widgets takes no parameters");
+      const snap = await snapshot(env, ctx);
+      res = json({ widgets: snap.rec.widgets(), snapshot: { version: snap.version, builtAt: snap.info.builtAt } }, 200, {
+        "cache-control": "public, max-age=60",
+      });
+      break;
+    }
+    case "/v1/health": {
+      if (request.method !== "GET" && request.method !== "HEAD") {
+        throw new HttpError(405, "method not allowed", "method", `use GET, not ${request.method}`, { allow: "GET, HEAD, OPTIONS" });
+      }
+      const snap = await snapshot(env, ctx);
+      res = json(
+        {
+          ok: true,
+          snapshot: { version: snap.version, source: snap.source, bytes: snap.bytes, loadedAt: new Date(snap.loadedAt).toISOString(), ...snap.info },
+        },
+        200,
+        { "cache-control": "no-store" },
+      );
+      break;
+    }
+    default:
+      if (url.pathname.startsWith("/v1/")) throw new HttpError(404, "not found", "path", `no endpoint ${url.pathname}; see /v1/recommend, /v1/widgets, /v1/health`);
+      if (env.ASSETS) return env.ASSETS.fetch(request);
+      throw new HttpError(404, "not found", "path", `nothing at ${url.pathname}`);
+  }
+  for (const [k, v] of Object.entries(cors)) res.headers.set(k, v);
+  return res;
+}
+
+export default {
+  async fetch(request, env, ctx) {
+    try {
+      return await route(request, env, ctx);
+    } catch (e) {
+      const cors = corsHeaders(request, env);
+      if (e instanceof HttpError) {
+        return json({ error: e.error, parameter: e.parameter, detail: e.message }, e.status, { "cache-control": "no-store", ...e.headers, ...cors });
+      }
+      console.error("edgerec worker: unexpected error", e);
+      return json({ error: "internal error", detail: String(e?.message ?? e) }, 500, { "cache-control": "no-store", ...cors });
+    }
+  },
+};
