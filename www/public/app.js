@@ -1,0 +1,518 @@
+// The demo storefront: a single-page app over the demo store (www/public/data/model.snap).
+//
+// Routes (History API; the server answers every extension-less path with index.html, so each
+// of these URLs also works when opened directly or reloaded):
+//   /                     home: departments, picks for you, deals, new arrivals
+//   /category/A/B/C       the listing of "A > B > C" (subcategories included), ?page=N
+//   /product/ID           the product page and its recommendation widgets
+//   /cart                 the cart, cross-sell for the cart and a checkout that records a purchase
+//
+// Nothing here talks to a server after the first load: the catalogue and every recommendation
+// come from the wasm package and the snapshot, the shopper's session from localStorage. The
+// recommendation lists are <edgerec-widget> elements (edgerec-widget.js); this module shares
+// their Recommender and Session, so a view or cart change here re-renders them at once.
+
+import { getRecommender, getSession, formatPrice, stockState, brandInTitle, escapeHtml, safeUrl } from "/edgerec-widget.js";
+
+const STORE = "Edge Goods";
+const PAGE_SIZE = 24;
+const SEP = " > "; // the catalogue's category level separator
+
+const main = document.getElementById("main");
+const cartCount = document.getElementById("cart-count");
+const toastBox = document.getElementById("toast");
+
+let rec = null; // Recommender
+let session = null; // Session
+let categories = []; // [{ name, parent, depth }]
+let cartOrder = []; // ids in the order the cart page first showed them (stable while editing)
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+const html = escapeHtml;
+
+/** "/category/Kitchen/Knives" for "Kitchen > Knives". */
+function categoryUrl(name) {
+  return "/category/" + name.split(SEP).map(encodeURIComponent).join("/");
+}
+
+function categoryFromPath(path) {
+  try {
+    return path.split("/").filter(Boolean).map(decodeURIComponent).join(SEP);
+  } catch {
+    return null;
+  }
+}
+
+const leaf = (name) => name.split(SEP).at(-1);
+const productUrl = (id) => `/product/${encodeURIComponent(id)}`;
+
+/** Price, struck-through compare-at price and (unless the card shows it on the image) the
+ * discount badge. */
+function priceHtml(p, { big = false, badge = true } = {}) {
+  if (p.price === null || p.price === undefined) return `<p class="price-row">Price on request</p>`;
+  const sale = p.compareAtPrice !== null && p.discount > 0;
+  return `<p class="price-row${big ? " big" : ""}${sale ? " sale" : ""}">
+    <span class="price-now"><span class="sr-only">${sale ? "Sale price" : "Price"}: </span>${html(formatPrice(p.price))}</span>
+    ${sale ? `<s class="price-was"><span class="sr-only">was </span>${html(formatPrice(p.compareAtPrice))}</s>` : ""}
+    ${sale && badge ? `<span class="badge sale">−${p.discount}%<span class="sr-only"> off</span></span>` : ""}
+    ${sale && !badge ? `<span class="sr-only">, ${p.discount}% off</span>` : ""}
+  </p>`;
+}
+
+function stockHtml(p, extra = "") {
+  const s = stockState(p.inStock, p.stock);
+  return `<p class="stock ${extra}" data-level="${s.level}">${s.text}</p>`;
+}
+
+function breadcrumbs(category, current) {
+  const parts = category ? category.split(SEP) : [];
+  const crumbs = [`<li><a href="/">Home</a></li>`];
+  parts.forEach((part, i) => {
+    const name = parts.slice(0, i + 1).join(SEP);
+    const last = i === parts.length - 1 && !current;
+    crumbs.push(last ? `<li aria-current="page">${html(part)}</li>` : `<li><a href="${categoryUrl(name)}">${html(part)}</a></li>`);
+  });
+  if (current) crumbs.push(`<li aria-current="page">${html(current)}</li>`);
+  return `<nav class="breadcrumbs" aria-label="Breadcrumb"><ol>${crumbs.join("")}</ol></nav>`;
+}
+
+/** A recommendation widget; `cart-button` lets shoppers add a card's product to the cart. */
+function widget(name, { product, heading, limit } = {}) {
+  const attrs = [`widget="${html(name)}"`, "cart-button"];
+  if (product) attrs.push(`product="${html(product)}"`);
+  if (heading) attrs.push(`heading="${html(heading)}"`);
+  if (limit) attrs.push(`limit="${limit}"`);
+  return `<edgerec-widget ${attrs.join(" ")}></edgerec-widget>`;
+}
+
+function productCard(p) {
+  const sale = p.compareAtPrice !== null && p.discount > 0;
+  return `<li class="product-card" data-product-id="${html(p.id)}">
+    <a class="card-link" href="${html(safeUrl(p.url || productUrl(p.id)))}">
+      <span class="card-media">
+        <img src="${html(safeUrl(p.image))}" alt="" width="240" height="240" loading="lazy" decoding="async">
+        ${sale ? `<span class="badge sale" aria-hidden="true">−${p.discount}%</span>` : ""}
+      </span>
+      <span class="card-brand"${brandInTitle(p) ? ' aria-hidden="true"' : ""}>${html(p.brand)}</span>
+      <span class="card-title">${html(p.title)}</span>
+    </a>
+    ${priceHtml(p, { badge: false })}
+    ${stockHtml(p)}
+  </li>`;
+}
+
+let toastTimer = 0;
+function toast(message) {
+  toastBox.textContent = message;
+  toastBox.classList.add("show");
+  clearTimeout(toastTimer);
+  toastTimer = setTimeout(() => toastBox.classList.remove("show"), 3500);
+}
+
+function cartLines() {
+  return session.cart();
+}
+
+function updateCartCount() {
+  const n = cartLines().reduce((sum, l) => sum + l.quantity, 0);
+  cartCount.textContent = String(n);
+  document.getElementById("cart-count-text").textContent = `, ${n} item${n === 1 ? "" : "s"}`;
+  cartCount.dataset.count = String(n);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pages. Each returns { title, html, after? } for the current location.
+
+function homePage() {
+  const departments = categories.filter((c) => c.depth === 0);
+  const tiles = departments
+    .map((d) => {
+      const total = rec.products({ category: d.name, limit: 1 }).total;
+      return `<li><a class="tile" href="${categoryUrl(d.name)}">
+        <img src="/img/${html(d.name.toLowerCase())}.svg" alt="" width="96" height="96">
+        <span class="tile-name">${html(d.name)}</span>
+        <span class="tile-count">${total.toLocaleString("en")} products</span>
+      </a></li>`;
+    })
+    .join("");
+  return {
+    title: "Home",
+    html: `
+      <section class="hero">
+        <div>
+          <p class="eyebrow">Demo store</p>
+          <h1 tabindex="-1">Good things for the kitchen, the trail and home</h1>
+          <p class="lede">Browse a few products: the lists below follow you, computed on this device by
+          edgerec in well under a millisecond, with no server round trip.</p>
+        </div>
+      </section>
+      <section class="departments-grid" aria-labelledby="dept-heading">
+        <h2 id="dept-heading">Shop by department</h2>
+        <ul role="list" class="tiles">${tiles}</ul>
+      </section>
+      <div class="widgets">
+        ${widget("previously_viewed", { limit: 6 })}
+        ${widget("for_you", { limit: 6 })}
+        ${widget("deals", { limit: 6 })}
+        ${widget("new_arrivals", { limit: 6 })}
+      </div>`,
+  };
+}
+
+function categoryPage(name) {
+  const category = categories.find((c) => c.name === name);
+  if (!category) return notFoundPage(`There is no category “${name}”.`);
+  const params = new URLSearchParams(location.search);
+  const page = Math.max(1, parseInt(params.get("page") ?? "1", 10) || 1);
+  const { total, items } = rec.products({ category: name, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const children = categories.filter((c) => c.parent === name);
+  const sub = children.length
+    ? `<nav class="subcategories" aria-label="Subcategories"><ul role="list">${children
+        .map((c) => `<li><a class="chip" href="${categoryUrl(c.name)}">${html(leaf(c.name))}</a></li>`)
+        .join("")}</ul></nav>`
+    : "";
+  const link = (p) => `${categoryUrl(name)}${p > 1 ? `?page=${p}` : ""}`;
+  const pager =
+    pages > 1
+      ? `<nav class="pager" aria-label="Pages">
+          ${page > 1 ? `<a class="btn" href="${link(page - 1)}" rel="prev">← Previous</a>` : `<span></span>`}
+          <span>Page ${page} of ${pages}</span>
+          ${page < pages ? `<a class="btn" href="${link(page + 1)}" rel="next">Next →</a>` : `<span></span>`}
+        </nav>`
+      : "";
+  return {
+    title: leaf(name),
+    html: `
+      ${breadcrumbs(name)}
+      <header class="page-head">
+        <h1 tabindex="-1">${html(leaf(name))}</h1>
+        <p class="muted">${total.toLocaleString("en")} products · best sellers first</p>
+      </header>
+      ${sub}
+      <ul role="list" class="product-grid">${items.map(productCard).join("")}</ul>
+      ${pager}
+      <div class="widgets">${widget("previously_viewed")}</div>`,
+  };
+}
+
+function productPage(id) {
+  const p = rec.product(id);
+  if (!p) return notFoundPage(`We could not find the product “${id}”.`);
+  const category = p.categories[0] ?? "";
+  const stock = stockState(p.inStock, p.stock);
+  const specs = [
+    ["Product ID", p.id],
+    ["Brand", p.brand],
+    ...Object.entries(p.attributes).map(([k, v]) => [k[0].toUpperCase() + k.slice(1), v]),
+    ["Category", category.split(SEP).join(" › ")],
+    p.createdAt ? ["In the store since", new Date(p.createdAt + "T00:00:00Z").toLocaleDateString("en", { dateStyle: "long", timeZone: "UTC" })] : null,
+  ].filter(Boolean);
+  const description =
+    `From ${p.brand}${p.attributes.color ? `, in ${p.attributes.color}` : ""}. ` +
+    `Part of our ${leaf(category).toLowerCase()} range.`;
+  return {
+    title: p.title,
+    html: `
+      ${breadcrumbs(category, p.title)}
+      <article class="product" data-product="${html(p.id)}">
+        <div class="product-media">
+          <img src="${html(safeUrl(p.image))}" alt="${html(p.title)}" width="560" height="560">
+        </div>
+        <div class="product-info">
+          <p class="product-brand">${html(p.brand)}</p>
+          <h1 tabindex="-1">${html(p.title)}</h1>
+          ${priceHtml(p, { big: true })}
+          <p class="stock big" data-level="${stock.level}">${stock.text}</p>
+          <p class="product-description">${html(description)}</p>
+          ${p.tags.length ? `<ul class="tags" role="list" aria-label="Tags">${p.tags.map((t) => `<li>${html(t)}</li>`).join("")}</ul>` : ""}
+          <div class="actions">
+            <button type="button" class="btn primary" data-action="add" data-id="${html(p.id)}" ${p.inStock ? "" : "disabled"}>Add to cart</button>
+            <button type="button" class="btn" data-action="buy" data-id="${html(p.id)}" ${p.inStock ? "" : "disabled"}>Buy now</button>
+          </div>
+          <p class="in-cart" id="in-cart" role="status"></p>
+          <dl class="specs">${specs.map(([k, v]) => `<div><dt>${html(k)}</dt><dd>${html(v)}</dd></div>`).join("")}</dl>
+        </div>
+      </article>
+      <div class="widgets">
+        ${widget("upsell", { product: p.id })}
+        ${widget("also_bought", { product: p.id })}
+        ${widget("cross_sell", { product: p.id })}
+        ${widget("popular_in_category", { product: p.id, heading: `Most popular in ${leaf(category)}` })}
+        ${widget("previously_viewed", { product: p.id })}
+      </div>`,
+    after({ track }) {
+      if (track) session.view(p.id);
+      updateInCart();
+    },
+  };
+}
+
+function updateInCart() {
+  const note = document.getElementById("in-cart");
+  const id = main.querySelector("article.product")?.dataset.product;
+  if (!note || !id) return;
+  const line = cartLines().find((l) => l.id === id);
+  note.innerHTML = line ? `In your cart: ${line.quantity} · <a href="/cart">View cart</a>` : "";
+}
+
+function cartPage() {
+  return {
+    title: "Cart",
+    html: `
+      <header class="page-head"><h1 tabindex="-1">Your cart</h1></header>
+      <div id="cart-body">${cartBody()}</div>
+      <div class="widgets">
+        ${widget("cross_sell", { heading: "Complete your order" })}
+        ${widget("previously_viewed")}
+      </div>`,
+  };
+}
+
+function cartBody() {
+  const ordered = history.state?.ordered;
+  const thanks = ordered?.length
+    ? `<div class="notice" role="status" tabindex="-1"><strong>Thank you! Your order is recorded.</strong>
+        ${ordered.length} product${ordered.length === 1 ? "" : "s"} bought: ${ordered
+          .map((id) => `<a href="${productUrl(id)}">${html(rec.product(id)?.title ?? id)}</a>`)
+          .join(", ")}. Products you bought are no longer recommended to you.</div>`
+    : "";
+  const lines = cartLines();
+  // Keep lines where they were while quantities change (a change re-adds the line).
+  const ids = lines.map((l) => l.id);
+  cartOrder = cartOrder.filter((id) => ids.includes(id)).concat(ids.filter((id) => !cartOrder.includes(id)));
+  lines.sort((a, b) => cartOrder.indexOf(a.id) - cartOrder.indexOf(b.id));
+  if (lines.length === 0) {
+    return `${thanks}<div class="empty-cart"><p>Your cart is empty.</p><a class="btn primary" href="/">Continue shopping</a></div>`;
+  }
+  let subtotal = 0;
+  let savings = 0;
+  const rows = lines
+    .map(({ id, quantity }) => {
+      const p = rec.product(id);
+      if (!p) return "";
+      subtotal += (p.price ?? 0) * quantity;
+      if (p.compareAtPrice && p.price !== null) savings += (p.compareAtPrice - p.price) * quantity;
+      return `<li class="cart-line" data-cart-id="${html(id)}">
+        <img src="${html(safeUrl(p.image))}" alt="" width="88" height="88">
+        <div class="cart-line-info">
+          <a href="${productUrl(id)}">${html(p.title)}</a>
+          <p class="muted">${html(p.brand)} · ${html(formatPrice(p.price))} each</p>
+          ${stockHtml(p)}
+        </div>
+        <div class="qty" role="group" aria-label="Quantity of ${html(p.title)}">
+          <button type="button" class="qty-btn" data-action="dec" data-id="${html(id)}" aria-label="One fewer"${quantity <= 1 ? " disabled" : ""}>−</button>
+          <output aria-live="polite">${quantity}</output>
+          <button type="button" class="qty-btn" data-action="inc" data-id="${html(id)}" aria-label="One more">+</button>
+        </div>
+        <p class="line-total">${html(formatPrice((p.price ?? 0) * quantity))}</p>
+        <button type="button" class="link-button" data-action="remove" data-id="${html(id)}">Remove<span class="sr-only"> ${html(p.title)}</span></button>
+      </li>`;
+    })
+    .join("");
+  return `${thanks}
+    <div class="cart-layout">
+      <ul class="cart-lines" role="list">${rows}</ul>
+      <aside class="summary" aria-label="Order summary">
+        <dl>
+          <div><dt>Subtotal</dt><dd>${html(formatPrice(subtotal))}</dd></div>
+          ${savings > 0 ? `<div class="savings"><dt>You save</dt><dd>${html(formatPrice(savings))}</dd></div>` : ""}
+          <div><dt>Shipping</dt><dd>Free</dd></div>
+        </dl>
+        <button type="button" class="btn primary wide" data-action="checkout">Checkout</button>
+        <p class="muted small">A demo: checkout records the purchase in your session, nothing is charged.</p>
+      </aside>
+    </div>`;
+}
+
+function rerenderCart() {
+  const body = document.getElementById("cart-body");
+  if (!body) return;
+  // Restore focus to the same control after the re-render.
+  const active = document.activeElement;
+  const focus = body.contains(active) && active.dataset.action ? [active.dataset.action, active.dataset.id] : null;
+  body.innerHTML = cartBody();
+  if (focus) {
+    const selector = `[data-action="${focus[0]}"]${focus[1] ? `[data-id="${CSS.escape(focus[1])}"]` : ""}`;
+    const target = body.querySelector(selector);
+    (target && !target.disabled ? target : body.querySelector("[data-action]") ?? main.querySelector("h1"))?.focus();
+  }
+}
+
+function notFoundPage(message = "This page does not exist.") {
+  return {
+    title: "Not found",
+    html: `<section class="not-found">
+      <h1 tabindex="-1">Not found</h1>
+      <p>${html(message)}</p>
+      <p><a class="btn primary" href="/">Back to the store</a></p>
+    </section>
+    <div class="widgets">${widget("popular")}</div>`,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Routing
+
+const ROUTES = [
+  [/^\/(?:index\.html)?$/, () => homePage()],
+  [/^\/category\/(.+)$/, (m) => categoryPage(categoryFromPath(m[1]))],
+  [/^\/product\/([^/]+)\/?$/, (m) => productPage(decodeURIComponent(m[1]))],
+  [/^\/cart\/?$/, () => cartPage()],
+];
+
+function findRoute(pathname) {
+  for (const [re, page] of ROUTES) {
+    const m = pathname.match(re);
+    if (m) return () => page(m);
+  }
+  return null;
+}
+
+/** Shows the page of the current URL; `track: false` re-renders without recording a view. */
+function render({ focus = false, track = true } = {}) {
+  let view;
+  try {
+    view = (findRoute(location.pathname) ?? (() => notFoundPage()))();
+  } catch (e) {
+    console.warn("storefront:", e);
+    view = notFoundPage("Something went wrong showing this page.");
+  }
+  main.innerHTML = view.html;
+  document.title = `${view.title} · ${STORE}`;
+  markDepartment();
+  view.after?.({ track });
+  if (focus) {
+    window.scrollTo(0, 0);
+    main.querySelector("h1")?.focus({ preventScroll: true });
+  }
+}
+
+function navigate(url, state = {}) {
+  // A link to the page already shown replaces the history entry instead of adding one.
+  const same = url === location.pathname + location.search + location.hash;
+  history[same ? "replaceState" : "pushState"](state, "", url);
+  render({ focus: true });
+}
+
+function markDepartment() {
+  const path = decodeURIComponent(location.pathname);
+  let current = null;
+  if (path.startsWith("/category/")) current = categoryFromPath(location.pathname.slice(10))?.split(SEP)[0];
+  else if (path.startsWith("/product/")) current = rec.product(path.slice(9))?.categories[0]?.split(SEP)[0];
+  for (const a of document.querySelectorAll("#departments a")) {
+    a.classList.toggle("active", a.dataset.department === current);
+  }
+}
+
+// Same-origin links to app routes navigate in place. composedPath() finds links inside the
+// widgets' shadow roots too.
+document.addEventListener("click", (e) => {
+  if (e.defaultPrevented || e.button !== 0 || e.metaKey || e.ctrlKey || e.shiftKey || e.altKey) return;
+  const a = e.composedPath().find((el) => el instanceof HTMLAnchorElement);
+  if (!a || (a.target && a.target !== "_self") || a.hasAttribute("download") || !rec) return;
+  const url = new URL(a.href, location.href);
+  if (url.origin !== location.origin || !findRoute(url.pathname)) return;
+  // In-page anchors (the skip link) keep their default behaviour.
+  if (url.hash && url.pathname === location.pathname && url.search === location.search) return;
+  e.preventDefault();
+  navigate(url.pathname + url.search + url.hash);
+});
+
+window.addEventListener("popstate", () => render({ focus: true }));
+
+// Buttons of the pages (event delegation on <main>).
+main.addEventListener("click", (e) => {
+  const button = e.target.closest("button[data-action]");
+  if (!button || !session) return;
+  const id = button.dataset.id;
+  const title = id ? rec.product(id)?.title ?? id : "";
+  switch (button.dataset.action) {
+    case "add":
+      session.addToCart(id);
+      toast(`Added “${title}” to your cart`);
+      break;
+    case "buy":
+      session.purchase([id]);
+      navigate("/cart", { ordered: [id] });
+      break;
+    case "checkout": {
+      const ids = cartLines().map((l) => l.id);
+      session.purchase(ids);
+      history.replaceState({ ordered: ids }, "", "/cart");
+      rerenderCart();
+      main.querySelector(".notice")?.focus();
+      break;
+    }
+    case "inc":
+      session.addToCart(id, 1);
+      break;
+    case "dec": {
+      const line = cartLines().find((l) => l.id === id);
+      if (line && line.quantity > 1) {
+        session.removeFromCart(id);
+        session.addToCart(id, line.quantity - 1);
+      }
+      break;
+    }
+    case "remove":
+      session.removeFromCart(id);
+      toast(`Removed “${title}” from your cart`);
+      break;
+  }
+});
+
+// A widget card's "Add to cart" (the widget adds it to the shared session itself).
+document.addEventListener("edgerec-add-to-cart", (e) => {
+  toast(`Added “${rec.product(e.detail.id)?.title ?? e.detail.id}” to your cart`);
+});
+
+document.getElementById("forget-session").addEventListener("click", () => {
+  if (!session) return;
+  session.clear();
+  cartOrder = [];
+  toast("Your session is forgotten: no views, cart or purchases on this device.");
+  render({ track: false });
+});
+
+// ---------------------------------------------------------------------------------------------
+// Start
+
+function renderDepartments() {
+  const list = document.getElementById("departments");
+  list.innerHTML = categories
+    .filter((c) => c.depth === 0)
+    .map((d) => `<li><a href="${categoryUrl(d.name)}" data-department="${html(d.name)}">${html(d.name)}</a></li>`)
+    .join("");
+}
+
+async function start() {
+  try {
+    [rec, session] = await Promise.all([getRecommender(), getSession()]);
+  } catch (e) {
+    console.warn("storefront: the store could not load", e);
+    main.innerHTML = `<section class="not-found"><h1>The store is unavailable</h1>
+      <p>The product data could not be loaded (${html(e?.message ?? e)}). Run <code>./scripts/demo-store.sh</code> and reload.</p></section>`;
+    return;
+  }
+  categories = rec.categories();
+  renderDepartments();
+  updateCartCount();
+  // Changes from this tab and from other tabs (storage events) alike.
+  session.onChange(() => {
+    updateCartCount();
+    if (document.getElementById("cart-body")) rerenderCart();
+    updateInCart();
+  });
+  const info = rec.info();
+  const footer = document.querySelector(".site-footer p");
+  footer?.insertAdjacentHTML(
+    "beforeend",
+    ` <span class="muted">Snapshot of ${info.products.toLocaleString("en")} products, built ${html(info.builtAt.slice(0, 10))}; session kept in ${html(session.storageMode)} storage.</span>`,
+  );
+  render();
+}
+
+start();

@@ -1,0 +1,514 @@
+// <edgerec-widget>: drop-in product recommendations computed in the browser.
+//
+//   <script type="module" src="/edgerec-widget.js"></script>
+//   <edgerec-widget widget="upsell" product="P00001" limit="8"></edgerec-widget>
+//
+// One script tag is all a page needs. The element loads the edgerec package (./pkg/ next to
+// this file) and the snapshot once per page, reads the shopper's session from localStorage,
+// renders an accessible list and re-renders when the session changes (in this tab or another).
+// Every instance on a page shares one package init, one Recommender per snapshot URL and one
+// Session per storage key. Documentation: docs/storefront.md.
+//
+// Attributes: widget (required), product, limit, snapshot (default /data/model.snap),
+// session-key (default edgerec:session), heading (replaces the widget's title), currency
+// (ISO code, default USD), cart-button (shows an "Add to cart" button on every card).
+// Reflected state: state="loading" | "ready" | "empty" | "error".
+// Events (bubbling, composed): edgerec-render, edgerec-select, edgerec-add-to-cart (cancelable).
+// Styling: custom properties --edgerec-accent, --edgerec-text, --edgerec-muted, --edgerec-sale,
+// --edgerec-ok, --edgerec-warn, --edgerec-font, --edgerec-card-bg, --edgerec-card-border,
+// --edgerec-card-width, --edgerec-card-padding, --edgerec-radius, --edgerec-gap,
+// --edgerec-image-bg, --edgerec-heading-size, --edgerec-heading-weight, --edgerec-heading-gap,
+// --edgerec-tooltip-bg, --edgerec-tooltip-text; parts root, section, heading, list, item, link,
+// image, discount, brand, title, price, compare-at, stock, reason, cart-button.
+//
+// The module also exports the shared loaders, so a page can use the same package, snapshot and
+// session as its widgets: import { getRecommender, getSession } from "/edgerec-widget.js".
+
+const PACKAGE_URL = new URL("./pkg/edgerec.js", import.meta.url).href;
+export const DEFAULT_SNAPSHOT = "/data/model.snap";
+export const DEFAULT_SESSION_KEY = "edgerec:session";
+/** Cards say "Only N left" at or below this tracked stock. */
+export const LOW_STOCK = 5;
+
+// ---------------------------------------------------------------------------------------------
+// Shared loaders: one package init, one Recommender per snapshot URL, one Session per key.
+
+let packagePromise = null;
+const recommenders = new Map(); // absolute snapshot URL -> Promise<Recommender>
+const sessions = new Map(); // storage key -> Promise<Session>
+
+/** The initialised edgerec package module (imported and instantiated once per page). */
+export function loadPackage() {
+  packagePromise ??= import(PACKAGE_URL).then(async (pkg) => {
+    await pkg.default();
+    return pkg;
+  });
+  return packagePromise;
+}
+
+/** The Recommender of a snapshot URL (relative URLs resolve against the page). */
+export function getRecommender(snapshot = DEFAULT_SNAPSHOT) {
+  const url = new URL(snapshot || DEFAULT_SNAPSHOT, document.baseURI).href;
+  let promise = recommenders.get(url);
+  if (!promise) {
+    promise = loadPackage().then((pkg) => pkg.fetchSnapshot(url));
+    recommenders.set(url, promise);
+    // Say it once per URL; every waiting widget then shows nothing.
+    promise.catch((e) => console.warn(`edgerec-widget: could not load the snapshot ${url}: ${e?.message ?? e}`));
+  }
+  return promise;
+}
+
+/** The page's Session for a localStorage key (memory when storage is unavailable). */
+export function getSession(key = DEFAULT_SESSION_KEY) {
+  key ||= DEFAULT_SESSION_KEY;
+  let promise = sessions.get(key);
+  if (!promise) {
+    promise = loadPackage().then((pkg) => pkg.Session.load({ key }));
+    sessions.set(key, promise);
+  }
+  return promise;
+}
+
+// Widget configurations per Recommender (titles for headings).
+const widgetConfigs = new WeakMap();
+function widgetConfig(rec, name) {
+  let map = widgetConfigs.get(rec);
+  if (!map) {
+    map = new Map(rec.widgets().map((w) => [w.name, w]));
+    widgetConfigs.set(rec, map);
+  }
+  return map.get(name);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Formatting helpers (exported for pages that render their own cards the same way).
+
+const ESCAPES = { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" };
+/** Escapes text for HTML content and quoted attribute values. */
+export const escapeHtml = (value) => String(value ?? "").replace(/[&<>"']/g, (c) => ESCAPES[c]);
+
+/** A catalog URL safe to put in href/src: relative or http(s), anything else becomes "#". */
+export function safeUrl(url) {
+  if (!url) return "#";
+  try {
+    const u = new URL(url, document.baseURI);
+    return u.protocol === "http:" || u.protocol === "https:" ? url : "#";
+  } catch {
+    return "#";
+  }
+}
+
+const priceFormats = new Map();
+/** A price in the store's currency ("$84.99"), or "" when there is none. */
+export function formatPrice(value, currency = "USD") {
+  if (value === null || value === undefined || Number.isNaN(value)) return "";
+  const locale = document.documentElement.lang || undefined;
+  const key = `${locale}|${currency}`;
+  let format = priceFormats.get(key);
+  if (!format) {
+    try {
+      format = new Intl.NumberFormat(locale, { style: "currency", currency });
+    } catch {
+      format = new Intl.NumberFormat(locale, { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+    }
+    priceFormats.set(key, format);
+  }
+  return format.format(value);
+}
+
+/** Whether the title names the brand already (then the brand line is hidden from screen
+ * readers, so a card's link is announced by its title alone). */
+export const brandInTitle = (p) => !!p.brand && p.title.toLowerCase().includes(p.brand.toLowerCase());
+
+/** "In stock" / "Only 3 left" / "Out of stock" and a level for styling. */
+export function stockState(inStock, stock) {
+  if (!inStock) return { level: "out", text: "Out of stock" };
+  if (typeof stock === "number" && stock <= LOW_STOCK) return { level: "low", text: `Only ${stock} left` };
+  return { level: "in", text: "In stock" };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Styles. Every colour and size is a custom property with a default, so a page restyles the
+// widget without touching its internals; ::part() reaches the elements themselves.
+
+const STYLES = `
+:host {
+  display: block;
+  font-family: var(--edgerec-font, inherit);
+  color: var(--edgerec-text, #1d1d22);
+  container-type: inline-size;
+}
+:host([state="empty"]), :host([state="error"]), :host([state="loading"]) { display: none; }
+* { box-sizing: border-box; }
+section { margin: 0; }
+h2 {
+  font-size: var(--edgerec-heading-size, 1.25rem);
+  font-weight: var(--edgerec-heading-weight, 650);
+  letter-spacing: -0.01em;
+  margin: 0 0 var(--edgerec-heading-gap, 0.75rem);
+}
+ul {
+  list-style: none;
+  margin: 0;
+  padding: 0;
+  display: grid;
+  grid-template-columns: repeat(auto-fill, minmax(var(--edgerec-card-width, 160px), 1fr));
+  gap: var(--edgerec-gap, 16px);
+}
+li {
+  position: relative;
+  display: flex;
+  flex-direction: column;
+  gap: 4px;
+  background: var(--edgerec-card-bg, #fff);
+  border: 1px solid var(--edgerec-card-border, #e4e4ea);
+  border-radius: var(--edgerec-radius, 12px);
+  padding: var(--edgerec-card-padding, 10px);
+  transition: box-shadow 0.15s, transform 0.15s;
+}
+li:hover, li:focus-within {
+  box-shadow: 0 6px 20px rgb(20 20 40 / 0.10);
+  transform: translateY(-1px);
+}
+a {
+  color: inherit;
+  text-decoration: none;
+  display: flex;
+  flex-direction: column;
+  gap: 4px;
+  border-radius: calc(var(--edgerec-radius, 12px) - 4px);
+}
+a:focus-visible {
+  outline: 3px solid var(--edgerec-accent, #2f54d6);
+  outline-offset: 3px;
+}
+a:hover .title { color: var(--edgerec-accent, #2f54d6); }
+.media { position: relative; }
+img {
+  display: block;
+  width: 100%;
+  aspect-ratio: 1;
+  object-fit: cover;
+  border-radius: calc(var(--edgerec-radius, 12px) - 4px);
+  background: var(--edgerec-image-bg, #f3f3f6);
+}
+.badge {
+  position: absolute;
+  top: 8px;
+  left: 8px;
+  background: var(--edgerec-sale, #c4322b);
+  color: #fff;
+  font-size: 0.75rem;
+  font-weight: 700;
+  padding: 2px 7px;
+  border-radius: 999px;
+}
+.brand {
+  margin-top: 4px;
+  font-size: 0.75rem;
+  text-transform: uppercase;
+  letter-spacing: 0.04em;
+  color: var(--edgerec-muted, #676775);
+}
+.title {
+  font-size: 0.92rem;
+  line-height: 1.3;
+  font-weight: 550;
+  display: -webkit-box;
+  -webkit-line-clamp: 2;
+  -webkit-box-orient: vertical;
+  overflow: hidden;
+}
+p { margin: 0; }
+.price { font-size: 0.95rem; font-weight: 700; display: flex; gap: 6px; align-items: baseline; flex-wrap: wrap; }
+.price.sale .now { color: var(--edgerec-sale, #c4322b); }
+s { font-weight: 400; font-size: 0.82rem; color: var(--edgerec-muted, #676775); }
+.stock { font-size: 0.8rem; color: var(--edgerec-ok, #1d7a43); }
+.stock[data-level="low"] { color: var(--edgerec-warn, #a35800); }
+.stock[data-level="out"] { color: var(--edgerec-muted, #676775); }
+.why {
+  position: absolute;
+  left: 6px;
+  right: 6px;
+  top: 6px;
+  z-index: 2;
+  background: var(--edgerec-tooltip-bg, rgb(22 22 30 / 0.92));
+  color: var(--edgerec-tooltip-text, #fff);
+  font-size: 0.78rem;
+  line-height: 1.35;
+  padding: 7px 9px;
+  border-radius: 8px;
+  visibility: hidden;
+  opacity: 0;
+  transform: translateY(-4px);
+  transition: opacity 0.15s, transform 0.15s, visibility 0.15s;
+  pointer-events: none;
+}
+li:hover .why, li:focus-within .why { visibility: visible; opacity: 1; transform: none; }
+button {
+  margin-top: auto;
+  font: inherit;
+  font-size: 0.85rem;
+  font-weight: 600;
+  padding: 7px 10px;
+  border-radius: 8px;
+  border: 1px solid var(--edgerec-accent, #2f54d6);
+  background: transparent;
+  color: var(--edgerec-accent, #2f54d6);
+  cursor: pointer;
+}
+button:hover { background: var(--edgerec-accent, #2f54d6); color: #fff; }
+button:focus-visible { outline: 3px solid var(--edgerec-accent, #2f54d6); outline-offset: 2px; }
+button:disabled { opacity: 0.5; cursor: not-allowed; background: transparent; color: var(--edgerec-muted, #676775); border-color: currentColor; }
+.sr-only {
+  position: absolute; width: 1px; height: 1px; padding: 0; margin: -1px;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; border: 0;
+}
+/* Narrow containers: one swipeable row instead of a tall column of cards. */
+@container (max-width: 560px) {
+  ul {
+    grid-auto-flow: column;
+    grid-template-columns: none;
+    grid-auto-columns: minmax(140px, 44%);
+    overflow-x: auto;
+    overscroll-behavior-x: contain;
+    scroll-snap-type: x mandatory;
+    padding-bottom: 6px;
+  }
+  li { scroll-snap-align: start; }
+  li:hover, li:focus-within { transform: none; }
+}
+@media (prefers-reduced-motion: reduce) { li, .why { transition: none; } li:hover, li:focus-within { transform: none; } }
+`;
+
+let sharedSheet = null;
+function styleSheet() {
+  if (sharedSheet === null) {
+    try {
+      sharedSheet = new CSSStyleSheet();
+      sharedSheet.replaceSync(STYLES);
+    } catch {
+      sharedSheet = false; // no constructable sheets: a <style> element per instance
+    }
+  }
+  return sharedSheet;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The element.
+
+let instances = 0;
+
+export class EdgerecWidget extends HTMLElement {
+  static observedAttributes = ["widget", "product", "limit", "snapshot", "session-key", "heading", "currency", "cart-button"];
+
+  #root;
+  #content;
+  #uid = `edgerec-${++instances}`;
+  #rec = null;
+  #session = null;
+  #loading = null; // the "snapshot|key" being loaded
+  #renderQueued = false;
+  #items = [];
+  #onSessionChange = () => this.#scheduleRender();
+
+  constructor() {
+    super();
+    this.#root = this.attachShadow({ mode: "open" });
+    const sheet = styleSheet();
+    if (sheet) this.#root.adoptedStyleSheets = [sheet];
+    else this.#root.innerHTML = `<style>${STYLES}</style>`;
+    this.#content = document.createElement("div");
+    this.#content.setAttribute("part", "root");
+    this.#root.append(this.#content);
+    this.#root.addEventListener("click", (e) => this.#onClick(e));
+  }
+
+  /** The items last rendered (RecommendedItem objects). */
+  get items() {
+    return this.#items.slice();
+  }
+
+  connectedCallback() {
+    if (!this.hasAttribute("state")) this.setAttribute("state", "loading");
+    this.#connect();
+  }
+
+  disconnectedCallback() {
+    this.#session?.offChange(this.#onSessionChange);
+    this.#session = null;
+    this.#rec = null;
+    this.#loading = null;
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (oldValue === newValue || !this.isConnected) return;
+    if (name === "snapshot" || name === "session-key") {
+      this.disconnectedCallback();
+      this.#connect();
+    } else {
+      this.#scheduleRender();
+    }
+  }
+
+  /** Re-renders now (after changing the session from outside the shared Session, say). */
+  refresh() {
+    this.#render();
+  }
+
+  async #connect() {
+    const snapshot = this.getAttribute("snapshot") || DEFAULT_SNAPSHOT;
+    const key = this.getAttribute("session-key") || DEFAULT_SESSION_KEY;
+    const loading = `${snapshot}|${key}`;
+    this.#loading = loading;
+    let rec, session;
+    try {
+      [rec, session] = await Promise.all([getRecommender(snapshot), getSession(key)]);
+    } catch (e) {
+      // getRecommender already warned once for the URL; a package failure is warned here.
+      if (this.#loading === loading) {
+        if (!String(e?.message ?? "").includes(snapshot)) console.warn(`edgerec-widget: ${e?.message ?? e}`);
+        this.#show("error", "");
+      }
+      return;
+    }
+    // Disconnected or re-pointed while loading: a newer #connect owns the element.
+    if (this.#loading !== loading || !this.isConnected) return;
+    this.#rec = rec;
+    this.#session = session;
+    session.onChange(this.#onSessionChange);
+    this.#render();
+  }
+
+  #scheduleRender() {
+    if (this.#renderQueued || !this.#rec) return;
+    this.#renderQueued = true;
+    queueMicrotask(() => {
+      this.#renderQueued = false;
+      this.#render();
+    });
+  }
+
+  #render() {
+    const rec = this.#rec;
+    if (!rec) return;
+    const widget = this.getAttribute("widget") || "";
+    const options = { session: this.#session };
+    const product = this.getAttribute("product");
+    if (product) options.product = product;
+    const limit = parseInt(this.getAttribute("limit") ?? "", 10);
+    if (Number.isFinite(limit)) options.limit = Math.min(100, Math.max(1, limit));
+    let items;
+    try {
+      items = rec.recommend(widget, options);
+    } catch (e) {
+      console.warn(`edgerec-widget: widget "${widget}": ${e?.message ?? e}`);
+      this.#items = [];
+      this.#show("error", "");
+      return;
+    }
+    this.#items = items;
+    if (items.length === 0) {
+      this.#show("empty", "");
+    } else {
+      const title = this.getAttribute("heading") ?? widgetConfig(rec, widget)?.title ?? widget;
+      this.#show("ready", this.#markup(widget, title, items));
+    }
+    this.dispatchEvent(
+      new CustomEvent("edgerec-render", {
+        bubbles: true,
+        composed: true,
+        detail: { widget, product: product || null, items: items.slice() },
+      }),
+    );
+  }
+
+  #show(state, html) {
+    // Keep focus on the same card across a re-render when possible.
+    const focused = this.#root.activeElement?.closest?.("li")?.dataset.productId;
+    const focusedPart = this.#root.activeElement?.getAttribute?.("part");
+    this.#content.innerHTML = html;
+    if (this.getAttribute("state") !== state) this.setAttribute("state", state);
+    if (focused && focusedPart) {
+      const li = this.#root.querySelector(`li[data-product-id="${CSS.escape(focused)}"]`);
+      li?.querySelector(`[part~="${focusedPart}"]`)?.focus();
+    }
+  }
+
+  #markup(widget, title, items) {
+    const rec = this.#rec;
+    const currency = this.getAttribute("currency") || "USD";
+    const cartButton = this.hasAttribute("cart-button");
+    const headingId = `${this.#uid}-h`;
+    const cards = items.map((item, i) => {
+      const whyId = `${this.#uid}-why-${i}`;
+      const product = rec.product(item.id);
+      const stock = stockState(item.inStock, product?.stock ?? null);
+      const onSale = item.compareAtPrice !== null && item.discount > 0;
+      const price = formatPrice(item.price, currency);
+      return `
+      <li part="item" data-product-id="${escapeHtml(item.id)}" data-reason="${escapeHtml(item.reason)}" data-step="${item.step}">
+        <a part="link" href="${escapeHtml(safeUrl(item.url))}" aria-describedby="${whyId}" data-position="${i}">
+          <span class="media">
+            <img part="image" src="${escapeHtml(safeUrl(item.image))}" alt="" width="160" height="160" loading="lazy" decoding="async">
+            ${onSale ? `<span part="discount" class="badge" aria-hidden="true">−${item.discount}%</span>` : ""}
+          </span>
+          <span part="brand" class="brand"${brandInTitle(item) ? ' aria-hidden="true"' : ""}>${escapeHtml(item.brand)}</span>
+          <span part="title" class="title">${escapeHtml(item.title)}</span>
+        </a>
+        <p part="price" class="price${onSale ? " sale" : ""}">
+          ${price ? `<span class="now"><span class="sr-only">${onSale ? "Sale price" : "Price"}: </span>${escapeHtml(price)}</span>` : ""}
+          ${onSale ? `<s part="compare-at"><span class="sr-only">was </span>${escapeHtml(formatPrice(item.compareAtPrice, currency))}</s><span class="sr-only">, ${item.discount}% off</span>` : ""}
+        </p>
+        <p part="stock" class="stock" data-level="${stock.level}">${stock.text}</p>
+        <p part="reason" class="why" role="tooltip" id="${whyId}">${escapeHtml(item.explanation)}</p>
+        ${cartButton ? `<button part="cart-button" type="button" data-add="${escapeHtml(item.id)}"${item.inStock ? "" : " disabled"}>Add to cart<span class="sr-only">: ${escapeHtml(item.title)}</span></button>` : ""}
+      </li>`;
+    });
+    return `
+    <section part="section" data-widget="${escapeHtml(widget)}" aria-labelledby="${headingId}">
+      <h2 part="heading" id="${headingId}">${escapeHtml(title)}</h2>
+      <ul part="list" role="list">${cards.join("")}
+      </ul>
+    </section>`;
+  }
+
+  #onClick(e) {
+    const widget = this.getAttribute("widget") || "";
+    const add = e.target.closest?.("button[data-add]");
+    if (add) {
+      const id = add.dataset.add;
+      const event = new CustomEvent("edgerec-add-to-cart", {
+        bubbles: true,
+        composed: true,
+        cancelable: true,
+        detail: { id, widget },
+      });
+      // A store with its own cart cancels the event and adds the item itself.
+      if (this.dispatchEvent(event)) this.#session?.addToCart(id);
+      return;
+    }
+    const link = e.target.closest?.("a[part~=link]");
+    if (link) {
+      const li = link.closest("li");
+      const item = this.#items.find((i) => i.id === li?.dataset.productId);
+      this.dispatchEvent(
+        new CustomEvent("edgerec-select", {
+          bubbles: true,
+          composed: true,
+          detail: {
+            id: item?.id ?? li?.dataset.productId,
+            widget,
+            position: Number(link.dataset.position),
+            reason: item?.reason,
+            step: item?.step,
+            url: link.getAttribute("href"),
+          },
+        }),
+      );
+    }
+  }
+}
+
+if (!customElements.get("edgerec-widget")) customElements.define("edgerec-widget", EdgerecWidget);
