@@ -32,6 +32,9 @@ step "npm package (wasm-pack build) and its size budget"
 ./scripts/build-pkg.sh
 node www/bench/size.mjs
 
+step "demo store and snapshot (www/public/data)"
+./scripts/demo-store.sh
+
 step "wasm tests in Node"
 wasm-pack test --node
 
@@ -40,5 +43,8 @@ wasm-pack test --headless --chrome
 
 step "JavaScript tests (Node ESM package, worker in workerd, storefront in Chromium)"
 node --test --test-concurrency=1 www/tests/
+
+step "the README's demo command answers (scripts/demo.sh --smoke)"
+PORT=${DEMO_PORT:-8797} ./scripts/demo.sh --smoke
 
 step "all tests passed"

@@ -79,6 +79,8 @@ pub struct TrainingConfig {
     /// Pairs are counted between items at most this many distinct items apart in a session
     /// (bounds the cost of very long sessions).
     pub max_session_items: u32,
+    /// "Viewed next" links a view to the views at most this many steps after it.
+    pub next_window: u32,
     /// Only events inside this period are used (optional).
     pub period: Option<DateRange>,
     /// Events inside these periods are ignored (promotions, outages, bot attacks).
@@ -102,6 +104,7 @@ impl Default for TrainingConfig {
             category_list_size: 100,
             session_gap_minutes: 30,
             max_session_items: 50,
+            next_window: 5,
             period: None,
             exclude_periods: Vec::new(),
         }
@@ -127,18 +130,21 @@ pub struct ForYouParams {
     pub cart_boost: f32,
     /// Weight of the most recent purchase (older ones decay like views; repeats add up).
     pub purchase_weight: f32,
+    /// Weight of two-hop neighbours (neighbours of the best candidates); 0 turns them off.
+    pub hop_weight: f32,
 }
 
 impl Default for ForYouParams {
     fn default() -> Self {
         ForYouParams {
             recency_decay: 0.7,
-            next_weight: 1.0,
+            next_weight: 0.7,
             together_weight: 0.5,
             bought_weight: 0.5,
             repeat_weight: 0.5,
             cart_boost: 2.0,
             purchase_weight: 0.3,
+            hop_weight: 0.3,
         }
     }
 }
@@ -639,6 +645,9 @@ impl Config {
         if t.max_session_items < 2 {
             return Err(err("training.max_session_items", "must be at least 2"));
         }
+        if t.next_window == 0 || t.next_window > 50 {
+            return Err(err("training.next_window", format!("{} is out of range: allowed 1 to 50", t.next_window)));
+        }
         for (name, w) in &t.weights {
             if !(w.is_finite() && *w >= 0.0) {
                 return Err(err(format!("training.weights.{name}"), "must be a number of 0 or more"));
@@ -659,6 +668,7 @@ impl Config {
             ("repeat_weight", f.repeat_weight),
             ("cart_boost", f.cart_boost),
             ("purchase_weight", f.purchase_weight),
+            ("hop_weight", f.hop_weight),
         ] {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(err(format!("for_you.{name}"), "must be a number of 0 or more"));

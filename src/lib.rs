@@ -55,6 +55,8 @@ pub mod build;
 #[cfg(feature = "cli")]
 pub mod cli;
 #[cfg(feature = "cli")]
+pub mod evaluate;
+#[cfg(feature = "cli")]
 pub mod ingest;
 
 #[cfg(target_arch = "wasm32")]

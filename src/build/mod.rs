@@ -25,9 +25,6 @@ use crate::time::{parse_date, DAY};
 use cooccurrence::PairCounts;
 use popularity::Tally;
 
-/// How far ahead in a session "viewed next" looks.
-pub const NEXT_WINDOW: usize = 5;
-
 /// Options of one build.
 #[derive(Debug, Clone, Default)]
 pub struct BuildOptions {
@@ -214,7 +211,7 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
             distinct_in_order(&seq, &mut distinct);
             if !distinct.is_empty() {
                 viewed.add_basket(&distinct, shopper, window);
-                next.add_sequence(&seq, shopper, NEXT_WINDOW);
+                next.add_sequence(&seq, shopper, t.next_window as usize);
             }
             distinct_in_order(&cart_items, &mut scratch);
             std::mem::swap(&mut cart_items, &mut scratch);

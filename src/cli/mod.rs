@@ -5,6 +5,7 @@ pub mod bench;
 mod build;
 mod config_file;
 mod demo_data;
+mod evaluate;
 mod inspect;
 mod output;
 mod recommend;
@@ -37,6 +38,9 @@ enum Command {
     Recommend(recommend::Args),
     /// Measure query latency per widget (p50, p99) over many contexts.
     Bench(bench::Args),
+    /// Measure recommendation quality on held-out events (next item, next basket).
+    #[command(subcommand)]
+    Evaluate(evaluate::Protocol),
     /// Write a realistic synthetic store (catalog, events, planted bundles).
     DemoData(demo_data::Args),
     /// Print the default configuration (edgerec.toml), or check a configuration file.
@@ -62,6 +66,7 @@ pub fn main() -> i32 {
         Command::Recommend(a) => recommend::run(a),
         Command::Bench(a) => bench::run(a),
         Command::DemoData(a) => demo_data::run(a),
+        Command::Evaluate(p) => evaluate::run(p),
         Command::Config { check: None } => {
             print!("{DEFAULT_CONFIG_TOML}");
             Ok(())

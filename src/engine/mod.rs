@@ -24,6 +24,8 @@ use crate::snapshot::{Snapshot, SnapshotError};
 
 /// Session items the in-session list looks at, most recent first.
 const MAX_SESSION_ITEMS: usize = 30;
+/// First-order candidates whose own neighbours the in-session list adds (two hops).
+const HOP_SOURCES: usize = 10;
 /// Ids a context may carry per list; more are ignored.
 pub const MAX_CONTEXT_IDS: usize = 1000;
 
@@ -588,6 +590,20 @@ impl Run<'_> {
         }
         let mut cands: Vec<(u32, f32, Option<u32>)> = acc.into_iter().map(|(p, (s, a, _))| (p, s, Some(a))).collect();
         cands.sort_by(by_score);
+        if params.hop_weight > 0.0 && !cands.is_empty() {
+            // Two hops: the neighbours of the best first-order candidates, which reaches products
+            // that pruned pairs (min_count) leave unlinked to the session itself.
+            let mut acc: FxHashMap<u32, (f32, Option<u32>)> = cands.iter().map(|&(p, s, a)| (p, (s, a))).collect();
+            for &(c, cs, a) in cands.iter().filter(|c| !items.iter().any(|i| i.0 == c.0)).take(HOP_SOURCES) {
+                for (table, tw) in &tables[..2] {
+                    for (p, s) in table.neighbours(c) {
+                        acc.entry(p).or_insert((0.0, a)).0 += params.hop_weight * cs * tw * s;
+                    }
+                }
+            }
+            cands = acc.into_iter().map(|(p, (s, a))| (p, s, a)).collect();
+            cands.sort_by(by_score);
+        }
         cands
     }
 }

@@ -67,6 +67,14 @@ pub struct EventLog {
     order_ids: FxHashMap<String, u32>,
 }
 
+fn invert(map: &FxHashMap<String, u32>) -> Vec<String> {
+    let mut names = vec![String::new(); map.len()];
+    for (name, &i) in map {
+        names[i as usize] = name.clone();
+    }
+    names
+}
+
 fn intern(map: &mut FxHashMap<String, u32>, s: &str) -> u32 {
     if let Some(&i) = map.get(s) {
         return i;
@@ -118,6 +126,16 @@ impl EventLog {
         self.sessions = self.session_ids.len() as u32;
         self.orders = self.order_ids.len() as u32;
         Ok(report)
+    }
+
+    /// Session id strings by number (empty after [`EventLog::drop_ids`]).
+    pub fn session_names(&self) -> Vec<String> {
+        invert(&self.session_ids)
+    }
+
+    /// User id strings by number (empty after [`EventLog::drop_ids`]).
+    pub fn user_names(&self) -> Vec<String> {
+        invert(&self.user_ids)
     }
 
     /// Forgets the id strings (the numbers stay valid); frees memory before aggregation.

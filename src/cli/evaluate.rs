@@ -1,0 +1,250 @@
+//! `edgerec evaluate next-item | basket`: builds a snapshot from training events and scores a
+//! widget's lists on held-out events, with baselines, through the same engine the browser runs.
+
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use clap::Subcommand;
+use serde_json::json;
+
+use super::build::{now, read_inputs};
+use super::output::thousands;
+use super::{load_config, Error};
+use crate::build::{build, BuildOptions};
+use crate::config::{Config, WidgetConfig};
+use crate::engine::Recommender;
+use crate::evaluate::{basket, next_item, purchases_by_user, view_sessions, Scores};
+use crate::ingest::events::EventLog;
+
+/// `edgerec evaluate` protocols.
+#[derive(Subcommand)]
+pub enum Protocol {
+    /// Next-item prediction in sessions (HR@K, MRR@K, NDCG@K, coverage, latency).
+    NextItem(NextItemArgs),
+    /// Next-basket prediction per shopper (Recall@K, NDCG@K, hit rate).
+    Basket(BasketArgs),
+}
+
+/// Arguments of `edgerec evaluate next-item`.
+#[derive(clap::Args)]
+pub struct NextItemArgs {
+    /// Training events.
+    #[arg(long)]
+    train: PathBuf,
+    /// Test events: sessions replayed view by view.
+    #[arg(long)]
+    test: PathBuf,
+    /// Product catalog.
+    #[arg(long)]
+    catalog: PathBuf,
+    /// Configuration (training parameters and the widget).
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// List length.
+    #[arg(long, default_value_t = 20)]
+    k: usize,
+    /// The widget evaluated.
+    #[arg(long, default_value = "for_you")]
+    widget: String,
+    /// Write one CSV row per case: session_id,position,target,rank,items.
+    #[arg(long)]
+    predictions: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Arguments of `edgerec evaluate basket`.
+#[derive(clap::Args)]
+pub struct BasketArgs {
+    /// Past purchases (training).
+    #[arg(long)]
+    history: PathBuf,
+    /// The next basket of each shopper.
+    #[arg(long)]
+    future: PathBuf,
+    /// Product catalog.
+    #[arg(long)]
+    catalog: PathBuf,
+    /// Configuration.
+    #[arg(long)]
+    config: Option<PathBuf>,
+    /// List length.
+    #[arg(long, default_value_t = 10)]
+    k: usize,
+    /// The widget evaluated (past purchases are allowed in its list).
+    #[arg(long, default_value = "for_you")]
+    widget: String,
+    /// Write one CSV row per recommended item: user_id,rank,product_id,score.
+    #[arg(long)]
+    predictions: Option<PathBuf>,
+    /// Print JSON.
+    #[arg(long)]
+    json: bool,
+}
+
+/// Builds a snapshot from `catalog` and `train` in memory.
+pub fn train(catalog: &Path, events: &Path, config: &Config) -> Result<(Recommender, f64), Error> {
+    let t = Instant::now();
+    let inputs = read_inputs(catalog, &[events.to_path_buf()], false, true)?;
+    let (snapshot, _) =
+        build(inputs.catalog, &inputs.log, &BuildOptions { config: config.clone(), as_of: None, built_at: now() });
+    Ok((Recommender::new(snapshot), t.elapsed().as_secs_f64()))
+}
+
+fn widget_of(config: &Config, name: &str) -> Result<WidgetConfig, Error> {
+    config.widgets.get(name).cloned().ok_or_else(|| {
+        format!(
+            "unknown widget \"{name}\": the configuration has {}",
+            config.widgets.keys().cloned().collect::<Vec<_>>().join(", ")
+        )
+        .into()
+    })
+}
+
+fn read_log(path: &Path, rec: &Recommender) -> Result<EventLog, Error> {
+    let mut log = EventLog::new();
+    log.read(path, rec.catalog(), false, &mut |_, _| {})?;
+    Ok(log)
+}
+
+fn writer(path: &Option<PathBuf>) -> Result<Option<BufWriter<File>>, Error> {
+    path.as_ref()
+        .map(|p| File::create(p).map(BufWriter::new).map_err(|e| format!("{}: cannot write: {e}", p.display()).into()))
+        .transpose()
+}
+
+fn print(title: &str, k: usize, rows: &[Scores], basket: bool) {
+    println!("{title}");
+    if basket {
+        println!(
+            "  {:<34} {:>8} {:>10} {:>9} {:>9} {:>9} {:>9}",
+            "list", "users", "Recall@K", "NDCG@K", "hit rate", "coverage", "p50 us"
+        );
+    } else {
+        println!(
+            "  {:<34} {:>8} {:>8} {:>8} {:>8} {:>9} {:>8} {:>8}",
+            "list", "cases", "HR@K", "MRR@K", "NDCG@K", "coverage", "p50 us", "p99 us"
+        );
+    }
+    for s in rows {
+        if basket {
+            println!(
+                "  {:<34} {:>8} {:>10.4} {:>9.4} {:>9.4} {:>9.4} {:>9.1}",
+                s.name,
+                thousands(s.cases),
+                s.recall,
+                s.ndcg,
+                s.hit_rate,
+                s.coverage,
+                s.p50_us
+            );
+        } else {
+            println!(
+                "  {:<34} {:>8} {:>8.2} {:>8.2} {:>8.2} {:>9.4} {:>8.1} {:>8.1}",
+                s.name,
+                thousands(s.cases),
+                100.0 * s.hit_rate,
+                100.0 * s.mrr,
+                100.0 * s.ndcg,
+                s.coverage,
+                s.p50_us,
+                s.p99_us
+            );
+        }
+    }
+    println!("  (K = {k}; HR, MRR and NDCG in percent for next-item)");
+}
+
+/// Runs `edgerec evaluate`.
+pub fn run(p: Protocol) -> Result<(), Error> {
+    match p {
+        Protocol::NextItem(a) => {
+            let config = a.config.as_deref().map(load_config).transpose()?.unwrap_or_default();
+            let widget = widget_of(&config, &a.widget)?;
+            let (rec, build_secs) = train(&a.catalog, &a.train, &config)?;
+            let test = read_log(&a.test, &rec)?;
+            let names = test.session_names();
+            let users = test.user_names();
+            let sessions = view_sessions(&test);
+            let name_of = |key: u64| {
+                if key >> 32 == 0 {
+                    names.get(key as usize).cloned().unwrap_or_default()
+                } else {
+                    users.get((key & 0xffff_ffff) as usize).cloned().unwrap_or_default()
+                }
+            };
+            let mut out = writer(&a.predictions)?;
+            let t = Instant::now();
+            let rows = next_item(&rec, &widget, &sessions, a.k, &name_of, out.as_mut().map(|w| w as &mut dyn Write))?;
+            if let Some(mut w) = out {
+                w.flush()?;
+            }
+            let eval_secs = t.elapsed().as_secs_f64();
+            if a.json {
+                let v = json!({
+                    "protocol": "next-item", "k": a.k, "widget": a.widget,
+                    "sessions": sessions.len(), "unknownTargets": test.unknown_products,
+                    "buildSeconds": build_secs, "evaluateSeconds": eval_secs, "results": rows,
+                });
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                print(
+                    &format!(
+                        "edgerec evaluate next-item: {} test sessions ({} events for products not in the catalog); build {build_secs:.2} s, evaluate {eval_secs:.2} s",
+                        thousands(sessions.len() as u64),
+                        thousands(test.unknown_products)
+                    ),
+                    a.k,
+                    &rows,
+                    false,
+                );
+            }
+        }
+        Protocol::Basket(a) => {
+            let config = a.config.as_deref().map(load_config).transpose()?.unwrap_or_default();
+            let widget = widget_of(&config, &a.widget)?;
+            let (rec, build_secs) = train(&a.catalog, &a.history, &config)?;
+            // The history again, as each shopper's own purchases, with user ids shared with the
+            // future file (both are read into one log so the ids intern to the same numbers).
+            let mut log = EventLog::new();
+            log.read(&a.history, rec.catalog(), false, &mut |_, _| {})?;
+            let split = log.events.len();
+            log.read(&a.future, rec.catalog(), false, &mut |_, _| {})?;
+            let users = log.user_names();
+            let future_events = log.events.split_off(split);
+            let history = purchases_by_user(&log);
+            log.events = future_events;
+            let future = purchases_by_user(&log);
+            let mut out = writer(&a.predictions)?;
+            let t = Instant::now();
+            let name_of = |u: u32| users.get(u as usize).cloned().unwrap_or_default();
+            let rows =
+                basket(&rec, &widget, &history, &future, a.k, &name_of, out.as_mut().map(|w| w as &mut dyn Write))?;
+            if let Some(mut w) = out {
+                w.flush()?;
+            }
+            let eval_secs = t.elapsed().as_secs_f64();
+            if a.json {
+                let v = json!({
+                    "protocol": "basket", "k": a.k, "widget": a.widget, "users": future.len(),
+                    "buildSeconds": build_secs, "evaluateSeconds": eval_secs, "results": rows,
+                });
+                println!("{}", serde_json::to_string_pretty(&v)?);
+            } else {
+                print(
+                    &format!(
+                        "edgerec evaluate basket: {} shoppers with a future basket; build {build_secs:.2} s, evaluate {eval_secs:.2} s",
+                        thousands(future.len() as u64)
+                    ),
+                    a.k,
+                    &rows,
+                    true,
+                );
+            }
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,423 @@
+//! Offline evaluation with the protocols the research community uses, through the same engine
+//! code the browser runs.
+//!
+//! - Next item: for every test session and every position k >= 1, the first k views are the
+//!   session so far and view k+1 is the target; the list is the widget's top K. HR@K is the share
+//!   of cases whose target is listed, MRR@K the mean of 1/rank (0 when not listed), NDCG@K the mean
+//!   of 1/log2(rank+1); coverage is the share of the catalog recommended at least once.
+//! - Basket: for each shopper of the future file, the widget's top K given the shopper's own
+//!   past purchases (as the browser holds them); Recall@K = |hits| / |future basket|, NDCG@K with
+//!   the ideal over the whole future basket (up to K), hit rate = share of shoppers with a hit.
+//!
+//! Baselines computed the same way: global popularity, in-session popularity (the session's own
+//! items by count, then recency, then global popularity), and for baskets the shopper's own
+//! most-bought items then the global best sellers.
+
+use std::io::Write;
+use std::time::Instant;
+
+use rustc_hash::{FxHashMap, FxHashSet};
+use serde::Serialize;
+
+use crate::config::WidgetConfig;
+use crate::engine::{Context, Recommender, View};
+use crate::ingest::events::{EventLog, NONE, PURCHASE, VIEW};
+use crate::popularity::PopularityKind;
+
+/// Ranking metrics over cases with one or more relevant items.
+#[derive(Debug, Clone, Default)]
+pub struct Metrics {
+    /// Cases scored.
+    pub cases: u64,
+    hits: u64,
+    rr: f64,
+    ndcg: f64,
+    recall: f64,
+    recommended: FxHashSet<u32>,
+    latencies_us: Vec<f32>,
+}
+
+/// 1-based rank of `target` in `list`.
+pub fn rank_of<T: PartialEq>(list: &[T], target: &T) -> Option<usize> {
+    list.iter().position(|x| x == target).map(|i| i + 1)
+}
+
+/// DCG of a list whose relevant positions (1-based) are given.
+fn dcg(ranks: impl Iterator<Item = usize>) -> f64 {
+    ranks.map(|r| 1.0 / ((r + 1) as f64).log2()).sum()
+}
+
+impl Metrics {
+    /// Scores one next-item case.
+    pub fn add_single(&mut self, list: &[u32], target: u32) {
+        self.cases += 1;
+        self.recommended.extend(list.iter().copied());
+        if let Some(r) = rank_of(list, &target) {
+            self.hits += 1;
+            self.rr += 1.0 / r as f64;
+            self.ndcg += dcg(std::iter::once(r));
+            self.recall += 1.0;
+        }
+    }
+
+    /// Scores one basket case: `relevant` is the future basket (distinct items), `k` the cutoff.
+    pub fn add_basket(&mut self, list: &[u32], relevant: &FxHashSet<u32>, k: usize) {
+        self.cases += 1;
+        self.recommended.extend(list.iter().copied());
+        if relevant.is_empty() {
+            return;
+        }
+        let hit_ranks: Vec<usize> =
+            list.iter().enumerate().filter(|(_, p)| relevant.contains(p)).map(|(i, _)| i + 1).collect();
+        if !hit_ranks.is_empty() {
+            self.hits += 1;
+            self.rr += 1.0 / hit_ranks[0] as f64;
+        }
+        self.recall += hit_ranks.len() as f64 / relevant.len() as f64;
+        let ideal = dcg(1..=relevant.len().min(k));
+        self.ndcg += dcg(hit_ranks.into_iter()) / ideal;
+    }
+
+    /// Records one query's latency.
+    pub fn add_latency(&mut self, us: f32) {
+        self.latencies_us.push(us);
+    }
+
+    fn mean(&self, x: f64) -> f64 {
+        if self.cases == 0 {
+            0.0
+        } else {
+            x / self.cases as f64
+        }
+    }
+
+    /// Share of cases with at least one relevant item listed (HR@K; hit rate for baskets).
+    pub fn hit_rate(&self) -> f64 {
+        self.mean(self.hits as f64)
+    }
+    /// Mean reciprocal rank of the first relevant item.
+    pub fn mrr(&self) -> f64 {
+        self.mean(self.rr)
+    }
+    /// Mean NDCG.
+    pub fn ndcg(&self) -> f64 {
+        self.mean(self.ndcg)
+    }
+    /// Mean recall.
+    pub fn recall(&self) -> f64 {
+        self.mean(self.recall)
+    }
+    /// Share of `catalog` products recommended at least once.
+    pub fn coverage(&self, catalog: usize) -> f64 {
+        if catalog == 0 {
+            0.0
+        } else {
+            self.recommended.len() as f64 / catalog as f64
+        }
+    }
+
+    /// Latency percentile in microseconds.
+    pub fn latency(&self, q: f64) -> f64 {
+        if self.latencies_us.is_empty() {
+            return 0.0;
+        }
+        let mut v = self.latencies_us.clone();
+        v.sort_unstable_by(f32::total_cmp);
+        f64::from(v[((v.len() - 1) as f64 * q).round() as usize])
+    }
+}
+
+/// The figures of one list (model or baseline) on one protocol.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Scores {
+    /// What produced the lists.
+    pub name: String,
+    /// Cases (next item) or shoppers (basket).
+    pub cases: u64,
+    /// HR@K (next item) or hit rate (basket).
+    pub hit_rate: f64,
+    /// MRR@K.
+    pub mrr: f64,
+    /// NDCG@K.
+    pub ndcg: f64,
+    /// Recall@K (equals HR@K for next item).
+    pub recall: f64,
+    /// Share of the catalog recommended at least once.
+    pub coverage: f64,
+    /// Query latency p50 (microseconds), for the engine's lists.
+    pub p50_us: f64,
+    /// Query latency p99.
+    pub p99_us: f64,
+}
+
+impl Scores {
+    fn of(name: &str, m: &Metrics, catalog: usize) -> Scores {
+        Scores {
+            name: name.to_string(),
+            cases: m.cases,
+            hit_rate: m.hit_rate(),
+            mrr: m.mrr(),
+            ndcg: m.ndcg(),
+            recall: m.recall(),
+            coverage: m.coverage(catalog),
+            p50_us: m.latency(0.5),
+            p99_us: m.latency(0.99),
+        }
+    }
+}
+
+/// Sessions of a log: (session key, viewed products in time order). Events are grouped by
+/// session id, else by user (one sequence per user); other event kinds are left out.
+pub fn view_sessions(log: &EventLog) -> Vec<(u64, Vec<u32>)> {
+    let mut by: FxHashMap<u64, Vec<(i64, usize, u32)>> = FxHashMap::default();
+    for (i, e) in log.events.iter().enumerate() {
+        if e.kind != VIEW {
+            continue;
+        }
+        let key = if e.session != NONE {
+            u64::from(e.session)
+        } else if e.user != NONE {
+            (1 << 32) | u64::from(e.user)
+        } else {
+            continue;
+        };
+        by.entry(key).or_default().push((e.ts, i, e.product));
+    }
+    let mut out: Vec<(u64, Vec<u32>)> = by
+        .into_iter()
+        .map(|(k, mut v)| {
+            v.sort_unstable();
+            (k, v.into_iter().map(|(_, _, p)| p).collect())
+        })
+        .collect();
+    out.sort_unstable_by_key(|(k, _)| *k);
+    out
+}
+
+/// Per user, their purchase lines in time order.
+pub fn purchases_by_user(log: &EventLog) -> FxHashMap<u32, Vec<(i64, u32)>> {
+    let mut by: FxHashMap<u32, Vec<(i64, usize, u32)>> = FxHashMap::default();
+    for (i, e) in log.events.iter().enumerate() {
+        if e.kind == PURCHASE && e.user != NONE {
+            by.entry(e.user).or_default().push((e.ts, i, e.product));
+        }
+    }
+    by.into_iter()
+        .map(|(u, mut v)| {
+            v.sort_unstable();
+            (u, v.into_iter().map(|(t, _, p)| (t, p)).collect())
+        })
+        .collect()
+}
+
+/// Runs the next-item protocol: the widget's lists, plus the popularity and in-session
+/// popularity baselines. `names` turns a session key into its id for `predictions`
+/// (`session_id,position,target,rank,items`).
+pub fn next_item(
+    rec: &Recommender,
+    widget: &WidgetConfig,
+    sessions: &[(u64, Vec<u32>)],
+    k: usize,
+    names: &dyn Fn(u64) -> String,
+    mut predictions: Option<&mut dyn Write>,
+) -> std::io::Result<Vec<Scores>> {
+    let c = rec.catalog();
+    let mut w = widget.clone();
+    w.limit = k as u32;
+    let popular: Vec<u32> =
+        rec.snapshot().popularity.list(PopularityKind::Views).global.iter().take(k).map(|&(p, _)| p).collect();
+    let (mut model, mut pop, mut in_session) = (Metrics::default(), Metrics::default(), Metrics::default());
+    if let Some(out) = predictions.as_deref_mut() {
+        writeln!(out, "session_id,position,target,rank,items")?;
+    }
+    let mut list: Vec<u32> = Vec::with_capacity(k);
+    for (key, seq) in sessions {
+        for pos in 1..seq.len() {
+            let target = seq[pos];
+            let ctx = Context {
+                views: seq[..pos].iter().rev().map(|&p| View { id: c.id(p).to_string(), at: None }).collect(),
+                ..Default::default()
+            };
+            let t = Instant::now();
+            let r = rec.recommend_with(&w, &ctx).expect("validated widget");
+            model.add_latency(t.elapsed().as_nanos() as f32 / 1000.0);
+            list.clear();
+            list.extend(r.items.iter().map(|i| i.product));
+            model.add_single(&list, target);
+            if let Some(out) = predictions.as_deref_mut() {
+                let rank = rank_of(&list, &target).map(|r| r.to_string()).unwrap_or_default();
+                let items: Vec<&str> = list.iter().map(|&p| c.id(p)).collect();
+                writeln!(
+                    out,
+                    "{},{pos},{},{rank},{}",
+                    csv_field(&names(*key)),
+                    csv_field(c.id(target)),
+                    items.join(" ")
+                )?;
+            }
+            pop.add_single(&popular, target);
+            in_session.add_single(&session_popularity(&seq[..pos], &popular, k), target);
+        }
+    }
+    Ok(vec![
+        Scores::of(&format!("{} (edgerec)", widget.algorithm.name()), &model, c.len()),
+        Scores::of("popularity (most viewed)", &pop, c.len()),
+        Scores::of("in-session popularity", &in_session, c.len()),
+    ])
+}
+
+/// The session's own items by count (ties: most recent first), then the popular list.
+pub fn session_popularity(session: &[u32], popular: &[u32], k: usize) -> Vec<u32> {
+    let mut counts: Vec<(u32, usize, usize)> = Vec::new();
+    for (i, &p) in session.iter().enumerate() {
+        match counts.iter_mut().find(|c| c.0 == p) {
+            Some(c) => {
+                c.1 += 1;
+                c.2 = i;
+            }
+            None => counts.push((p, 1, i)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)));
+    let mut out: Vec<u32> = counts.into_iter().map(|c| c.0).take(k).collect();
+    for &p in popular {
+        if out.len() >= k {
+            break;
+        }
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// The shopper's own most-bought items (ties: most recent), then the global best sellers.
+pub fn own_most_bought(history: &[(i64, u32)], best_sellers: &[u32], k: usize) -> Vec<u32> {
+    let mut counts: Vec<(u32, usize, usize)> = Vec::new();
+    for (i, &(_, p)) in history.iter().enumerate() {
+        match counts.iter_mut().find(|c| c.0 == p) {
+            Some(c) => {
+                c.1 += 1;
+                c.2 = i;
+            }
+            None => counts.push((p, 1, i)),
+        }
+    }
+    counts.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)));
+    let mut out: Vec<u32> = counts.into_iter().map(|c| c.0).take(k).collect();
+    for &p in best_sellers {
+        if out.len() >= k {
+            break;
+        }
+        if !out.contains(&p) {
+            out.push(p);
+        }
+    }
+    out
+}
+
+/// Runs the basket protocol (`predictions`: `user_id,rank,product_id,score`). The widget may
+/// list products the shopper bought before (repeat buying is the point of a basket list).
+pub fn basket(
+    rec: &Recommender,
+    widget: &WidgetConfig,
+    history: &FxHashMap<u32, Vec<(i64, u32)>>,
+    future: &FxHashMap<u32, Vec<(i64, u32)>>,
+    k: usize,
+    names: &dyn Fn(u32) -> String,
+    mut predictions: Option<&mut dyn Write>,
+) -> std::io::Result<Vec<Scores>> {
+    let c = rec.catalog();
+    let mut w = widget.clone();
+    w.limit = k as u32;
+    w.exclude_purchased = false;
+    let best: Vec<u32> =
+        rec.snapshot().popularity.list(PopularityKind::Purchases).global.iter().take(k).map(|&(p, _)| p).collect();
+    let (mut model, mut global, mut own) = (Metrics::default(), Metrics::default(), Metrics::default());
+    if let Some(out) = predictions.as_deref_mut() {
+        writeln!(out, "user_id,rank,product_id,score")?;
+    }
+    let mut users: Vec<&u32> = future.keys().collect();
+    users.sort_unstable();
+    let empty = Vec::new();
+    for user in users {
+        let relevant: FxHashSet<u32> = future[user].iter().map(|&(_, p)| p).collect();
+        let past = history.get(user).unwrap_or(&empty);
+        let ctx =
+            Context { purchased: past.iter().rev().map(|&(_, p)| c.id(p).to_string()).collect(), ..Default::default() };
+        let t = Instant::now();
+        let r = rec.recommend_with(&w, &ctx).expect("validated widget");
+        model.add_latency(t.elapsed().as_nanos() as f32 / 1000.0);
+        let list: Vec<u32> = r.items.iter().map(|i| i.product).collect();
+        model.add_basket(&list, &relevant, k);
+        if let Some(out) = predictions.as_deref_mut() {
+            for (i, item) in r.items.iter().enumerate() {
+                writeln!(
+                    out,
+                    "{},{},{},{:.6}",
+                    csv_field(&names(*user)),
+                    i + 1,
+                    csv_field(c.id(item.product)),
+                    item.score
+                )?;
+            }
+        }
+        global.add_basket(&best, &relevant, k);
+        own.add_basket(&own_most_bought(past, &best, k), &relevant, k);
+    }
+    Ok(vec![
+        Scores::of(&format!("{} (edgerec)", widget.algorithm.name()), &model, c.len()),
+        Scores::of("global best sellers", &global, c.len()),
+        Scores::of("own most-bought, then global", &own, c.len()),
+    ])
+}
+
+/// Quotes a CSV field when it needs it.
+pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
+    if s.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", s.replace('"', "\"\"")).into()
+    } else {
+        s.into()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn next_item_metrics_match_hand_computed_values() {
+        let mut m = Metrics::default();
+        m.add_single(&[5, 7, 9], 7); // rank 2
+        m.add_single(&[5, 7, 9], 5); // rank 1
+        m.add_single(&[5, 7, 9], 1); // miss
+        m.add_single(&[1, 2, 3], 3); // rank 3
+        assert_eq!(m.cases, 4);
+        assert!((m.hit_rate() - 0.75).abs() < 1e-12);
+        assert!((m.mrr() - (0.5 + 1.0 + 0.0 + 1.0 / 3.0) / 4.0).abs() < 1e-12);
+        let ndcg = (1.0 / 3f64.log2() + 1.0 + 0.0 + 1.0 / 4f64.log2()) / 4.0;
+        assert!((m.ndcg() - ndcg).abs() < 1e-12);
+        assert!((m.coverage(10) - 0.6).abs() < 1e-12, "5, 7, 9, 1, 2, 3 of 10");
+    }
+
+    #[test]
+    fn basket_metrics_match_hand_computed_values() {
+        let mut m = Metrics::default();
+        let basket: FxHashSet<u32> = [1, 2, 3, 4].into_iter().collect();
+        m.add_basket(&[9, 1, 8, 3], &basket, 4); // hits at 2 and 4 of 4 relevant
+        let empty_hit: FxHashSet<u32> = [7].into_iter().collect();
+        m.add_basket(&[1, 2], &empty_hit, 4); // no hit
+        assert!((m.recall() - (0.5 + 0.0) / 2.0).abs() < 1e-12);
+        assert!((m.hit_rate() - 0.5).abs() < 1e-12);
+        let ideal = 1.0 + 1.0 / 3f64.log2() + 0.5 + 1.0 / 5f64.log2();
+        let got = (1.0 / 3f64.log2() + 1.0 / 5f64.log2()) / ideal;
+        assert!((m.ndcg() - got / 2.0).abs() < 1e-12);
+    }
+
+    #[test]
+    fn baselines() {
+        assert_eq!(session_popularity(&[4, 5, 4, 6], &[9, 4, 8], 4), vec![4, 6, 5, 9]);
+        assert_eq!(own_most_bought(&[(1, 3), (2, 3), (3, 2), (4, 1)], &[7, 3], 4), vec![3, 1, 2, 7]);
+    }
+}
