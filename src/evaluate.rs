@@ -216,6 +216,7 @@ pub fn purchases_by_user(log: &EventLog) -> FxHashMap<u32, Vec<(i64, u32)>> {
 /// (`session_id,position,target,rank,items`).
 pub fn next_item(
     rec: &Recommender,
+    name: &str,
     widget: &WidgetConfig,
     sessions: &[(u64, Vec<u32>)],
     k: usize,
@@ -261,7 +262,7 @@ pub fn next_item(
         }
     }
     Ok(vec![
-        Scores::of(&format!("{} (edgerec)", widget.algorithm.name()), &model, c.len()),
+        Scores::of(&format!("{name} (edgerec)"), &model, c.len()),
         Scores::of("popularity (most viewed)", &pop, c.len()),
         Scores::of("in-session popularity", &in_session, c.len()),
     ])
@@ -317,13 +318,23 @@ pub fn own_most_bought(history: &[(i64, u32)], best_sellers: &[u32], k: usize) -
     out
 }
 
+/// Each shopper's purchase lines in time order: the past the list may use, the future it is
+/// scored against.
+#[derive(Debug, Default)]
+pub struct Shoppers {
+    /// Past purchases (the shopper's own history, as the browser holds it).
+    pub history: FxHashMap<u32, Vec<(i64, u32)>>,
+    /// The next basket.
+    pub future: FxHashMap<u32, Vec<(i64, u32)>>,
+}
+
 /// Runs the basket protocol (`predictions`: `user_id,rank,product_id,score`). The widget may
 /// list products the shopper bought before (repeat buying is the point of a basket list).
 pub fn basket(
     rec: &Recommender,
+    name: &str,
     widget: &WidgetConfig,
-    history: &FxHashMap<u32, Vec<(i64, u32)>>,
-    future: &FxHashMap<u32, Vec<(i64, u32)>>,
+    shoppers: &Shoppers,
     k: usize,
     names: &dyn Fn(u32) -> String,
     mut predictions: Option<&mut dyn Write>,
@@ -338,6 +349,7 @@ pub fn basket(
     if let Some(out) = predictions.as_deref_mut() {
         writeln!(out, "user_id,rank,product_id,score")?;
     }
+    let (history, future) = (&shoppers.history, &shoppers.future);
     let mut users: Vec<&u32> = future.keys().collect();
     users.sort_unstable();
     let empty = Vec::new();
@@ -367,7 +379,7 @@ pub fn basket(
         own.add_basket(&own_most_bought(past, &best, k), &relevant, k);
     }
     Ok(vec![
-        Scores::of(&format!("{} (edgerec)", widget.algorithm.name()), &model, c.len()),
+        Scores::of(&format!("{name} (edgerec)"), &model, c.len()),
         Scores::of("global best sellers", &global, c.len()),
         Scores::of("own most-bought, then global", &own, c.len()),
     ])
@@ -380,6 +392,75 @@ pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
     } else {
         s.into()
     }
+}
+
+/// `edgerec build --holdout-days N`: trains on everything before the last `days` days, scores
+/// the held-out days (next item with `for_you` at K = 20; `also_bought` hits within orders of two
+/// or more products), and returns the figures to store in the final snapshot's metadata.
+pub fn holdout(
+    catalog: &crate::catalog::Catalog,
+    log: &EventLog,
+    opts: &crate::build::BuildOptions,
+    days: u32,
+) -> Option<crate::snapshot::Holdout> {
+    let newest = log.events.iter().map(|e| e.ts).max()?;
+    let end = opts.as_of.unwrap_or(newest);
+    let cutoff = end - i64::from(days) * crate::time::DAY;
+    let train_opts = crate::build::BuildOptions { as_of: Some(cutoff - 1), ..opts.clone() };
+    let (snapshot, _) = crate::build::build(catalog.clone(), log, &train_opts);
+    let rec = Recommender::new(snapshot);
+    let mut held = EventLog::new();
+    held.events = log.events.iter().filter(|e| e.ts >= cutoff && e.ts <= end).copied().collect();
+    held.custom_kinds = log.custom_kinds.clone();
+    let mut metrics = std::collections::BTreeMap::new();
+    let mut cases = 0;
+    if let Some(widget) = rec.widget("for_you").cloned() {
+        let sessions = view_sessions(&held);
+        let rows = next_item(&rec, "for_you", &widget, &sessions, 20, &|_| String::new(), None).ok()?;
+        let m = &rows[0];
+        cases += m.cases;
+        metrics.insert("for_you.hr@20".to_string(), m.hit_rate);
+        metrics.insert("for_you.mrr@20".to_string(), m.mrr);
+        metrics.insert("for_you.ndcg@20".to_string(), m.ndcg);
+        metrics.insert("for_you.coverage".to_string(), m.coverage);
+        metrics.insert("popularity.hr@20".to_string(), rows[1].hit_rate);
+        metrics.insert("next_item.cases".to_string(), m.cases as f64);
+    }
+    if let Some(widget) = rec.widget("also_bought").cloned() {
+        // Orders (or sessions' purchases) of two or more distinct products.
+        let mut baskets: FxHashMap<u64, Vec<u32>> = FxHashMap::default();
+        for e in held.events.iter().filter(|e| e.kind == PURCHASE) {
+            let key = if e.order != NONE {
+                u64::from(e.order)
+            } else if e.session != NONE {
+                (1 << 32) | u64::from(e.session)
+            } else {
+                continue;
+            };
+            let b = baskets.entry(key).or_default();
+            if !b.contains(&e.product) {
+                b.push(e.product);
+            }
+        }
+        let (mut tried, mut hits) = (0u64, 0u64);
+        let c = rec.catalog();
+        for b in baskets.values().filter(|b| b.len() >= 2) {
+            for &a in b {
+                let ctx = Context { product: Some(c.id(a).to_string()), ..Default::default() };
+                let r = rec.recommend_with(&widget, &ctx).ok()?;
+                tried += 1;
+                if r.items.iter().any(|i| i.product != a && b.contains(&i.product)) {
+                    hits += 1;
+                }
+            }
+        }
+        if tried > 0 {
+            cases += tried;
+            metrics.insert(format!("also_bought.hit@{}", widget.limit), hits as f64 / tried as f64);
+            metrics.insert("also_bought.cases".to_string(), tried as f64);
+        }
+    }
+    Some(crate::snapshot::Holdout { days, cases, metrics })
 }
 
 #[cfg(test)]

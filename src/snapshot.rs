@@ -347,7 +347,7 @@ mod tests {
         let s = Snapshot::decode(bytes).unwrap();
         assert_eq!(s.catalog.len(), 300);
         assert!(s.neighbours.bought.entries() > 0 && s.popularity.popular.global.len() > 100);
-        assert_eq!(s.config.widgets.len(), 12);
+        assert_eq!(s.config.widgets.len(), 13);
     }
 
     #[test]

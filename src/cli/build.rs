@@ -5,7 +5,7 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::output::{bytes, file_progress, thousands, write_atomic};
+use super::output::{bytes, file_progress, metrics_line, thousands, write_atomic};
 use super::{load_config, Error};
 use crate::build::{build, BuildOptions, BuildStats};
 use crate::catalog::Catalog;
@@ -40,6 +40,10 @@ pub struct Args {
     /// No progress bars.
     #[arg(long, short)]
     quiet: bool,
+    /// Keep the last N days out, measure quality on them, then rebuild on everything and store
+    /// the figures in the snapshot (`edgerec inspect` shows them).
+    #[arg(long)]
+    holdout_days: Option<u32>,
     /// Print the summary as JSON.
     #[arg(long)]
     json: bool,
@@ -109,7 +113,16 @@ pub fn run(a: Args) -> Result<(), Error> {
     }
     let t1 = Instant::now();
     let opts = BuildOptions { config, as_of, built_at: now() };
+    let holdout = match a.holdout_days {
+        Some(0) => return Err("--holdout-days must be at least 1".into()),
+        Some(days) => Some(
+            crate::evaluate::holdout(&inputs.catalog, &inputs.log, &opts, days)
+                .ok_or("--holdout-days: no events to hold out")?,
+        ),
+        None => None,
+    };
     let (mut snapshot, mut stats) = build(inputs.catalog, &inputs.log, &opts);
+    snapshot.meta.holdout = holdout;
     snapshot.meta.counts.catalog_rows = inputs.catalog_report.rows;
     snapshot.meta.counts.rejected_rows += inputs.catalog_report.rejected_total();
     stats.counts = snapshot.meta.counts.clone();
@@ -231,6 +244,9 @@ fn print_summary(
     if !rejected.is_empty() {
         println!("  rejected  {}", rejected.join(", "));
     }
+    if let Some(h) = &s.meta.holdout {
+        println!("  holdout   last {} days: {}", h.days, metrics_line(&h.metrics));
+    }
     if !problems.is_empty() {
         println!("first problems (all are counted above; --strict makes them fatal):");
         for p in problems {
@@ -263,6 +279,7 @@ fn summary_json(
         "lists": st.listed.iter().map(|(k, n)| (k.name().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
         "seconds": { "read": t.read, "aggregate": t.aggregate, "write": t.write, "total": t.total },
         "eventsPerSecond": c.event_rows as f64 / (t.read + t.aggregate).max(1e-9),
+        "holdout": s.meta.holdout.as_ref().map(|h| json!({"days": h.days, "cases": h.cases, "metrics": h.metrics})),
         "problems": problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
     })
 }

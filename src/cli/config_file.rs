@@ -46,6 +46,7 @@ struct WidgetFile {
     #[serde(default)]
     force_include: Vec<String>,
     force_include_out_of_stock: Option<bool>,
+    for_you: Option<ForYouParams>,
 }
 
 /// Parses configuration text on top of the defaults and validates it.
@@ -81,6 +82,9 @@ pub fn parse_config(text: &str) -> Result<Config, String> {
         c.force_include = w.force_include;
         if let Some(v) = w.force_include_out_of_stock {
             c.force_include_out_of_stock = v;
+        }
+        if let Some(v) = w.for_you {
+            c.for_you = Some(v);
         }
         widgets.insert(name, c);
     }

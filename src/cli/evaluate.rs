@@ -15,7 +15,7 @@ use super::{load_config, Error};
 use crate::build::{build, BuildOptions};
 use crate::config::{Config, WidgetConfig};
 use crate::engine::Recommender;
-use crate::evaluate::{basket, next_item, purchases_by_user, view_sessions, Scores};
+use crate::evaluate::{basket, next_item, purchases_by_user, view_sessions, Scores, Shoppers};
 use crate::ingest::events::EventLog;
 
 /// `edgerec evaluate` protocols.
@@ -75,7 +75,7 @@ pub struct BasketArgs {
     #[arg(long, default_value_t = 10)]
     k: usize,
     /// The widget evaluated (past purchases are allowed in its list).
-    #[arg(long, default_value = "for_you")]
+    #[arg(long, default_value = "buy_again")]
     widget: String,
     /// Write one CSV row per recommended item: user_id,rank,product_id,score.
     #[arg(long)]
@@ -155,7 +155,11 @@ fn print(title: &str, k: usize, rows: &[Scores], basket: bool) {
             );
         }
     }
-    println!("  (K = {k}; HR, MRR and NDCG in percent for next-item)");
+    if basket {
+        println!("  (K = {k}; Recall and NDCG per shopper, averaged; hit rate: shoppers with at least one hit)");
+    } else {
+        println!("  (K = {k}; HR, MRR and NDCG in percent)");
+    }
 }
 
 /// Runs `edgerec evaluate`.
@@ -178,7 +182,15 @@ pub fn run(p: Protocol) -> Result<(), Error> {
             };
             let mut out = writer(&a.predictions)?;
             let t = Instant::now();
-            let rows = next_item(&rec, &widget, &sessions, a.k, &name_of, out.as_mut().map(|w| w as &mut dyn Write))?;
+            let rows = next_item(
+                &rec,
+                &a.widget,
+                &widget,
+                &sessions,
+                a.k,
+                &name_of,
+                out.as_mut().map(|w| w as &mut dyn Write),
+            )?;
             if let Some(mut w) = out {
                 w.flush()?;
             }
@@ -218,18 +230,19 @@ pub fn run(p: Protocol) -> Result<(), Error> {
             let history = purchases_by_user(&log);
             log.events = future_events;
             let future = purchases_by_user(&log);
+            let shoppers = Shoppers { history, future };
             let mut out = writer(&a.predictions)?;
             let t = Instant::now();
             let name_of = |u: u32| users.get(u as usize).cloned().unwrap_or_default();
             let rows =
-                basket(&rec, &widget, &history, &future, a.k, &name_of, out.as_mut().map(|w| w as &mut dyn Write))?;
+                basket(&rec, &a.widget, &widget, &shoppers, a.k, &name_of, out.as_mut().map(|w| w as &mut dyn Write))?;
             if let Some(mut w) = out {
                 w.flush()?;
             }
             let eval_secs = t.elapsed().as_secs_f64();
             if a.json {
                 let v = json!({
-                    "protocol": "basket", "k": a.k, "widget": a.widget, "users": future.len(),
+                    "protocol": "basket", "k": a.k, "widget": a.widget, "users": shoppers.future.len(),
                     "buildSeconds": build_secs, "evaluateSeconds": eval_secs, "results": rows,
                 });
                 println!("{}", serde_json::to_string_pretty(&v)?);
@@ -237,7 +250,7 @@ pub fn run(p: Protocol) -> Result<(), Error> {
                 print(
                     &format!(
                         "edgerec evaluate basket: {} shoppers with a future basket; build {build_secs:.2} s, evaluate {eval_secs:.2} s",
-                        thousands(future.len() as u64)
+                        thousands(shoppers.future.len() as u64)
                     ),
                     a.k,
                     &rows,

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use serde_json::json;
 
-use super::output::{bytes, thousands};
+use super::output::{bytes, metrics_line, thousands};
 use super::Error;
 use crate::neighbours::NeighbourKind;
 use crate::popularity::PopularityKind;
@@ -112,8 +112,7 @@ pub fn run(a: Args) -> Result<(), Error> {
     println!("  popularity {}", pl.join(", "));
     println!("  widgets    {}", s.config.widgets.keys().cloned().collect::<Vec<_>>().join(", "));
     if let Some(h) = &m.holdout {
-        let ms: Vec<String> = h.metrics.iter().map(|(k, v)| format!("{k} {v:.4}")).collect();
-        println!("  holdout    last {} days, {} cases: {}", h.days, n(h.cases), ms.join(", "));
+        println!("  holdout    last {} days, {} cases: {}", h.days, n(h.cases), metrics_line(&h.metrics));
     }
     println!("  sections");
     for (name, b) in &sizes {

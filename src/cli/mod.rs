@@ -8,6 +8,7 @@ mod demo_data;
 mod evaluate;
 mod inspect;
 mod output;
+mod predict;
 mod recommend;
 mod rng;
 
@@ -41,6 +42,8 @@ enum Command {
     /// Measure recommendation quality on held-out events (next item, next basket).
     #[command(subcommand)]
     Evaluate(evaluate::Protocol),
+    /// Write the per-customer recommendation table for a CRM (CSV).
+    Predict(predict::Args),
     /// Write a realistic synthetic store (catalog, events, planted bundles).
     DemoData(demo_data::Args),
     /// Print the default configuration (edgerec.toml), or check a configuration file.
@@ -67,6 +70,7 @@ pub fn main() -> i32 {
         Command::Bench(a) => bench::run(a),
         Command::DemoData(a) => demo_data::run(a),
         Command::Evaluate(p) => evaluate::run(p),
+        Command::Predict(a) => predict::run(a),
         Command::Config { check: None } => {
             print!("{DEFAULT_CONFIG_TOML}");
             Ok(())

@@ -20,6 +20,23 @@ pub fn thousands(n: u64) -> String {
     out
 }
 
+/// Holdout metrics as `name value` pairs: counts as whole numbers, rates to four decimals.
+pub fn metrics_line(metrics: &std::collections::BTreeMap<String, f64>) -> String {
+    metrics
+        .iter()
+        .map(
+            |(k, v)| {
+                if k.ends_with(".cases") {
+                    format!("{k} {}", thousands(*v as u64))
+                } else {
+                    format!("{k} {v:.4}")
+                }
+            },
+        )
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 /// A byte count in B, KB, MB (powers of 1000, as file managers show them).
 pub fn bytes(n: u64) -> String {
     match n {

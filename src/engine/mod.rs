@@ -24,6 +24,10 @@ use crate::snapshot::{Snapshot, SnapshotError};
 
 /// Session items the in-session list looks at, most recent first.
 const MAX_SESSION_ITEMS: usize = 30;
+/// Best sellers the in-session list mixes in as a popularity prior.
+const PRIOR_ITEMS: usize = 50;
+/// Purchase lines the in-session list reads, most recent first.
+const MAX_PURCHASE_LINES: usize = 500;
 /// First-order candidates whose own neighbours the in-session list adds (two hops).
 const HOP_SOURCES: usize = 10;
 /// Ids a context may carry per list; more are ignored.
@@ -535,7 +539,7 @@ impl Run<'_> {
     /// The in-session list: neighbours of every session item, recent ones weighing more, and the
     /// session items themselves (shoppers come back to them).
     fn for_you(&self) -> Vec<(u32, f32, Option<u32>)> {
-        let params = &self.rec.snapshot.config.for_you;
+        let params = self.w.config.for_you.as_ref().unwrap_or(&self.rec.snapshot.config.for_you);
         let n = &self.rec.snapshot.neighbours;
         let mut items: Vec<(u32, f32)> = Vec::with_capacity(MAX_SESSION_ITEMS);
         let mut w = 1.0f32;
@@ -546,22 +550,20 @@ impl Run<'_> {
         for &p in self.q.cart.iter().rev().take(MAX_SESSION_ITEMS) {
             items.push((p, params.cart_boost));
         }
-        if params.purchase_weight > 0.0 {
-            // Distinct purchases, most recent first, weighted by how often they were bought.
-            let mut bought: Vec<(u32, f32)> = Vec::new();
-            for &p in &self.q.purchased {
-                if let Some(b) = bought.iter_mut().find(|b| b.0 == p) {
-                    b.1 += 1.0;
-                } else if bought.len() < MAX_SESSION_ITEMS {
-                    bought.push((p, 1.0));
-                }
+        // Past purchases: each line adds purchase_decay^j (j = 0 for the most recent line), so an
+        // item's weight blends how often and how lately it was bought.
+        let mut bought: Vec<(u32, f32)> = Vec::new();
+        let mut lw = 1.0f32;
+        for &p in self.q.purchased.iter().take(MAX_PURCHASE_LINES) {
+            if let Some(b) = bought.iter_mut().find(|b| b.0 == p) {
+                b.1 += lw;
+            } else {
+                bought.push((p, lw));
             }
-            let mut w = params.purchase_weight;
-            for (p, count) in bought {
-                items.push((p, w * count));
-                w *= params.recency_decay;
-            }
+            lw *= params.purchase_decay;
         }
+        bought.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+        bought.truncate(MAX_SESSION_ITEMS);
         let mut acc: FxHashMap<u32, (f32, u32, f32)> = FxHashMap::default();
         let mut add = |p: u32, s: f32, anchor: u32| {
             let e = acc.entry(p).or_insert((0.0, anchor, 0.0));
@@ -577,8 +579,17 @@ impl Run<'_> {
             (&n.bought, params.bought_weight),
             (&n.carted, params.bought_weight),
         ];
-        for &(i, w) in &items {
-            add(i, params.repeat_weight * w, i);
+        // (item, weight of its neighbours, its own score): a session item comes back with
+        // repeat_weight, a past purchase with rebuy_weight.
+        let sources = items
+            .iter()
+            .map(|&(p, w)| (p, w, params.repeat_weight * w))
+            .chain(bought.iter().map(|&(p, w)| (p, params.purchase_weight * w, params.rebuy_weight * w)));
+        for (i, w, own) in sources {
+            add(i, own, i);
+            if w == 0.0 {
+                continue;
+            }
             for (table, tw) in tables {
                 if tw == 0.0 {
                     continue;
@@ -589,6 +600,20 @@ impl Run<'_> {
             }
         }
         let mut cands: Vec<(u32, f32, Option<u32>)> = acc.into_iter().map(|(p, (s, a, _))| (p, s, Some(a))).collect();
+        if params.popular_weight > 0.0 {
+            // A popularity prior: the best sellers compete with weak neighbours on score instead
+            // of waiting for the fallback step.
+            let list = &self.rec.snapshot.popularity.popular.global;
+            if let Some(&(_, top)) = list.first() {
+                for &(p, ps) in list.iter().take(PRIOR_ITEMS) {
+                    let prior = params.popular_weight * ps / top;
+                    match cands.iter_mut().find(|c| c.0 == p) {
+                        Some(c) => c.1 += prior,
+                        None => cands.push((p, prior, None)),
+                    }
+                }
+            }
+        }
         cands.sort_by(by_score);
         if params.hop_weight > 0.0 && !cands.is_empty() {
             // Two hops: the neighbours of the best first-order candidates, which reaches products
