@@ -540,6 +540,100 @@ impl WidgetConfig {
     }
 }
 
+impl ForYouParams {
+    /// Appends the weights as a JSON object (snake_case keys, as in edgerec.toml).
+    pub fn write_json(&self, out: &mut String) {
+        let f = |x: f32| f64::from(x);
+        crate::json::Object::new(out)
+            .num("recency_decay", f(self.recency_decay), 6)
+            .num("next_weight", f(self.next_weight), 6)
+            .num("together_weight", f(self.together_weight), 6)
+            .num("bought_weight", f(self.bought_weight), 6)
+            .num("repeat_weight", f(self.repeat_weight), 6)
+            .num("cart_boost", f(self.cart_boost), 6)
+            .num("purchase_weight", f(self.purchase_weight), 6)
+            .num("purchase_decay", f(self.purchase_decay), 6)
+            .num("rebuy_weight", f(self.rebuy_weight), 6)
+            .num("hop_weight", f(self.hop_weight), 6)
+            .num("popular_weight", f(self.popular_weight), 6)
+            .end();
+    }
+}
+
+impl Filters {
+    /// Appends the filters as a JSON object with the keys that are set (snake_case).
+    pub fn write_json(&self, out: &mut String) {
+        let mut o = crate::json::Object::new(out);
+        for (k, v) in [
+            ("brands", &self.brands),
+            ("exclude_brands", &self.exclude_brands),
+            ("products", &self.products),
+            ("exclude_products", &self.exclude_products),
+            ("categories", &self.categories),
+            ("exclude_categories", &self.exclude_categories),
+            ("tags", &self.tags),
+            ("exclude_tags", &self.exclude_tags),
+        ] {
+            if let Some(list) = v {
+                o.strs(k, list);
+            }
+        }
+        for (k, v) in [
+            ("price_min", self.price_min),
+            ("price_max", self.price_max),
+            ("discount_min", self.discount_min),
+            ("discount_max", self.discount_max),
+        ] {
+            if let Some(x) = v {
+                o.num(k, x, 6);
+            }
+        }
+        for (k, v) in [
+            ("stock_min", self.stock_min),
+            ("stock_max", self.stock_max),
+            ("added_within_days", self.added_within_days.map(i64::from)),
+        ] {
+            if let Some(x) = v {
+                o.int(k, x);
+            }
+        }
+        if let Some(ranges) = &self.added {
+            crate::json::array(o.key("added"), ranges, |out, r| {
+                crate::json::Object::new(out).opt_str("from", r.from.as_deref()).opt_str("to", r.to.as_deref()).end();
+            });
+        }
+        if let Some(b) = self.show_out_of_stock {
+            o.bool("show_out_of_stock", b);
+        }
+        o.end();
+    }
+}
+
+impl WidgetConfig {
+    /// Appends the widget as a JSON object (snake_case keys, as in edgerec.toml), with `name`
+    /// first when given.
+    pub fn write_json(&self, name: Option<&str>, out: &mut String) {
+        let mut o = crate::json::Object::new(out);
+        if let Some(n) = name {
+            o.str("name", n);
+        }
+        o.str("algorithm", self.algorithm.name())
+            .str("title", &self.title)
+            .int("limit", i64::from(self.limit))
+            .num("threshold", f64::from(self.threshold), 6)
+            .strs("fallback", &self.fallback.iter().map(|s| s.name()).collect::<Vec<_>>());
+        self.filters.write_json(o.key("filters"));
+        o.bool("exclude_purchased", self.exclude_purchased)
+            .strs("force_include", &self.force_include)
+            .bool("force_include_out_of_stock", self.force_include_out_of_stock);
+        match &self.for_you {
+            Some(p) => p.write_json(o.key("for_you")),
+            None => o.key("for_you").push_str("null"),
+        }
+        o.end();
+    }
+}
+
 /// The widgets every snapshot has unless its config says `default_widgets = false`: one per
 /// algorithm, named after it, and `buy_again`.
 pub fn default_widgets() -> BTreeMap<String, WidgetConfig> {
@@ -767,6 +861,46 @@ mod tests {
         assert_eq!(show_number(1e9), "1000000000");
         assert_eq!(show_number(49.775359788512084), "49.7754");
         assert_eq!(show_number(f64::NAN), "NaN");
+    }
+
+    #[cfg(feature = "cli")]
+    #[test]
+    fn widget_json_matches_serde() {
+        let mut widgets = default_widgets();
+        let w = widgets.get_mut("upsell").unwrap();
+        w.filters = Filters {
+            brands: Some(vec!["A\"x".into()]),
+            price_min: Some(10.5),
+            stock_max: Some(-3),
+            added: Some(vec![DateRange { from: Some("2024-01-01".into()), to: None }]),
+            added_within_days: Some(7),
+            show_out_of_stock: Some(true),
+            ..Default::default()
+        };
+        w.force_include = vec!["p1".into()];
+        for (name, w) in &widgets {
+            let mut s = String::new();
+            w.write_json(Some(name), &mut s);
+            let mine: serde_json::Value = serde_json::from_str(&s).unwrap();
+            let mut theirs = serde_json::to_value(w).unwrap();
+            // serde writes unset filters as null; the writer leaves them out.
+            theirs["filters"].as_object_mut().unwrap().retain(|_, v| !v.is_null());
+            theirs.as_object_mut().unwrap().insert("name".into(), serde_json::json!(name));
+            let close = |a: &serde_json::Value, b: &serde_json::Value| match (a.as_f64(), b.as_f64()) {
+                (Some(x), Some(y)) => (x - y).abs() < 1e-6,
+                _ => a == b,
+            };
+            for (k, v) in theirs.as_object().unwrap() {
+                if let (Some(a), Some(b)) = (mine[k].as_object(), v.as_object()) {
+                    assert_eq!(a.len(), b.len(), "{name}.{k}");
+                    for (kk, vv) in b {
+                        assert!(close(&a[kk], vv), "{name}.{k}.{kk}: {} vs {vv}", a[kk]);
+                    }
+                } else {
+                    assert!(close(&mine[k], v), "{name}.{k}: {} vs {v}", mine[k]);
+                }
+            }
+        }
     }
 
     #[test]

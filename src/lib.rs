@@ -44,6 +44,7 @@ pub mod columns;
 pub mod config;
 pub mod engine;
 pub mod filter;
+pub mod json;
 pub mod neighbours;
 pub mod popularity;
 pub mod session;

@@ -190,6 +190,24 @@ impl SessionState {
         }
     }
 
+    /// Sets a cart line's quantity in place (0 removes it; a product not in the cart is added).
+    pub fn set_quantity(&mut self, id: &str, quantity: u32, now: i64) {
+        if quantity == 0 {
+            return self.remove_from_cart(id, now);
+        }
+        if !usable(id) {
+            return;
+        }
+        self.touch(now);
+        match self.cart.iter_mut().find(|c| c.id == id) {
+            Some(line) => {
+                line.quantity = quantity;
+                line.at = now;
+            }
+            None => self.add_to_cart(id, quantity, now),
+        }
+    }
+
     /// Removes a product from the cart.
     pub fn remove_from_cart(&mut self, id: &str, now: i64) {
         self.touch(now);
@@ -248,6 +266,38 @@ impl SessionState {
     }
 }
 
+impl SessionState {
+    /// Appends the stored form as JSON (the same shape as its serde form).
+    pub fn write_json(&self, out: &mut String) {
+        use crate::json::{array, Object};
+        let mut o = Object::new(out);
+        o.int("version", i64::from(self.version)).int("started", self.started).int("last_active", self.last_active);
+        array(o.key("views"), &self.views, |out, v| Object::new(out).str("id", &v.id).int("at", v.at).end());
+        array(o.key("cart"), &self.cart, |out, c| {
+            Object::new(out).str("id", &c.id).int("quantity", i64::from(c.quantity)).int("at", c.at).end()
+        });
+        array(o.key("purchases"), &self.purchases, |out, b| {
+            Object::new(out).str("id", &b.id).int("quantity", i64::from(b.quantity)).int("at", b.at).end()
+        });
+        array(o.key("past"), &self.past, |out, p| {
+            Object::new(out).int("started", p.started).int("ended", p.ended).strs("views", &p.views).end()
+        });
+        o.end();
+    }
+}
+
+/// Appends an engine context as JSON (`Session.context()`).
+pub fn write_context_json(c: &Context, out: &mut String) {
+    use crate::json::{array, Object};
+    let mut o = Object::new(out);
+    o.opt_str("product", c.product.as_deref());
+    array(o.key("views"), &c.views, |out, v| {
+        Object::new(out).str("id", &v.id).opt_num("at", v.at.map(|t| t as f64), 0).end()
+    });
+    o.strs("cart", &c.cart).strs("purchased", &c.purchased).opt_num("now", c.now.map(|t| t as f64), 0);
+    o.end();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,10 +342,20 @@ mod tests {
         s.add_to_cart("y", 1, 2);
         s.add_to_cart("z", 0, 2);
         assert_eq!(s.cart.iter().map(|c| (c.id.as_str(), c.quantity)).collect::<Vec<_>>(), [("x", 3), ("y", 1)]);
+        s.set_quantity("x", 5, 2);
+        s.set_quantity("y", 0, 2);
+        s.set_quantity("z", 1, 2);
+        assert_eq!(
+            s.cart.iter().map(|c| (c.id.as_str(), c.quantity)).collect::<Vec<_>>(),
+            [("x", 5), ("z", 1)],
+            "in place"
+        );
+        s.remove_from_cart("z", 3);
+        s.add_to_cart("y", 1, 3);
         s.remove_from_cart("y", 3);
         s.purchase(&["x", "w"], 4);
         assert!(s.cart.is_empty());
-        assert_eq!(s.purchases.iter().map(|b| (b.id.as_str(), b.quantity)).collect::<Vec<_>>(), [("x", 3), ("w", 1)]);
+        assert_eq!(s.purchases.iter().map(|b| (b.id.as_str(), b.quantity)).collect::<Vec<_>>(), [("x", 5), ("w", 1)]);
         assert_eq!(s.context(None, 5).purchased, ["w", "x"]);
     }
 
@@ -326,6 +386,23 @@ mod tests {
         // Purchases older than a year are forgotten.
         s.touch(1000 + PURCHASE_RETENTION + 1);
         assert!(s.purchases.is_empty());
+    }
+
+    #[cfg(feature = "cli")]
+    #[test]
+    fn json_matches_serde() {
+        let mut s = SessionState::new(100);
+        s.view("a\"1", 100);
+        s.add_to_cart("b", 2, 101);
+        s.purchase(&["b", "c"], 102);
+        s.view("d", 102 + SESSION_GAP + 1);
+        let mut out = String::new();
+        s.write_json(&mut out);
+        assert_eq!(serde_json::from_str::<SessionState>(&out).unwrap(), s);
+        let ctx = s.context(Some("x"), 5000);
+        let mut out = String::new();
+        write_context_json(&ctx, &mut out);
+        assert_eq!(serde_json::from_str::<serde_json::Value>(&out).unwrap(), serde_json::to_value(&ctx).unwrap());
     }
 
     #[test]

@@ -6,7 +6,6 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use js_sys::{Array, Function, Object, Reflect};
-use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
@@ -50,7 +49,11 @@ export interface Filters {
 export interface ViewedItem { id: string; at?: number }
 
 /** What `Session.context()` returns, and what `session` may be given as. */
-export interface SessionContext { views: ViewedItem[]; cart: string[]; purchased: string[] }
+export interface SessionContext {
+  views: ViewedItem[]; cart: string[]; purchased: string[];
+  /** Filled by `Session.context()`; ignored when given to `recommend`. */
+  product?: string | null; now?: number;
+}
 
 /** Options of `Recommender.recommend`. */
 export interface RecommendOptions {
@@ -142,11 +145,63 @@ export interface CartLine { id: string; quantity: number }
 "#;
 
 fn js_err(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&e.to_string())
+    JsError::new(&clean(e))
 }
 
-fn to_js<T: Serialize + ?Sized>(v: &T) -> Result<JsValue, JsError> {
-    v.serialize(&serde_wasm_bindgen::Serializer::json_compatible()).map_err(js_err)
+/// A message without the `Error: ` prefixes that JS errors add when they cross into Rust.
+fn clean(e: impl std::fmt::Display) -> String {
+    let s = e.to_string();
+    let mut t = s.as_str();
+    while let Some(rest) = t.strip_prefix("Error: ") {
+        t = rest;
+    }
+    t.to_string()
+}
+
+/// The message of a thrown JS value.
+fn thrown(e: &JsValue) -> String {
+    Reflect::get(e, &JsValue::from_str("message"))
+        .ok()
+        .and_then(|m| m.as_string())
+        .or_else(|| e.as_string())
+        .unwrap_or_else(|| "unknown error".into())
+}
+
+/// A quantity argument: a whole number from `min` to 1,000,000.
+fn quantity_arg(what: &str, q: f64, min: f64) -> Result<u32, JsError> {
+    if q.fract() == 0.0 && (min..=1_000_000.0).contains(&q) {
+        Ok(q as u32)
+    } else {
+        Err(js_err(format!(
+            "{what}: the quantity must be a whole number from {min} to 1000000, not {}",
+            crate::config::show_number(q)
+        )))
+    }
+}
+
+/// A product id argument: a non-empty string of at most 256 characters.
+fn id_arg(what: &str, v: &JsValue) -> Result<String, JsError> {
+    match v.as_string() {
+        Some(s) if !s.is_empty() && s.len() <= crate::session::MAX_ID_LEN => Ok(s),
+        Some(_) => Err(js_err(format!("{what}: a product id is 1 to {} characters", crate::session::MAX_ID_LEN))),
+        None => Err(js_err(format!("{what}: expected a product id string, got {}", type_name(v)))),
+    }
+}
+
+fn type_name(v: &JsValue) -> String {
+    v.js_typeof().as_string().unwrap_or_default()
+}
+
+/// One JSON string across the boundary, parsed by the JS engine.
+fn parse_json(json: &str) -> Result<JsValue, JsError> {
+    js_sys::JSON::parse(json).map_err(|_| JsError::new("internal error: invalid JSON"))
+}
+
+/// Builds a JSON value with `f` and parses it on the JS side.
+fn to_js(f: impl FnOnce(&mut String)) -> Result<JsValue, JsError> {
+    let mut out = String::with_capacity(256);
+    f(&mut out);
+    parse_json(&out)
 }
 
 fn now_secs() -> i64 {
@@ -160,14 +215,6 @@ fn warn(msg: &str) {
 /// A snapshot ready to answer requests.
 #[wasm_bindgen]
 pub struct Recommender(engine::Recommender);
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct SessionContextIn {
-    views: Vec<View>,
-    cart: Vec<String>,
-    purchased: Vec<String>,
-}
 
 const OPTION_KEYS: &[&str] = &[
     "product",
@@ -232,25 +279,73 @@ fn check_keys(value: &JsValue, allowed: &[&str], what: &str) -> Result<(), JsErr
     Ok(())
 }
 
-/// Deserialises `value`; on failure, names the first key that fails on its own (serde's
-/// messages say what was expected but not where).
-fn from_js<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsError> {
-    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| {
-        if value.is_object() {
-            for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
-                let one = Object::new();
-                let v = Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
-                let _ = Reflect::set(&one, &key, &v);
-                if let Err(inner) = serde_wasm_bindgen::from_value::<T>(one.into()) {
-                    let inner = inner.to_string();
-                    let inner = inner.strip_prefix("Error: ").unwrap_or(&inner);
-                    return js_err(format!("invalid {what} `{}`: {inner}", key.as_string().unwrap_or_default()));
-                }
+/// Reads filters (camelCase or snake_case keys) from a JS object; every key was checked.
+fn filters_from_js(v: &JsValue) -> Result<Filters, JsError> {
+    check_keys(v, FILTER_KEYS, "filter")?;
+    let mut f = Filters::default();
+    for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
+        let k = key.as_string().unwrap_or_default();
+        let x = Reflect::get(v, &key).unwrap_or(JsValue::UNDEFINED);
+        let name = format!("filters.{k}");
+        let list = |x: &JsValue| -> Result<Option<Vec<String>>, JsError> {
+            if x.is_undefined() || x.is_null() {
+                Ok(None)
+            } else {
+                ids_of(&name, x).map(Some)
             }
+        };
+        match k.as_str() {
+            "brands" => f.brands = list(&x)?,
+            "excludeBrands" | "exclude_brands" => f.exclude_brands = list(&x)?,
+            "products" => f.products = list(&x)?,
+            "excludeProducts" | "exclude_products" => f.exclude_products = list(&x)?,
+            "categories" => f.categories = list(&x)?,
+            "excludeCategories" | "exclude_categories" => f.exclude_categories = list(&x)?,
+            "tags" => f.tags = list(&x)?,
+            "excludeTags" | "exclude_tags" => f.exclude_tags = list(&x)?,
+            "priceMin" | "price_min" => f.price_min = number_of(&name, &x)?,
+            "priceMax" | "price_max" => f.price_max = number_of(&name, &x)?,
+            "stockMin" | "stock_min" => f.stock_min = integer_of(&name, &x)?,
+            "stockMax" | "stock_max" => f.stock_max = integer_of(&name, &x)?,
+            "discountMin" | "discount_min" => f.discount_min = number_of(&name, &x)?,
+            "discountMax" | "discount_max" => f.discount_max = number_of(&name, &x)?,
+            "addedWithinDays" | "added_within_days" => f.added_within_days = whole_of(&name, &x)?,
+            "showOutOfStock" | "show_out_of_stock" => f.show_out_of_stock = bool_of(&name, &x)?,
+            _ => f.added = date_ranges(&name, &x)?,
         }
-        let e = e.to_string();
-        js_err(format!("invalid {what}s: {}", e.strip_prefix("Error: ").unwrap_or(&e)))
-    })
+    }
+    Ok(f)
+}
+
+/// `added`: an array of `{ from?, to? }` (YYYY-MM-DD strings).
+fn date_ranges(name: &str, v: &JsValue) -> Result<Option<Vec<crate::config::DateRange>>, JsError> {
+    if v.is_undefined() || v.is_null() {
+        return Ok(None);
+    }
+    let bad = || {
+        js_err(format!(
+            "invalid option `{name}`: expected an array of {{ from?: \"YYYY-MM-DD\", to?: \"YYYY-MM-DD\" }}"
+        ))
+    };
+    let arr = v.dyn_ref::<Array>().ok_or_else(bad)?;
+    let mut out = Vec::new();
+    for r in arr.iter() {
+        if !r.is_object() {
+            return Err(bad());
+        }
+        check_keys(&r, &["from", "to"], "date range key")?;
+        let get = |k: &str| Reflect::get(&r, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+        out.push(crate::config::DateRange { from: string_of(name, &get("from"))?, to: string_of(name, &get("to"))? });
+    }
+    Ok(Some(out))
+}
+
+fn integer_of(key: &str, v: &JsValue) -> Result<Option<i64>, JsError> {
+    match number_of(key, v)? {
+        Some(x) if x.fract() == 0.0 && x.abs() < 9e15 => Ok(Some(x as i64)),
+        Some(_) => Err(js_err(format!("invalid option `{key}`: expected a whole number"))),
+        None => Ok(None),
+    }
 }
 
 fn string_of(key: &str, v: &JsValue) -> Result<Option<String>, JsError> {
@@ -270,6 +365,28 @@ fn ids_of(key: &str, v: &JsValue) -> Result<Vec<String>, JsError> {
     let mut out = Vec::with_capacity(arr.length() as usize);
     for x in arr.iter() {
         out.push(x.as_string().ok_or_else(|| js_err(format!("invalid option `{key}`: expected an array of strings")))?);
+    }
+    Ok(out)
+}
+
+/// A fallback chain: an array of source names.
+fn sources_of(v: &JsValue) -> Result<Vec<Source>, JsError> {
+    let allowed = || Source::ALL[1..].iter().map(|s| s.name()).collect::<Vec<_>>().join(", ");
+    let Some(arr) = v.dyn_ref::<Array>() else {
+        return Err(js_err(format!("invalid option `fallback`: expected an array of source names ({})", allowed())));
+    };
+    let mut out = Vec::new();
+    for x in arr.iter() {
+        let name = x.as_string().unwrap_or_else(|| format!("a {}", type_name(&x)));
+        match Source::ALL[1..].iter().find(|s| s.name() == name) {
+            Some(&s) => out.push(s),
+            None => {
+                return Err(js_err(format!(
+                    "invalid option `fallback`: \"{name}\" is not a source; allowed: {}",
+                    allowed()
+                )))
+            }
+        }
     }
     Ok(out)
 }
@@ -323,11 +440,8 @@ fn parse_options(options: &JsValue) -> Result<(Context, Overrides), JsError> {
                 "now" => now = number_of("now", &v)?,
                 "limit" => over.limit = whole_of("limit", &v)?,
                 "threshold" => over.threshold = number_of("threshold", &v)?.map(|x| x as f32),
-                "fallback" if !v.is_undefined() => over.fallback = Some(from_js::<Vec<Source>>(&v, "fallback")?),
-                "filters" if v.is_object() => {
-                    check_keys(&v, FILTER_KEYS, "filter")?;
-                    over.filters = Some(from_js::<Filters>(&v, "filter")?);
-                }
+                "fallback" if !v.is_undefined() && !v.is_null() => over.fallback = Some(sources_of(&v)?),
+                "filters" if v.is_object() && !v.is_array() => over.filters = Some(filters_from_js(&v)?),
                 "filters" if v.is_undefined() || v.is_null() => {}
                 "filters" => return Err(JsError::new("invalid option `filters`: expected an object")),
                 "excludePurchased" => over.exclude_purchased = bool_of("excludePurchased", &v)?,
@@ -359,22 +473,50 @@ fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), JsError> {
     if v.is_undefined() || v.is_null() {
         return Ok(());
     }
-    if let Some(id) = Reflect::get(v, &JsValue::from_str("__edgerecSession")).ok().and_then(|x| x.as_f64()) {
-        let inner =
-            SESSIONS.with(|r| r.borrow().iter().find(|(i, _)| f64::from(*i) == id).and_then(|(_, w)| w.upgrade()));
-        let Some(inner) = inner else {
-            return Err(JsError::new("invalid option `session`: this Session was freed"));
-        };
-        let s = inner.borrow().state.context(None, now_secs());
-        ctx.views = s.views;
-        ctx.cart = s.cart;
-        ctx.purchased = s.purchased;
-        return Ok(());
+    if !v.is_object() || v.is_array() {
+        return Err(JsError::new("invalid option `session`: expected a Session or { views, cart, purchased }"));
     }
-    let s: SessionContextIn = from_js(v, "session field")?;
-    ctx.views = s.views;
-    ctx.cart = s.cart;
-    ctx.purchased = s.purchased;
+    match Reflect::get(v, &JsValue::from_str("__edgerecSession")) {
+        Ok(x) if x.as_f64().is_some() => {
+            let id = x.as_f64().unwrap_or(-1.0);
+            let inner =
+                SESSIONS.with(|r| r.borrow().iter().find(|(i, _)| f64::from(*i) == id).and_then(|(_, w)| w.upgrade()));
+            let Some(inner) = inner else {
+                return Err(JsError::new("invalid option `session`: this Session was freed"));
+            };
+            let s = inner.borrow().state.context(None, now_secs());
+            ctx.views = s.views;
+            ctx.cart = s.cart;
+            ctx.purchased = s.purchased;
+            return Ok(());
+        }
+        // The getter of a freed Session throws.
+        Err(_) => return Err(JsError::new("invalid option `session`: this Session was freed")),
+        Ok(_) => {}
+    }
+    check_keys(v, &["views", "cart", "purchased", "product", "now"], "session field")?;
+    let get = |k: &str| Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let views = get("views");
+    if !views.is_undefined() && !views.is_null() {
+        let Some(arr) = views.dyn_ref::<Array>() else {
+            return Err(JsError::new("invalid session field `views`: expected an array of { id }"));
+        };
+        ctx.views = arr
+            .iter()
+            .map(|x| {
+                let id = if x.is_string() {
+                    x
+                } else {
+                    Reflect::get(&x, &JsValue::from_str("id")).unwrap_or(JsValue::UNDEFINED)
+                };
+                id.as_string()
+                    .map(|id| View { id, at: None })
+                    .ok_or_else(|| JsError::new("invalid session field `views`: expected an array of { id }"))
+            })
+            .collect::<Result<_, _>>()?;
+    }
+    ctx.cart = ids_of("session.cart", &get("cart"))?;
+    ctx.purchased = ids_of("session.purchased", &get("purchased"))?;
     Ok(())
 }
 
@@ -390,39 +532,118 @@ fn items_to_js(rec: &engine::Recommender, items: &[engine::Recommendation]) -> R
         rec.describe(r).write_json(&mut out);
     }
     out.push(']');
-    js_sys::JSON::parse(&out).map_err(|_| JsError::new("internal error: invalid JSON for items"))
+    parse_json(&out)
 }
 
-#[derive(Serialize)]
-#[serde(rename_all = "camelCase")]
-struct Info<'a> {
-    format_version: u32,
-    edgerec_version: &'a str,
-    built_at: String,
-    as_of: String,
-    products: usize,
-    categories: usize,
-    widgets: Vec<&'a str>,
-    counts: &'a crate::snapshot::InputCounts,
-    holdout: Option<&'a crate::snapshot::Holdout>,
+const WIDGET_KEYS: &[&str] = &[
+    "name",
+    "algorithm",
+    "title",
+    "limit",
+    "threshold",
+    "fallback",
+    "filters",
+    "exclude_purchased",
+    "force_include",
+    "force_include_out_of_stock",
+    "for_you",
+];
+
+const FOR_YOU_KEYS: &[&str] = &[
+    "recency_decay",
+    "next_weight",
+    "together_weight",
+    "bought_weight",
+    "repeat_weight",
+    "cart_boost",
+    "purchase_weight",
+    "purchase_decay",
+    "rebuy_weight",
+    "hop_weight",
+    "popular_weight",
+];
+
+/// A widget configuration from JS (snake_case keys as in edgerec.toml): the keys given, on top
+/// of the defaults of its algorithm.
+fn widget_config(v: &JsValue) -> Result<WidgetConfig, JsError> {
+    if !v.is_object() || v.is_array() {
+        return Err(JsError::new(
+            "recommendWith: expected a widget configuration object like { algorithm: \"upsell\" }",
+        ));
+    }
+    check_keys(v, WIDGET_KEYS, "widget key")?;
+    let get = |k: &str| Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+    let algorithm =
+        get("algorithm").as_string().and_then(|a| crate::config::Algorithm::from_name(&a)).ok_or_else(|| {
+            let names: Vec<&str> = crate::config::Algorithm::ALL.iter().map(|a| a.name()).collect();
+            js_err(format!("invalid widget key `algorithm`: expected one of {}", names.join(", ")))
+        })?;
+    let mut w = WidgetConfig::for_algorithm(algorithm);
+    let filters = get("filters");
+    let for_you = get("for_you");
+    if for_you.is_object() {
+        check_keys(&for_you, FOR_YOU_KEYS, "for_you key")?;
+    }
+    let key = |k: &str| format!("widget key `{k}`");
+    if let Some(x) = string_of("title", &get("title"))? {
+        w.title = x;
+    }
+    if let Some(x) = whole_of("limit", &get("limit"))? {
+        w.limit = x;
+    }
+    if let Some(x) = number_of("threshold", &get("threshold"))? {
+        w.threshold = x as f32;
+    }
+    let fallback = get("fallback");
+    if !fallback.is_undefined() && !fallback.is_null() {
+        w.fallback = sources_of(&fallback)?;
+    }
+    if filters.is_object() && !filters.is_array() {
+        w.filters = filters_from_js(&filters)?;
+    } else if !filters.is_undefined() && !filters.is_null() {
+        return Err(JsError::new("invalid widget key `filters`: expected an object"));
+    }
+    if let Some(x) = bool_of(&key("exclude_purchased"), &get("exclude_purchased"))? {
+        w.exclude_purchased = x;
+    }
+    let force = get("force_include");
+    if !force.is_undefined() {
+        w.force_include = ids_of("force_include", &force)?;
+    }
+    if let Some(x) = bool_of(&key("force_include_out_of_stock"), &get("force_include_out_of_stock"))? {
+        w.force_include_out_of_stock = x;
+    }
+    if for_you.is_object() {
+        let mut p = crate::config::ForYouParams::default();
+        for k in FOR_YOU_KEYS {
+            if let Some(x) = number_of(k, &Reflect::get(&for_you, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED))?
+            {
+                *for_you_slot(&mut p, k) = x as f32;
+            }
+        }
+        w.for_you = Some(p);
+    }
+    Ok(w)
 }
 
-#[derive(Serialize)]
-struct WidgetInfo<'a> {
-    name: &'a str,
-    #[serde(flatten)]
-    config: &'a WidgetConfig,
+/// The field of a `for_you` weight by its config name (one of `FOR_YOU_KEYS`).
+fn for_you_slot<'a>(p: &'a mut crate::config::ForYouParams, k: &str) -> &'a mut f32 {
+    match k {
+        "recency_decay" => &mut p.recency_decay,
+        "next_weight" => &mut p.next_weight,
+        "together_weight" => &mut p.together_weight,
+        "bought_weight" => &mut p.bought_weight,
+        "repeat_weight" => &mut p.repeat_weight,
+        "cart_boost" => &mut p.cart_boost,
+        "purchase_weight" => &mut p.purchase_weight,
+        "purchase_decay" => &mut p.purchase_decay,
+        "rebuy_weight" => &mut p.rebuy_weight,
+        "hop_weight" => &mut p.hop_weight,
+        _ => &mut p.popular_weight,
+    }
 }
 
-#[derive(Serialize)]
-struct CategoryInfo<'a> {
-    name: &'a str,
-    parent: Option<&'a str>,
-    depth: usize,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", deny_unknown_fields, default)]
+#[derive(Default)]
 struct ListOptions {
     category: Option<String>,
     offset: Option<usize>,
@@ -442,11 +663,14 @@ impl Recommender {
     #[wasm_bindgen(unchecked_return_type = "RecommendedItem[]")]
     pub fn recommend(
         &self,
-        widget: &str,
-        #[wasm_bindgen(unchecked_param_type = "RecommendOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "string")] widget: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RecommendOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
-        let (ctx, over) = parse_options(&options)?;
-        let r = self.0.recommend(widget, &ctx, &over).map_err(js_err)?;
+        let Some(widget) = widget.as_string() else {
+            return Err(js_err(format!("recommend: the widget name must be a string, got {}", type_name(&widget))));
+        };
+        let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED))?;
+        let r = self.0.recommend(&widget, &ctx, &over).map_err(js_err)?;
         items_to_js(&self.0, &r.items)
     }
 
@@ -454,12 +678,11 @@ impl Recommender {
     #[wasm_bindgen(js_name = recommendWith, unchecked_return_type = "RecommendedItem[]")]
     pub fn recommend_with(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "WidgetConfig")] widget: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "RecommendOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "Partial<WidgetConfig> & { algorithm: AlgorithmName }")] widget: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RecommendOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
-        let config: WidgetConfig =
-            serde_wasm_bindgen::from_value(widget).map_err(|e| js_err(format!("invalid widget configuration: {e}")))?;
-        let (ctx, over) = parse_options(&options)?;
+        let config = widget_config(&widget)?;
+        let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED))?;
         let r = self.0.recommend_with(&over.apply(&config), &ctx).map_err(js_err)?;
         items_to_js(&self.0, &r.items)
     }
@@ -467,36 +690,74 @@ impl Recommender {
     /// The widgets of the snapshot with their configuration.
     #[wasm_bindgen(unchecked_return_type = "WidgetInfo[]")]
     pub fn widgets(&self) -> Result<JsValue, JsError> {
-        let list: Vec<WidgetInfo> =
-            self.0.widget_names().map(|n| WidgetInfo { name: n, config: self.0.widget(n).expect("listed") }).collect();
-        to_js(&list)
+        to_js(|out| {
+            crate::json::array(out, self.0.widget_names(), |out, n| {
+                self.0.widget(n).expect("listed").write_json(Some(n), out)
+            })
+        })
     }
 
     /// Snapshot metadata.
     #[wasm_bindgen(unchecked_return_type = "SnapshotInfo")]
     pub fn info(&self) -> Result<JsValue, JsError> {
         let s = self.0.snapshot();
-        to_js(&Info {
-            format_version: FORMAT_VERSION,
-            edgerec_version: &s.meta.edgerec_version,
-            built_at: format_timestamp(s.meta.built_at),
-            as_of: format_timestamp(s.meta.as_of),
-            products: s.catalog.len(),
-            categories: s.catalog.category_names().len(),
-            widgets: self.0.widget_names().collect(),
-            counts: &s.meta.counts,
-            holdout: s.meta.holdout.as_ref(),
+        let c = &s.meta.counts;
+        to_js(|out| {
+            let mut o = crate::json::Object::new(out);
+            o.int("formatVersion", i64::from(FORMAT_VERSION))
+                .str("edgerecVersion", &s.meta.edgerec_version)
+                .str("builtAt", &format_timestamp(s.meta.built_at))
+                .str("asOf", &format_timestamp(s.meta.as_of))
+                .int("products", s.catalog.len() as i64)
+                .int("categories", s.catalog.category_names().len() as i64)
+                .strs("widgets", &self.0.widget_names().collect::<Vec<_>>());
+            let mut counts = crate::json::Object::new(o.key("counts"));
+            for (k, v) in [
+                ("catalogRows", c.catalog_rows),
+                ("eventRows", c.event_rows),
+                ("rejectedRows", c.rejected_rows),
+                ("unknownProducts", c.unknown_products),
+                ("outsidePeriod", c.outside_period),
+                ("eventsUsed", c.events_used),
+                ("views", c.views),
+                ("carts", c.carts),
+                ("purchases", c.purchases),
+                ("custom", c.custom),
+                ("sessions", c.sessions),
+                ("orders", c.orders),
+                ("shoppers", c.shoppers),
+            ] {
+                counts.int(k, v as i64);
+            }
+            counts.end();
+            match &s.meta.holdout {
+                Some(h) => {
+                    let mut ho = crate::json::Object::new(o.key("holdout"));
+                    ho.int("days", i64::from(h.days)).int("cases", h.cases as i64);
+                    let mut m = crate::json::Object::new(ho.key("metrics"));
+                    for (k, v) in &h.metrics {
+                        m.num(k, *v, 6);
+                    }
+                    m.end();
+                    ho.end();
+                }
+                None => o.key("holdout").push_str("null"),
+            }
+            o.end();
         })
     }
 
     /// One product, or `undefined` when it is not in the catalog.
     #[wasm_bindgen(unchecked_return_type = "Product | undefined")]
-    pub fn product(&self, id: &str) -> Result<JsValue, JsError> {
-        match self.0.catalog().index_of(id) {
+    pub fn product(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> Result<JsValue, JsError> {
+        let Some(id) = id.as_string() else {
+            return Err(js_err(format!("product: expected a product id string, got {}", type_name(&id))));
+        };
+        match self.0.catalog().index_of(&id) {
             Some(p) => {
                 let mut out = String::with_capacity(512);
                 self.0.product_info(p).write_json(&mut out);
-                js_sys::JSON::parse(&out).map_err(|_| JsError::new("internal error: invalid JSON for a product"))
+                parse_json(&out)
             }
             None => Ok(JsValue::UNDEFINED),
         }
@@ -506,13 +767,20 @@ impl Recommender {
     #[wasm_bindgen(unchecked_return_type = "ProductPage")]
     pub fn products(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "{ category?: string; offset?: number; limit?: number } | undefined")]
-        options: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "{ category?: string; offset?: number; limit?: number }")]
+        options: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         let o: ListOptions = if options.is_undefined() || options.is_null() {
             ListOptions::default()
         } else {
-            serde_wasm_bindgen::from_value(options).map_err(|e| js_err(format!("invalid options: {e}")))?
+            check_keys(&options, &["category", "offset", "limit"], "option")?;
+            let get = |k: &str| Reflect::get(&options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+            ListOptions {
+                category: string_of("category", &get("category"))?,
+                offset: whole_of("offset", &get("offset"))?.map(|x| x as usize),
+                limit: whole_of("limit", &get("limit"))?.map(|x| x as usize),
+            }
         };
         let limit = o.limit.unwrap_or(24).min(500);
         let Some((total, page)) = self.0.list_products(o.category.as_deref(), o.offset.unwrap_or(0), limit) else {
@@ -526,21 +794,22 @@ impl Recommender {
             self.0.product_info(p).write_json(&mut out);
         }
         out.push_str("]}");
-        js_sys::JSON::parse(&out).map_err(|_| JsError::new("internal error: invalid JSON for products"))
+        parse_json(&out)
     }
 
     /// Every category, sorted by path.
     #[wasm_bindgen(unchecked_return_type = "CategoryInfo[]")]
     pub fn categories(&self) -> Result<JsValue, JsError> {
         let c = self.0.catalog();
-        let list: Vec<CategoryInfo> = (0..c.category_names().len() as u32)
-            .map(|i| CategoryInfo {
-                name: c.category_name(i),
-                parent: c.category_parent(i).map(|p| c.category_name(p)),
-                depth: c.category_name(i).matches(crate::catalog::LEVEL_SEPARATOR).count(),
+        to_js(|out| {
+            crate::json::array(out, 0..c.category_names().len() as u32, |out, i| {
+                crate::json::Object::new(out)
+                    .str("name", c.category_name(i))
+                    .opt_str("parent", c.category_parent(i).map(|p| c.category_name(p)))
+                    .int("depth", c.category_name(i).matches(crate::catalog::LEVEL_SEPARATOR).count() as i64)
+                    .end()
             })
-            .collect();
-        to_js(&list)
+        })
     }
 }
 
@@ -559,12 +828,12 @@ pub async fn fetch_snapshot(url: String, cache: Option<String>) -> Result<Recomm
     let _ = Reflect::set(&init, &"cache".into(), &JsValue::from_str(cache.as_deref().unwrap_or("no-cache")));
     let promise: js_sys::Promise = fetch
         .call2(&global, &JsValue::from_str(&url), &init)
-        .map_err(|_| js_err(format!("fetching {url} failed to start")))?
+        .map_err(|e| js_err(format!("fetching {url} failed: {}", thrown(&e))))?
         .dyn_into()
         .map_err(|_| JsError::new("fetch did not return a promise"))?;
-    let response = wasm_bindgen_futures::JsFuture::from(promise).await.map_err(|e| {
-        js_err(format!("fetching {url} failed: {}", e.as_string().unwrap_or_else(|| "network error".into())))
-    })?;
+    let response = wasm_bindgen_futures::JsFuture::from(promise)
+        .await
+        .map_err(|e| js_err(format!("fetching {url} failed: {}", thrown(&e))))?;
     let get = |k: &str| Reflect::get(&response, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
     if get("ok").as_bool() != Some(true) {
         let status = get("status").as_f64().unwrap_or(0.0);
@@ -600,12 +869,65 @@ struct Inner {
 impl Inner {
     fn save(&mut self) {
         let Some(storage) = &self.storage else { return };
-        let text = to_js(&self.state).ok().and_then(|v| js_sys::JSON::stringify(&v).ok()).and_then(|s| s.as_string());
-        if let Some(text) = text {
-            if storage.set_item(&self.key, &text).is_err() {
-                warn("edgerec: localStorage is full or unavailable; the session is kept in memory from now on");
-                self.storage = None;
-            }
+        let mut text = String::with_capacity(1024);
+        self.state.write_json(&mut text);
+        if storage.set_item(&self.key, &text).is_err() {
+            warn("edgerec: localStorage is full or unavailable; the session is kept in memory from now on");
+            self.storage = None;
+        }
+    }
+}
+
+/// Reads a stored session (the shape `SessionState::write_json` writes); `None` when any field
+/// is missing or of the wrong type.
+fn state_from_js(v: &JsValue) -> Option<SessionState> {
+    use crate::session::{Bought, CartLine, PastSession, Seen};
+    fn get(v: &JsValue, k: &str) -> JsValue {
+        Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
+    }
+    fn int(v: &JsValue, k: &str) -> Option<i64> {
+        get(v, k).as_f64().filter(|x| x.fract() == 0.0 && x.abs() < 9e15).map(|x| x as i64)
+    }
+    fn text(v: &JsValue, k: &str) -> Option<String> {
+        get(v, k).as_string()
+    }
+    fn list<T>(v: &JsValue, k: &str, max: usize, f: impl Fn(&JsValue) -> Option<T>) -> Option<Vec<T>> {
+        let a = get(v, k).dyn_into::<Array>().ok()?;
+        if a.length() as usize > max {
+            return None;
+        }
+        a.iter().map(|x| f(&x)).collect()
+    }
+    if !v.is_object() || v.is_array() {
+        return None;
+    }
+    let qty = |x: &JsValue| int(x, "quantity").filter(|q| (1..=i64::from(u32::MAX)).contains(q)).map(|q| q as u32);
+    Some(SessionState {
+        version: int(v, "version").and_then(|x| u32::try_from(x).ok())?,
+        started: int(v, "started")?,
+        last_active: int(v, "last_active")?,
+        views: list(v, "views", crate::session::MAX_VIEWS, |x| Some(Seen { id: text(x, "id")?, at: int(x, "at")? }))?,
+        cart: list(v, "cart", crate::session::MAX_CART, |x| {
+            Some(CartLine { id: text(x, "id")?, quantity: qty(x)?, at: int(x, "at")? })
+        })?,
+        purchases: list(v, "purchases", crate::session::MAX_PURCHASES, |x| {
+            Some(Bought { id: text(x, "id")?, quantity: qty(x)?, at: int(x, "at")? })
+        })?,
+        past: list(v, "past", crate::session::MAX_PAST_SESSIONS, |x| {
+            Some(PastSession {
+                started: int(x, "started")?,
+                ended: int(x, "ended")?,
+                views: list(x, "views", crate::session::MAX_PAST_VIEWS, |s| s.as_string())?,
+            })
+        })?,
+    })
+}
+
+/// Calls the change listeners; one's error must not break the session or the others.
+fn notify(listeners: &[Function]) {
+    for f in listeners {
+        if let Err(e) = f.call0(&JsValue::NULL) {
+            warn(&format!("edgerec: a Session.onChange listener threw: {}", thrown(&e)));
         }
     }
 }
@@ -613,7 +935,7 @@ impl Inner {
 /// Parses a stored session; `Err` says why it was not usable.
 fn parse_state(text: &str) -> Result<SessionState, String> {
     let v = js_sys::JSON::parse(text).map_err(|_| "not JSON".to_string())?;
-    let state: SessionState = serde_wasm_bindgen::from_value(v).map_err(|e| e.to_string())?;
+    let state = state_from_js(&v).ok_or_else(|| "not an edgerec session".to_string())?;
     if !state.is_valid() {
         return Err(format!(
             "version {} or bounds not supported (this edgerec writes version {})",
@@ -622,6 +944,15 @@ fn parse_state(text: &str) -> Result<SessionState, String> {
         ));
     }
     Ok(state)
+}
+
+impl Drop for Session {
+    fn drop(&mut self) {
+        // A freed Session stops following other tabs.
+        if let (Some(cb), Some(w)) = (&self._on_storage, web_sys::window()) {
+            let _ = w.remove_event_listener_with_callback("storage", cb.as_ref().unchecked_ref());
+        }
+    }
 }
 
 /// The shopper's session, kept on the device (localStorage when available, memory otherwise).
@@ -633,32 +964,38 @@ pub struct Session {
     _on_storage: Option<Closure<dyn FnMut(web_sys::StorageEvent)>>,
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields, default)]
+#[derive(Default)]
 struct SessionOptions {
     key: Option<String>,
     storage: Option<String>,
-}
-
-#[derive(Serialize)]
-struct CartLineOut<'a> {
-    id: &'a str,
-    quantity: u32,
 }
 
 #[wasm_bindgen]
 impl Session {
     /// Loads the session from localStorage (or starts one in memory) and follows changes made
     /// by other tabs of the same store.
-    pub fn load(#[wasm_bindgen(unchecked_param_type = "SessionOptions | undefined")] options: JsValue) -> Session {
+    pub fn load(#[wasm_bindgen(unchecked_optional_param_type = "SessionOptions")] options: Option<JsValue>) -> Session {
+        let options = options.unwrap_or(JsValue::UNDEFINED);
         let o: SessionOptions = if options.is_object() {
-            serde_wasm_bindgen::from_value(options).unwrap_or_else(|e| {
-                warn(&format!("edgerec: invalid session options ({e}); using the defaults"));
-                SessionOptions::default()
-            })
+            check_keys(&options, &["key", "storage"], "session option")
+                .and_then(|_| {
+                    let get = |k: &str| Reflect::get(&options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
+                    Ok(SessionOptions {
+                        key: string_of("key", &get("key"))?,
+                        storage: string_of("storage", &get("storage"))?,
+                    })
+                })
+                .unwrap_or_else(|e| {
+                    let e: JsValue = e.into();
+                    warn(&format!("edgerec: {}; using the default session options", thrown(&e)));
+                    SessionOptions::default()
+                })
         } else {
             SessionOptions::default()
         };
+        if let Some(s) = o.storage.as_deref().filter(|s| !matches!(*s, "local" | "memory")) {
+            warn(&format!("edgerec: session storage \"{s}\" is not \"local\" or \"memory\"; using \"local\""));
+        }
         let key = o.key.unwrap_or_else(|| "edgerec:session".into());
         let window = web_sys::window();
         let storage = if o.storage.as_deref() == Some("memory") {
@@ -702,9 +1039,7 @@ impl Session {
                     i.state = next;
                     let listeners = i.listeners.clone();
                     drop(i);
-                    for f in listeners {
-                        let _ = f.call0(&JsValue::NULL);
-                    }
+                    notify(&listeners);
                 });
                 let _ = w.add_event_listener_with_callback("storage", cb.as_ref().unchecked_ref());
                 Some(cb)
@@ -736,33 +1071,62 @@ impl Session {
         i.save();
         let listeners = i.listeners.clone();
         drop(i);
-        for l in listeners {
-            // A listener's own error must not break the session.
-            let _ = l.call0(&JsValue::NULL);
-        }
+        notify(&listeners);
     }
 
-    /// Records a product view.
-    pub fn view(&self, id: &str) {
-        self.update(|s, now| s.view(id, now));
+    /// Records a product view. Throws when `id` is not a product id string.
+    pub fn view(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> Result<(), JsError> {
+        let id = id_arg("view", &id)?;
+        self.update(|s, now| s.view(&id, now));
+        Ok(())
     }
 
-    /// Adds units of a product to the cart (default 1).
+    /// Adds units of a product to the cart (default 1; a whole number from 1 to 1,000,000).
     #[wasm_bindgen(js_name = addToCart)]
-    pub fn add_to_cart(&self, id: &str, quantity: Option<u32>) {
-        self.update(|s, now| s.add_to_cart(id, quantity.unwrap_or(1), now));
+    pub fn add_to_cart(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        quantity: Option<f64>,
+    ) -> Result<(), JsError> {
+        let id = id_arg("addToCart", &id)?;
+        let q = quantity_arg("addToCart", quantity.unwrap_or(1.0), 1.0)?;
+        self.update(|s, now| s.add_to_cart(&id, q, now));
+        Ok(())
+    }
+
+    /// Sets the quantity of a cart line in place (0 removes it).
+    #[wasm_bindgen(js_name = setQuantity)]
+    pub fn set_quantity(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+        quantity: f64,
+    ) -> Result<(), JsError> {
+        let id = id_arg("setQuantity", &id)?;
+        let q = quantity_arg("setQuantity", quantity, 0.0)?;
+        self.update(|s, now| s.set_quantity(&id, q, now));
+        Ok(())
     }
 
     /// Removes a product from the cart.
     #[wasm_bindgen(js_name = removeFromCart)]
-    pub fn remove_from_cart(&self, id: &str) {
-        self.update(|s, now| s.remove_from_cart(id, now));
+    pub fn remove_from_cart(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
+    ) -> Result<(), JsError> {
+        let id = id_arg("removeFromCart", &id)?;
+        self.update(|s, now| s.remove_from_cart(&id, now));
+        Ok(())
     }
 
-    /// Records an order of these products (they leave the cart).
-    pub fn purchase(&self, ids: Vec<String>) {
+    /// Records an order of these products (they leave the cart, with their cart quantities).
+    pub fn purchase(&self, #[wasm_bindgen(unchecked_param_type = "string[]")] ids: JsValue) -> Result<(), JsError> {
+        let Some(arr) = ids.dyn_ref::<Array>() else {
+            return Err(js_err(format!("purchase: expected an array of product ids, got {}", type_name(&ids))));
+        };
+        let ids: Vec<String> = arr.iter().map(|v| id_arg("purchase", &v)).collect::<Result<_, _>>()?;
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
         self.update(|s, now| s.purchase(&refs, now));
+        Ok(())
     }
 
     /// Forgets everything (views, cart, purchases, history).
@@ -781,9 +1145,11 @@ impl Session {
     #[wasm_bindgen(unchecked_return_type = "CartLine[]")]
     pub fn cart(&self) -> Result<JsValue, JsError> {
         let i = self.inner.borrow();
-        let lines: Vec<CartLineOut> =
-            i.state.cart.iter().map(|c| CartLineOut { id: &c.id, quantity: c.quantity }).collect();
-        to_js(&lines)
+        to_js(|out| {
+            crate::json::array(out, &i.state.cart, |out, c| {
+                crate::json::Object::new(out).str("id", &c.id).int("quantity", i64::from(c.quantity)).end()
+            })
+        })
     }
 
     /// Products bought, most recent first (an id once per purchase).
@@ -797,11 +1163,11 @@ impl Session {
     #[wasm_bindgen(unchecked_return_type = "SessionContext")]
     pub fn context(&self) -> Result<JsValue, JsError> {
         let i = self.inner.borrow();
-        to_js(&i.state.context(None, now_secs()))
+        to_js(|out| crate::session::write_context_json(&i.state.context(None, now_secs()), out))
     }
 
     /// Where the session is kept: "local" or "memory".
-    #[wasm_bindgen(getter, js_name = storageMode)]
+    #[wasm_bindgen(getter, js_name = storageMode, unchecked_return_type = "\"local\" | \"memory\"")]
     pub fn storage_mode(&self) -> String {
         if self.inner.borrow().storage.is_some() { "local" } else { "memory" }.into()
     }
@@ -821,6 +1187,6 @@ impl Session {
     /// The stored form (versioned), for debugging.
     #[wasm_bindgen(js_name = toJSON)]
     pub fn to_json(&self) -> Result<JsValue, JsError> {
-        to_js(&self.inner.borrow().state)
+        to_js(|out| self.inner.borrow().state.write_json(out))
     }
 }

@@ -30,20 +30,20 @@ fn views(s: &Session) -> Vec<String> {
 fn the_session_survives_a_reload() {
     let key = "edgerec-test:reload";
     storage().remove_item(key).unwrap();
-    let s = Session::load(opts(key));
+    let s = Session::load(Some(opts(key)));
     assert_eq!(s.storage_mode(), "local");
-    s.view("A");
-    s.view("B");
-    s.add_to_cart("C", None);
-    s.purchase(vec!["C".into()]);
+    s.view("A".into()).unwrap();
+    s.view("B".into()).unwrap();
+    s.add_to_cart("C".into(), None).unwrap();
+    s.purchase(js_sys::Array::of1(&"C".into()).into()).unwrap();
     drop(s);
-    let again = Session::load(opts(key));
+    let again = Session::load(Some(opts(key)));
     assert_eq!(views(&again), ["B", "A"]);
     assert_eq!(again.purchased().length(), 1);
     let stored = storage().get_item(key).unwrap().unwrap();
     assert!(stored.contains("\"version\":1"), "{stored}");
     again.clear();
-    assert!(views(&Session::load(opts(key))).is_empty());
+    assert!(views(&Session::load(Some(opts(key)))).is_empty());
 }
 
 #[wasm_bindgen_test]
@@ -56,9 +56,9 @@ fn corrupt_or_foreign_data_is_reset_without_throwing() {
         r#"{"version":1,"started":0,"last_active":0,"views":[{"id":"","at":0}],"cart":[],"purchases":[],"past":[]}"#,
     ] {
         storage().set_item(key, garbage).unwrap();
-        let s = Session::load(opts(key));
+        let s = Session::load(Some(opts(key)));
         assert!(views(&s).is_empty(), "{garbage}");
-        s.view("X");
+        s.view("X".into()).unwrap();
         assert_eq!(views(&s), ["X"]);
         let stored = storage().get_item(key).unwrap().unwrap();
         assert!(stored.contains("\"X\""), "the reset state is saved: {stored}");
@@ -70,14 +70,14 @@ fn corrupt_or_foreign_data_is_reset_without_throwing() {
 fn another_tab_updates_this_session() {
     let key = "edgerec-test:tabs";
     storage().remove_item(key).unwrap();
-    let mine = Session::load(opts(key));
+    let mine = Session::load(Some(opts(key)));
     let calls = Rc::new(Cell::new(0));
     let c = calls.clone();
     let cb = Closure::<dyn FnMut()>::new(move || c.set(c.get() + 1));
     mine.on_change(cb.as_ref().unchecked_ref::<js_sys::Function>().clone());
     // What another tab writes, and the event the browser then fires in this tab.
-    let other = Session::load(opts("edgerec-test:tabs-other"));
-    other.view("FROM-OTHER-TAB");
+    let other = Session::load(Some(opts("edgerec-test:tabs-other")));
+    other.view("FROM-OTHER-TAB".into()).unwrap();
     let written = storage().get_item("edgerec-test:tabs-other").unwrap().unwrap();
     let init = web_sys::StorageEventInit::new();
     init.set_key(Some(key));
@@ -91,7 +91,7 @@ fn another_tab_updates_this_session() {
     let event = web_sys::StorageEvent::new_with_event_init_dict("storage", &init).unwrap();
     web_sys::window().unwrap().dispatch_event(&event).unwrap();
     assert_eq!(calls.get(), 1);
-    mine.view("LOCAL");
+    mine.view("LOCAL".into()).unwrap();
     assert_eq!(calls.get(), 2);
     storage().remove_item(key).unwrap();
     storage().remove_item("edgerec-test:tabs-other").unwrap();
@@ -102,8 +102,8 @@ fn memory_mode_touches_no_storage() {
     let o = Object::new();
     Reflect::set(&o, &"key".into(), &"edgerec-test:memory".into()).unwrap();
     Reflect::set(&o, &"storage".into(), &"memory".into()).unwrap();
-    let s = Session::load(o.into());
+    let s = Session::load(Some(o.into()));
     assert_eq!(s.storage_mode(), "memory");
-    s.view("M");
+    s.view("M".into()).unwrap();
     assert!(storage().get_item("edgerec-test:memory").unwrap().is_none());
 }

@@ -35,24 +35,43 @@ fn message(e: wasm_bindgen::JsError) -> String {
     get(&v, "message").as_string().unwrap()
 }
 
+fn rec() -> Recommender {
+    Recommender::from_bytes(FIXTURE).unwrap()
+}
+
+fn ask(r: &Recommender, widget: &str, options: JsValue) -> Result<JsValue, String> {
+    r.recommend(widget.into(), Some(options)).map_err(message)
+}
+
 #[wasm_bindgen_test]
 fn loads_a_snapshot_and_describes_it() {
-    let rec = Recommender::from_bytes(FIXTURE).unwrap();
+    let rec = rec();
     let info = rec.info().unwrap();
     assert_eq!(get(&info, "products").as_f64(), Some(300.0));
     assert_eq!(get(&info, "formatVersion").as_f64(), Some(1.0));
     assert!(get(&get(&info, "counts"), "views").as_f64().unwrap() > 1000.0);
+    assert!(get(&info, "holdout").is_null());
     let widgets = rec.widgets().unwrap();
     let names: Vec<String> =
         widgets.dyn_ref::<Array>().unwrap().iter().map(|w| get(&w, "name").as_string().unwrap()).collect();
-    assert!(names.contains(&"upsell".to_string()) && names.contains(&"for_you".to_string()));
-    let p = rec.product("P00001").unwrap();
+    assert!(names.contains(&"upsell".to_string()) && names.contains(&"buy_again".to_string()));
+    let buy_again = widgets
+        .dyn_ref::<Array>()
+        .unwrap()
+        .iter()
+        .find(|w| get(w, "name").as_string().unwrap() == "buy_again")
+        .unwrap();
+    assert_eq!(get(&get(&buy_again, "for_you"), "popular_weight").as_f64(), Some(1.5));
+    let p = rec.product("P00001".into()).unwrap();
     assert_eq!(get(&p, "id").as_string().unwrap(), "P00001");
     assert!(get(&p, "categories").dyn_ref::<Array>().unwrap().length() >= 1);
-    assert!(rec.product("nope").unwrap().is_undefined());
-    let page = rec.products(obj(&[("category", "Kitchen".into()), ("limit", 5.into())])).unwrap();
+    assert!(rec.product("nope".into()).unwrap().is_undefined());
+    let page = rec.products(Some(obj(&[("category", "Kitchen".into()), ("limit", 5.into())]))).unwrap();
     assert_eq!(get(&page, "items").dyn_ref::<Array>().unwrap().length(), 5);
     assert!(get(&page, "total").as_f64().unwrap() > 5.0);
+    let cats = rec.categories().unwrap();
+    let first = cats.dyn_ref::<Array>().unwrap().get(0);
+    assert!(get(&first, "parent").is_null() && get(&first, "depth").as_f64() == Some(0.0));
 }
 
 #[wasm_bindgen_test]
@@ -67,10 +86,10 @@ fn refuses_damaged_snapshots_with_a_reason() {
 
 #[wasm_bindgen_test]
 fn recommends_with_options_and_explains_each_item() {
-    let rec = Recommender::from_bytes(FIXTURE).unwrap();
+    let rec = rec();
     let opts =
         obj(&[("product", "P00001".into()), ("viewed", strs(&["P00003", "P00002", "P00001"])), ("limit", 4.into())]);
-    let list = rec.recommend("cross_sell", opts).unwrap();
+    let list = ask(&rec, "cross_sell", opts).unwrap();
     let got = ids(&list);
     assert_eq!(got.len(), 4);
     assert!(!got.contains(&"P00001".to_string()));
@@ -80,73 +99,160 @@ fn recommends_with_options_and_explains_each_item() {
     }
     assert!(get(&first, "score").as_f64().unwrap() > 0.0);
 
-    let viewed = rec
-        .recommend(
-            "previously_viewed",
-            obj(&[
-                ("product", "P00004".into()),
-                ("viewed", strs(&["P00001", "P00002", "P00003", "P00004"])),
-                ("filters", obj(&[("showOutOfStock", true.into())])),
-            ]),
-        )
-        .unwrap();
-    assert_eq!(ids(&viewed), ["P00003", "P00002", "P00001"]);
+    let history = obj(&[
+        ("product", "P00004".into()),
+        ("viewed", strs(&["P00001", "P00002", "P00003", "P00004"])),
+        ("filters", obj(&[("showOutOfStock", true.into())])),
+    ]);
+    assert_eq!(ids(&ask(&rec, "previously_viewed", history).unwrap()), ["P00003", "P00002", "P00001"]);
 
     let cheap =
-        rec.recommend("popular", obj(&[("limit", 20.into()), ("filters", obj(&[("priceMax", 20.into())]))])).unwrap();
+        ask(&rec, "popular", obj(&[("limit", 20.into()), ("filters", obj(&[("priceMax", 20.into())]))])).unwrap();
     let prices: Vec<f64> =
         cheap.dyn_ref::<Array>().unwrap().iter().map(|i| get(&i, "price").as_f64().unwrap()).collect();
     assert!(!prices.is_empty() && prices.iter().all(|p| *p <= 20.0), "{prices:?}");
+    let fallback = ask(
+        &rec,
+        "also_bought",
+        obj(&[("product", "P00001".into()), ("fallback", strs(&["most_viewed"])), ("limit", 30.into())]),
+    )
+    .unwrap();
+    let reasons: Vec<String> =
+        fallback.dyn_ref::<Array>().unwrap().iter().map(|i| get(&i, "reason").as_string().unwrap()).collect();
+    assert!(reasons.iter().all(|r| r == "bought_together" || r == "most_viewed"), "{reasons:?}");
+    assert!(rec.recommend("popular".into(), None).is_ok(), "options are optional");
 }
 
 #[wasm_bindgen_test]
 fn bad_options_get_clear_errors() {
-    let rec = Recommender::from_bytes(FIXTURE).unwrap();
-    assert!(message(rec.recommend("nope", JsValue::UNDEFINED).err().unwrap()).contains("unknown widget \"nope\""));
-    let e = message(rec.recommend("popular", obj(&[("filters", obj(&[("priceMx", 3.into())]))])).err().unwrap());
-    assert!(e.contains("priceMx"), "{e}");
-    let e = message(rec.recommend("popular", obj(&[("filters", obj(&[("priceMin", "cheap".into())]))])).err().unwrap());
-    assert!(e.starts_with("invalid filter `priceMin`: invalid type: string \"cheap\""), "{e}");
-    let e = message(rec.recommend("popular", obj(&[("limit", "8".into())])).err().unwrap());
-    assert!(e.starts_with("invalid option `limit`"), "{e}");
-    let e = message(rec.recommend("popular", obj(&[("limit", 0.into())])).err().unwrap());
-    assert!(e.contains("limit"), "{e}");
-    let e = message(rec.recommend("popular", JsValue::from_str("P00001")).err().unwrap());
+    let rec = rec();
+    let e = ask(&rec, "nope", JsValue::UNDEFINED).unwrap_err();
+    assert!(e.contains("unknown widget \"nope\""), "{e}");
+    let e = ask(&rec, "popular", obj(&[("filters", obj(&[("priceMx", 3.into())]))])).unwrap_err();
+    assert!(e.starts_with("unknown filter \"priceMx\"; allowed: brands"), "{e}");
+    let e = ask(&rec, "popular", obj(&[("filters", obj(&[("priceMin", "cheap".into())]))])).unwrap_err();
+    assert_eq!(e, "invalid option `filters.priceMin`: expected a number");
+    let e = ask(&rec, "popular", obj(&[("limit", "8".into())])).unwrap_err();
+    assert_eq!(e, "invalid option `limit`: expected a number");
+    let e = ask(&rec, "popular", obj(&[("limit", 0.into())])).unwrap_err();
+    assert_eq!(e, "invalid option `limit`: 0 is out of range: allowed 1 to 100");
+    let e = ask(&rec, "popular", obj(&[("filters", obj(&[("priceMin", 50.into()), ("priceMax", 10.into())]))]))
+        .unwrap_err();
+    assert_eq!(e, "invalid option `filters.price_min`: 50 is above price_max 10");
+    let e = ask(&rec, "popular", JsValue::from_str("P00001")).unwrap_err();
     assert!(e.contains("options must be an object"), "{e}");
+    let e = ask(&rec, "popular", obj(&[("colour", "red".into())])).unwrap_err();
+    assert!(e.starts_with("unknown option \"colour\"; allowed: product, session"), "{e}");
+    let e = ask(&rec, "popular", obj(&[("fallback", strs(&["most_viewed", "popularr"]))])).unwrap_err();
+    assert!(
+        e.starts_with("invalid option `fallback`: \"popularr\" is not a source; allowed: previously_viewed"),
+        "{e}"
+    );
+    let e = ask(&rec, "popular", obj(&[("fallback", "x".into())])).unwrap_err();
+    assert!(e.starts_with("invalid option `fallback`: expected an array"), "{e}");
+    let e = ask(&rec, "popular", obj(&[("viewed", strs(&["a"])), ("cart", 5.into())])).unwrap_err();
+    assert!(e.starts_with("invalid option `cart`"), "{e}");
+    let e = message(rec.recommend(JsValue::from(5), None).err().unwrap());
+    assert_eq!(e, "recommend: the widget name must be a string, got number");
+    let e = message(rec.product(JsValue::from(42)).err().unwrap());
+    assert_eq!(e, "product: expected a product id string, got number");
+    let e = message(rec.products(Some(obj(&[("categry", "Kitchen".into())]))).err().unwrap());
+    assert!(e.starts_with("unknown option \"categry\""), "{e}");
+}
+
+#[wasm_bindgen_test]
+fn recommend_with_takes_a_partial_widget_and_checks_its_keys() {
+    let rec = rec();
+    let w = obj(&[("algorithm", "popular".into()), ("limit", 3.into()), ("filters", obj(&[("price_max", 30.into())]))]);
+    let list = rec.recommend_with(w, None).unwrap();
+    assert_eq!(ids(&list).len(), 3);
+    let e =
+        message(rec.recommend_with(obj(&[("algorithm", "popular".into()), ("bogus", 1.into())]), None).err().unwrap());
+    assert!(e.starts_with("unknown widget key \"bogus\""), "{e}");
+    let e = message(
+        rec.recommend_with(obj(&[("algorithm", "popular".into()), ("filters", obj(&[("price_mx", 1.into())]))]), None)
+            .err()
+            .unwrap(),
+    );
+    assert!(e.starts_with("unknown filter \"price_mx\""), "{e}");
+    let e = message(rec.recommend_with(obj(&[("algorithm", "upsel".into())]), None).err().unwrap());
+    assert!(e.starts_with("invalid widget key `algorithm`: expected one of previously_viewed"), "{e}");
+    let e = message(
+        rec.recommend_with(obj(&[("algorithm", "for_you".into()), ("for_you", obj(&[("hop", 1.into())]))]), None)
+            .err()
+            .unwrap(),
+    );
+    assert!(e.starts_with("unknown for_you key \"hop\""), "{e}");
 }
 
 #[wasm_bindgen_test]
 fn a_session_object_feeds_the_context() {
-    let rec = Recommender::from_bytes(FIXTURE).unwrap();
+    let rec = rec();
     // Node has no localStorage: the session lives in memory.
-    let session = Session::load(JsValue::UNDEFINED);
+    let session = Session::load(None);
     assert_eq!(session.storage_mode(), "memory");
     for id in ["P00001", "P00002", "P00003"] {
-        session.view(id);
+        session.view(id.into()).unwrap();
     }
-    session.add_to_cart("P00002", Some(2));
+    session.add_to_cart("P00002".into(), Some(2.0)).unwrap();
     let views: Vec<String> = session.views().iter().map(|v| v.as_string().unwrap()).collect();
     assert_eq!(views, ["P00003", "P00002", "P00001"]);
     let js_session: JsValue = session.into();
-    let list = rec
-        .recommend(
-            "previously_viewed",
-            obj(&[("session", js_session.clone()), ("filters", obj(&[("showOutOfStock", true.into())]))]),
-        )
-        .unwrap();
+    let opts = obj(&[("session", js_session.clone()), ("filters", obj(&[("showOutOfStock", true.into())]))]);
     // The cart item stays in the history list, most recent first.
-    assert_eq!(ids(&list), ["P00003", "P00002", "P00001"]);
-    let list = rec.recommend("also_viewed", obj(&[("session", js_session), ("limit", 20.into())])).unwrap();
+    assert_eq!(ids(&ask(&rec, "previously_viewed", opts).unwrap()), ["P00003", "P00002", "P00001"]);
+    let list = ask(&rec, "also_viewed", obj(&[("session", js_session), ("limit", 20.into())])).unwrap();
     assert!(!ids(&list).contains(&"P00002".to_string()), "cart items are never recommended");
 }
 
 #[wasm_bindgen_test]
+fn session_arguments_are_checked() {
+    let s = Session::load(None);
+    assert_eq!(message(s.view(JsValue::from(42)).err().unwrap()), "view: expected a product id string, got number");
+    assert_eq!(message(s.view("".into()).err().unwrap()), "view: a product id is 1 to 256 characters");
+    let e = message(s.purchase("P00001".into()).err().unwrap());
+    assert_eq!(e, "purchase: expected an array of product ids, got string");
+    let e = message(s.add_to_cart("P00001".into(), Some(-1.0)).err().unwrap());
+    assert_eq!(e, "addToCart: the quantity must be a whole number from 1 to 1000000, not -1");
+    assert!(s.add_to_cart("P00001".into(), Some(2.5)).is_err());
+    s.add_to_cart("P00001".into(), None).unwrap();
+    s.add_to_cart("P00002".into(), Some(3.0)).unwrap();
+    s.set_quantity("P00001".into(), 4.0).unwrap();
+    let cart = s.cart().unwrap();
+    let lines: Vec<(String, f64)> = cart
+        .dyn_ref::<Array>()
+        .unwrap()
+        .iter()
+        .map(|l| (get(&l, "id").as_string().unwrap(), get(&l, "quantity").as_f64().unwrap()))
+        .collect();
+    assert_eq!(lines, [("P00001".to_string(), 4.0), ("P00002".to_string(), 3.0)], "set in place, order kept");
+    s.set_quantity("P00002".into(), 0.0).unwrap();
+    assert_eq!(s.cart().unwrap().dyn_ref::<Array>().unwrap().length(), 1);
+    s.purchase(strs(&["P00001"])).unwrap();
+    assert_eq!(s.purchased().length(), 1);
+}
+
+#[wasm_bindgen_test]
+fn a_freed_session_is_named_as_such() {
+    let rec = rec();
+    let s = Session::load(None);
+    let js: JsValue = s.into();
+    // What `session.free()` does in JS.
+    let free: js_sys::Function = get(&js, "free").dyn_into().unwrap();
+    free.call0(&js).unwrap();
+    let e = ask(&rec, "for_you", obj(&[("session", js)])).unwrap_err();
+    assert_eq!(e, "invalid option `session`: this Session was freed");
+}
+
+#[wasm_bindgen_test]
 fn a_plain_session_context_works_too() {
-    let rec = Recommender::from_bytes(FIXTURE).unwrap();
+    let rec = rec();
     let views: JsValue =
         [obj(&[("id", "P00005".into())]), obj(&[("id", "P00006".into())])].iter().collect::<Array>().into();
     let ctx = obj(&[("views", views), ("cart", strs(&[])), ("purchased", strs(&["P00007"]))]);
-    let list = rec.recommend("for_you", obj(&[("session", ctx)])).unwrap();
+    let list = ask(&rec, "for_you", obj(&[("session", ctx)])).unwrap();
     assert!(!ids(&list).is_empty());
     assert!(!ids(&list).contains(&"P00007".to_string()), "purchases are excluded by default");
+    let e = ask(&rec, "for_you", obj(&[("session", obj(&[("view", strs(&["P00005"]))]))])).unwrap_err();
+    assert!(e.starts_with("unknown session field \"view\""), "{e}");
 }

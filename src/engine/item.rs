@@ -5,6 +5,7 @@ use serde::Serialize;
 
 use super::{Recommendation, Recommender};
 use crate::config::Source;
+use crate::json;
 
 /// A recommended product, ready for display, with why it is there.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -174,182 +175,53 @@ impl Recommender {
     }
 }
 
-/// Appends `s` as a JSON string literal. Runs of characters that need no escape are copied as
-/// slices (pushing char by char is several times slower, in wasm above all).
-pub fn json_string(out: &mut String, s: &str) {
-    out.reserve(s.len() + 2);
-    out.push('"');
-    let bytes = s.as_bytes();
-    let mut start = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let esc: &str = match b {
-            b'"' => "\\\"",
-            b'\\' => "\\\\",
-            b'\n' => "\\n",
-            b'\r' => "\\r",
-            b'\t' => "\\t",
-            0..=0x1f => "",
-            _ => continue,
-        };
-        // Only ASCII bytes stop the scan, so `start..i` is on character boundaries.
-        out.push_str(&s[start..i]);
-        if esc.is_empty() {
-            const HEX: &[u8; 16] = b"0123456789abcdef";
-            out.push_str("\\u00");
-            out.push(HEX[(b >> 4) as usize] as char);
-            out.push(HEX[(b & 0xf) as usize] as char);
-        } else {
-            out.push_str(esc);
-        }
-        start = i + 1;
-    }
-    out.push_str(&s[start..]);
-    out.push('"');
-}
-
-/// Appends a non-negative number with at most `decimals` decimals, using integer formatting only
-/// (keeps float formatting out of the hot path and the WebAssembly build's fast path).
-fn json_decimal(out: &mut String, x: f64, decimals: u32) {
-    use std::fmt::Write;
-    if !x.is_finite() {
-        out.push_str("null");
-        return;
-    }
-    let scale = 10u64.pow(decimals);
-    let neg = x < 0.0;
-    let v = (x.abs() * scale as f64).round() as u64;
-    if neg && v > 0 {
-        out.push('-');
-    }
-    let _ = write!(out, "{}", v / scale);
-    let mut frac = v % scale;
-    if frac > 0 {
-        let mut digits = decimals;
-        while frac % 10 == 0 {
-            frac /= 10;
-            digits -= 1;
-        }
-        let _ = write!(out, ".{:0width$}", frac, width = digits as usize);
-    }
-}
-
-fn json_opt_decimal(out: &mut String, x: Option<f64>, decimals: u32) {
-    match x {
-        Some(v) => json_decimal(out, v, decimals),
-        None => out.push_str("null"),
-    }
-}
-
-fn json_key(out: &mut String, first: &mut bool, key: &str) {
-    if !*first {
-        out.push(',');
-    }
-    *first = false;
-    out.push('"');
-    out.push_str(key);
-    out.push_str("\":");
-}
-
 impl Item {
-    /// Appends the item as a JSON object (the same fields and values as its serde form, with
-    /// prices to the cent and scores to 1e-6).
+    /// Appends the item as a JSON object: the same fields and values as its serde form, with
+    /// prices to the cent and scores to 1e-6.
     pub fn write_json(&self, out: &mut String) {
-        use std::fmt::Write;
-        let mut f = true;
-        out.push('{');
-        for (k, v) in [
-            ("id", &self.id),
-            ("title", &self.title),
-            ("url", &self.url),
-            ("image", &self.image),
-            ("brand", &self.brand),
-        ] {
-            json_key(out, &mut f, k);
-            json_string(out, v);
-        }
-        json_key(out, &mut f, "price");
-        json_opt_decimal(out, self.price, 2);
-        json_key(out, &mut f, "compareAtPrice");
-        json_opt_decimal(out, self.compare_at_price, 2);
-        json_key(out, &mut f, "discount");
-        let _ = write!(out, "{}", self.discount);
-        json_key(out, &mut f, "inStock");
-        out.push_str(if self.in_stock { "true" } else { "false" });
-        json_key(out, &mut f, "score");
-        json_decimal(out, f64::from(self.score), 6);
-        json_key(out, &mut f, "reason");
-        json_string(out, self.reason);
-        json_key(out, &mut f, "step");
-        let _ = write!(out, "{}", self.step);
-        json_key(out, &mut f, "because");
-        match &self.because {
-            Some(b) => json_string(out, b),
-            None => out.push_str("null"),
-        }
-        json_key(out, &mut f, "explanation");
-        json_string(out, &self.explanation);
-        out.push('}');
+        json::Object::new(out)
+            .str("id", &self.id)
+            .str("title", &self.title)
+            .str("url", &self.url)
+            .str("image", &self.image)
+            .str("brand", &self.brand)
+            .opt_num("price", self.price, 2)
+            .opt_num("compareAtPrice", self.compare_at_price, 2)
+            .int("discount", i64::from(self.discount))
+            .bool("inStock", self.in_stock)
+            .num("score", f64::from(self.score), 6)
+            .str("reason", self.reason)
+            .int("step", i64::from(self.step))
+            .opt_str("because", self.because.as_deref())
+            .str("explanation", &self.explanation)
+            .end();
     }
 }
 
 impl ProductInfo {
     /// Appends the product as a JSON object (the same fields and values as its serde form).
     pub fn write_json(&self, out: &mut String) {
-        use std::fmt::Write;
-        let mut f = true;
-        out.push('{');
-        for (k, v) in [
-            ("id", &self.id),
-            ("title", &self.title),
-            ("url", &self.url),
-            ("image", &self.image),
-            ("brand", &self.brand),
-        ] {
-            json_key(out, &mut f, k);
-            json_string(out, v);
+        let mut o = json::Object::new(out);
+        o.str("id", &self.id)
+            .str("title", &self.title)
+            .str("url", &self.url)
+            .str("image", &self.image)
+            .str("brand", &self.brand)
+            .opt_num("price", self.price, 2)
+            .opt_num("compareAtPrice", self.compare_at_price, 2)
+            .int("discount", i64::from(self.discount))
+            .opt_num("stock", self.stock.map(f64::from), 0)
+            .bool("inStock", self.in_stock)
+            .strs("categories", &self.categories)
+            .strs("tags", &self.tags)
+            .opt_str("createdAt", self.created_at.as_deref());
+        let attrs = o.key("attributes");
+        let mut a = json::Object::new(attrs);
+        for (k, v) in &self.attributes {
+            a.str(k, v);
         }
-        json_key(out, &mut f, "price");
-        json_opt_decimal(out, self.price, 2);
-        json_key(out, &mut f, "compareAtPrice");
-        json_opt_decimal(out, self.compare_at_price, 2);
-        json_key(out, &mut f, "discount");
-        let _ = write!(out, "{}", self.discount);
-        json_key(out, &mut f, "stock");
-        match self.stock {
-            Some(n) => {
-                let _ = write!(out, "{n}");
-            }
-            None => out.push_str("null"),
-        }
-        json_key(out, &mut f, "inStock");
-        out.push_str(if self.in_stock { "true" } else { "false" });
-        for (k, list) in [("categories", &self.categories), ("tags", &self.tags)] {
-            json_key(out, &mut f, k);
-            out.push('[');
-            for (i, v) in list.iter().enumerate() {
-                if i > 0 {
-                    out.push(',');
-                }
-                json_string(out, v);
-            }
-            out.push(']');
-        }
-        json_key(out, &mut f, "createdAt");
-        match &self.created_at {
-            Some(d) => json_string(out, d),
-            None => out.push_str("null"),
-        }
-        json_key(out, &mut f, "attributes");
-        out.push('{');
-        for (i, (k, v)) in self.attributes.iter().enumerate() {
-            if i > 0 {
-                out.push(',');
-            }
-            json_string(out, k);
-            out.push(':');
-            json_string(out, v);
-        }
-        out.push_str("}}");
+        a.end();
+        o.end();
     }
 }
 
@@ -386,19 +258,6 @@ mod tests {
             let mut s = String::new();
             info.write_json(&mut s);
             assert_eq!(serde_json::from_str::<serde_json::Value>(&s).unwrap(), serde_json::to_value(&info).unwrap());
-        }
-    }
-
-    #[test]
-    fn strings_and_numbers_are_escaped_and_exact() {
-        let mut s = String::new();
-        let tricky = "a\"b\\c\nd\u{1}\u{1f}\u{2028}é\t\r😀";
-        json_string(&mut s, tricky);
-        assert_eq!(serde_json::from_str::<String>(&s).unwrap(), tricky);
-        for (x, want) in [(12.5, "12.5"), (0.1 + 0.2, "0.3"), (19.99, "19.99"), (3.0, "3"), (0.0, "0")] {
-            let mut s = String::new();
-            json_decimal(&mut s, x, 2);
-            assert_eq!(s, want);
         }
     }
 }

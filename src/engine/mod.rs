@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
-use crate::config::{ConfigError, Constraint, Filters, Source, WidgetConfig, MAX_LIMIT};
+use crate::config::{Algorithm, ConfigError, Constraint, Filters, Source, WidgetConfig, MAX_LIMIT};
 use crate::filter::{day_of, CompiledFilter};
 use crate::neighbours::{NeighbourKind, NeighbourTable};
 use crate::popularity::{PopularityKind, PopularityList};
@@ -173,7 +173,7 @@ impl fmt::Display for EngineError {
             EngineError::UnknownWidget { name, available } => {
                 write!(f, "unknown widget \"{name}\": this snapshot has {}", available.join(", "))
             }
-            EngineError::InvalidOption(e) => write!(f, "invalid option {e}"),
+            EngineError::InvalidOption(e) => write!(f, "invalid option `{}`: {}", e.key, e.message),
         }
     }
 }
@@ -283,13 +283,13 @@ impl Recommender {
             return Ok(self.run(compiled, ctx));
         }
         let config = overrides.apply(&compiled.config);
-        config.validate(&format!("({widget})")).map_err(EngineError::InvalidOption)?;
+        config.validate("").map_err(|e| EngineError::InvalidOption(option_key(e)))?;
         Ok(self.run(&Compiled::new(config, self.catalog()), ctx))
     }
 
     /// Recommends for an ad-hoc widget configuration (the merchandiser preview).
     pub fn recommend_with(&self, widget: &WidgetConfig, ctx: &Context) -> Result<Recommendations, EngineError> {
-        widget.validate("widget").map_err(EngineError::InvalidOption)?;
+        widget.validate("").map_err(|e| EngineError::InvalidOption(option_key(e)))?;
         Ok(self.run(&Compiled::new(widget.clone(), self.catalog()), ctx))
     }
 
@@ -355,7 +355,9 @@ impl Recommender {
         let q = self.resolve(ctx, &mut unknown);
         let anchors = self.anchors(&q);
         let limit = w.config.limit.min(MAX_LIMIT) as usize;
-        let mut run = Run { rec: self, w, q: &q, anchors: &anchors, out: Vec::with_capacity(limit), limit };
+        let exclude_anchors = !matches!(w.config.algorithm, Algorithm::PreviouslyViewed | Algorithm::ForYou);
+        let mut run =
+            Run { rec: self, w, q: &q, anchors: &anchors, out: Vec::with_capacity(limit), limit, exclude_anchors };
         run.force_include();
         for (i, &source) in w.chain.iter().enumerate() {
             if run.out.len() >= limit {
@@ -365,6 +367,12 @@ impl Recommender {
         }
         Recommendations { items: run.out, unknown_ids: unknown }
     }
+}
+
+/// A validation error of a request's options, keyed like the option (`filters.price_min`).
+fn option_key(mut e: ConfigError) -> ConfigError {
+    e.key = e.key.trim_start_matches('.').to_string();
+    e
 }
 
 fn intersects(a: &[u32], b: &[u32]) -> bool {
@@ -383,6 +391,7 @@ struct Run<'a> {
     anchors: &'a Anchors,
     out: Vec<Recommendation>,
     limit: usize,
+    exclude_anchors: bool,
 }
 
 impl Run<'_> {
@@ -392,6 +401,10 @@ impl Run<'_> {
 
     /// The rules no list may break.
     fn allowed(&self, p: u32, history: bool) -> bool {
+        if self.exclude_anchors && self.anchors.items.contains(&p) {
+            // Anchored on the cart or the latest view, a list never offers the anchor itself.
+            return false;
+        }
         if Some(p) == self.q.current
             || (!history && self.q.cart_sorted.binary_search(&p).is_ok())
             || self.rec.blacklist.binary_search(&p).is_ok()

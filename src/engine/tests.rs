@@ -280,11 +280,23 @@ fn invalid_overrides_are_refused() {
     let r = fixture();
     let e =
         r.recommend("popular", &Context::default(), &Overrides { limit: Some(0), ..Default::default() }).unwrap_err();
-    assert!(e.to_string().contains("limit"), "{e}");
+    assert_eq!(e.to_string(), "invalid option `limit`: 0 is out of range: allowed 1 to 100");
     let e = r
         .recommend("popular", &Context::default(), &Overrides { threshold: Some(2.0), ..Default::default() })
         .unwrap_err();
     assert!(e.to_string().contains("threshold"), "{e}");
+}
+
+#[test]
+fn an_anchor_taken_from_the_session_is_not_offered_back() {
+    let r = fixture();
+    // No product on the page: upsell anchors on the latest view, knife-c, and never lists it.
+    let ctx = Context::from_ids(Some("not-in-catalog"), &["knife-c"], &[], &[]);
+    let got = ask(&r, "upsell", &ctx, &Overrides { limit: Some(20), ..Default::default() });
+    assert!(!got.contains(&"knife-c".to_string()), "{got:?}");
+    assert_eq!(got[0], "knife-a");
+    // previously_viewed and for_you may list session items.
+    assert_eq!(ask(&r, "previously_viewed", &ctx, &Overrides::default()), ["knife-c"]);
 }
 
 #[test]

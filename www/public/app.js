@@ -451,10 +451,7 @@ main.addEventListener("click", (e) => {
       break;
     case "dec": {
       const line = cartLines().find((l) => l.id === id);
-      if (line && line.quantity > 1) {
-        session.removeFromCart(id);
-        session.addToCart(id, line.quantity - 1);
-      }
+      if (line && line.quantity > 1) session.setQuantity(id, line.quantity - 1);
       break;
     }
     case "remove":

@@ -206,3 +206,58 @@ test("a corrupt snapshot gives a 503 that says why", async () => {
     await mf.dispose();
   }
 });
+
+test("an R2 snapshot is reloaded only when its ETag changes", async () => {
+  const mf = new Miniflare({
+    modules: true,
+    scriptPath: root + "www/worker/index.js",
+    modulesRoot: root,
+    modulesRules: [
+      { type: "ESModule", include: ["**/*.js"] },
+      { type: "CompiledWasm", include: ["**/*.wasm"] },
+    ],
+    compatibilityDate: "2026-04-01",
+    r2Buckets: ["SNAPSHOT_BUCKET"],
+    bindings: { SNAPSHOT_TTL: "0" },
+  });
+  try {
+    const bucket = await mf.getR2Bucket("SNAPSHOT_BUCKET");
+    await bucket.put("model.snap", bytesOf("tests/fixtures/small.snap"));
+    const health = async () => (await (await mf.dispatchFetch("http://localhost/v1/health")).json()).snapshot;
+    const first = await health();
+    assert.equal(first.source, "r2:model.snap");
+    for (let i = 0; i < 5; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      const again = await health();
+      assert.equal(again.loadedAt, first.loadedAt, "unchanged: not reloaded");
+    }
+    await bucket.put("model.snap", bytesOf("www/public/data/model.snap"));
+    let now = first;
+    for (let i = 0; i < 50 && now.version === first.version; i++) {
+      await new Promise((r) => setTimeout(r, 20));
+      now = await health();
+    }
+    assert.notEqual(now.version, first.version, "changed: reloaded");
+    assert.equal(now.products, catalog.length);
+  } finally {
+    await mf.dispose();
+  }
+});
+
+test("a missing snapshot asset gives a 503 that says which file and how to build it", async () => {
+  const w = await unstable_dev(root + "www/worker/index.js", {
+    config: root + "wrangler.toml",
+    ip: "127.0.0.1",
+    logLevel: "error",
+    vars: { SNAPSHOT_PATH: "/data/not-built.snap" },
+    experimental: { disableExperimentalWarning: true },
+  });
+  try {
+    const res = await w.fetch("/v1/health");
+    assert.equal(res.status, 503);
+    const body = await res.json();
+    assert.match(body.detail, /the static asset \/data\/not-built\.snap is missing \(build it with scripts\/demo-store\.sh/);
+  } finally {
+    await w.stop();
+  }
+});

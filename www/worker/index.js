@@ -57,10 +57,10 @@ function source(env) {
       async read() {
         const bytes = await env.SNAPSHOT_KV.get(key, "arrayBuffer");
         if (!bytes) throw new Error(`the KV namespace SNAPSHOT_KV has no key "${key}" (upload it with wrangler kv key put)`);
-        return bytes;
+        return { bytes, tag: await sha256Hex(bytes) };
       },
       async tag() {
-        // KV has no ETag: the snapshot's own hash, read again, tells.
+        // KV has no ETag: the snapshot's own hash tells (KV reads are cached at the edge).
         const bytes = await env.SNAPSHOT_KV.get(key, "arrayBuffer");
         return bytes ? await sha256Hex(bytes) : null;
       },
@@ -72,11 +72,12 @@ function source(env) {
       async read() {
         const obj = await env.SNAPSHOT_BUCKET.get(key);
         if (!obj) throw new Error(`the R2 bucket SNAPSHOT_BUCKET has no object "${key}" (upload it with wrangler r2 object put)`);
-        return await obj.arrayBuffer();
+        return { bytes: await obj.arrayBuffer(), tag: obj.etag };
       },
       async tag() {
+        // R2 gives the object's ETag without reading it.
         const head = await env.SNAPSHOT_BUCKET.head(key);
-        return head ? await sha256Hex(new TextEncoder().encode(head.etag)) : null;
+        return head ? head.etag : null;
       },
     };
   }
@@ -86,8 +87,11 @@ function source(env) {
     async read() {
       if (!env.ASSETS) throw new Error("no ASSETS binding: configure [assets] in wrangler.toml, or bind SNAPSHOT_KV / SNAPSHOT_BUCKET");
       const res = await env.ASSETS.fetch(new Request(new URL(path, "https://assets.invalid")));
-      if (!res.ok) throw new Error(`the static asset ${path} answered HTTP ${res.status} (build it with scripts/demo-store.sh or edgerec build)`);
-      return await res.arrayBuffer();
+      const missing = `the static asset ${path} is missing (build it with scripts/demo-store.sh or edgerec build, or set SNAPSHOT_PATH)`;
+      if (!res.ok) throw new Error(`${missing}: HTTP ${res.status}`);
+      // With single-page-application fallback, a missing file is answered with index.html.
+      if ((res.headers.get("content-type") ?? "").startsWith("text/html")) throw new Error(`${missing}: the server answered with an HTML page`);
+      return { bytes: await res.arrayBuffer(), tag: null };
     },
     // A new asset means a new deployment, hence new isolates: nothing to re-check.
     tag: null,
@@ -96,12 +100,12 @@ function source(env) {
 
 async function load(env) {
   const src = source(env);
-  const bytes = await src.read();
+  const { bytes, tag } = await src.read();
   const rec = Recommender.fromBytes(new Uint8Array(bytes));
   const info = rec.info();
   const version = await sha256Hex(bytes);
   const now = Date.now();
-  return { rec, info, version, source: src.name, bytes: bytes.byteLength, loadedAt: now, checkedAt: now };
+  return { rec, info, version, tag, source: src.name, bytes: bytes.byteLength, loadedAt: now, checkedAt: now };
 }
 
 /** The snapshot for this request: loads it once, retries after failures, refreshes KV/R2. */
@@ -125,9 +129,12 @@ async function snapshot(env, ctx) {
     current.checkedAt = Date.now();
     const refresh = (async () => {
       const tag = await src.tag();
-      if (tag && tag !== current.version) {
-        // Replace in one assignment: requests hold their own reference to the old one.
+      if (tag && tag !== current.tag) {
+        // Replace in one assignment. Requests use a snapshot synchronously once they hold it,
+        // so the old one can be freed at once (its wasm memory would otherwise stay held).
+        const old = current;
         current = await load(env);
+        old.rec.free();
       }
     })()
       .catch((e) => console.warn(`edgerec: keeping the current snapshot, refresh failed: ${e.message}`))
@@ -241,10 +248,9 @@ async function recommend(request, env, ctx, url) {
   }
   const widget = input.widget;
   if (typeof widget !== "string" || widget === "") throw bad("widget", "`widget` is required");
-  const product = input.product === undefined || input.product === "" ? undefined : input.product;
-  if (product !== undefined && (typeof product !== "string" || product.length > MAX_ID_LENGTH)) {
-    throw bad("product", "`product` must be a product id");
-  }
+  if (input.product !== undefined && typeof input.product !== "string") throw bad("product", "`product` must be a product id");
+  const product = input.product?.trim() || undefined;
+  if (product !== undefined && product.length > MAX_ID_LENGTH) throw bad("product", "`product` must be a product id");
   const viewed = idList("viewed", input.viewed);
   const cart = idList("cart", input.cart);
   const purchased = idList("purchased", input.purchased);
@@ -268,7 +274,8 @@ async function recommend(request, env, ctx, url) {
     throw bad(/filter/.test(e.message) ? "filters" : "options", e.message);
   }
   const personal = viewed.length > 0 || cart.length > 0 || purchased.length > 0;
-  const cache = personal ? "private, no-store" : `public, max-age=${Number(env.CACHE_SECONDS ?? 300)}`;
+  const seconds = /^\d{1,7}$/.test(env.CACHE_SECONDS ?? "") ? env.CACHE_SECONDS : "300";
+  const cache = personal ? "private, no-store" : `public, max-age=${seconds}`;
   return json({ widget, items, snapshot: { version: snap.version, builtAt: snap.info.builtAt } }, 200, { "cache-control": cache });
 }
 
