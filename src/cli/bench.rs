@@ -32,6 +32,9 @@ pub struct Args {
     /// Write the generated contexts to this JSON file.
     #[arg(long)]
     contexts_out: Option<PathBuf>,
+    /// Only these widgets (repeat the flag); all by default.
+    #[arg(long = "widget")]
+    widgets: Vec<String>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
@@ -141,9 +144,14 @@ fn summarise(mut t: Vec<f64>, items: usize) -> Latency {
 }
 
 /// Times every widget over the contexts (after one warm-up pass).
-pub fn measure(rec: &Recommender, contexts: &[Context], over: &Overrides) -> Result<Vec<(String, Latency)>, Error> {
+pub fn measure(
+    rec: &Recommender,
+    widgets: &[String],
+    contexts: &[Context],
+    over: &Overrides,
+) -> Result<Vec<(String, Latency)>, Error> {
     let mut out = Vec::new();
-    for name in rec.widget_names() {
+    for name in rec.widget_names().filter(|n| widgets.is_empty() || widgets.iter().any(|w| w == n)) {
         for c in contexts.iter().take(200) {
             rec.recommend(name, c, over)?;
         }
@@ -194,9 +202,19 @@ pub fn run(a: Args) -> Result<(), Error> {
     let rec = Recommender::new(snapshot);
     let filtered = Recommender::new(filtered_snapshot);
     let ctxs: Vec<Context> = contexts.iter().map(BenchContext::context).collect();
-    let plain = measure(&rec, &ctxs, &Overrides::default())?;
-    let configured = measure(&filtered, &ctxs, &Overrides::default())?;
-    let per_request = measure(&rec, &ctxs, &Overrides { filters: Some(filters.clone()), ..Default::default() })?;
+    for w in &a.widgets {
+        if rec.widget(w).is_none() {
+            return Err(format!(
+                "unknown widget \"{w}\": this snapshot has {}",
+                rec.widget_names().collect::<Vec<_>>().join(", ")
+            )
+            .into());
+        }
+    }
+    let plain = measure(&rec, &a.widgets, &ctxs, &Overrides::default())?;
+    let configured = measure(&filtered, &a.widgets, &ctxs, &Overrides::default())?;
+    let per_request =
+        measure(&rec, &a.widgets, &ctxs, &Overrides { filters: Some(filters.clone()), ..Default::default() })?;
     let overall = |rows: &[(String, Latency)]| {
         let p50s: Vec<f64> = rows.iter().map(|r| r.1.p50_us).collect();
         p50s.iter().cloned().fold(0.0, f64::max)

@@ -24,12 +24,18 @@ use crate::snapshot::{Snapshot, SnapshotError};
 
 /// Session items the in-session list looks at, most recent first.
 const MAX_SESSION_ITEMS: usize = 30;
+/// Neighbours read per list of each two-hop source.
+const HOP_READ: usize = 12;
+/// Neighbours the in-session list reads per list of its heaviest item; lighter items read fewer,
+/// down to `MIN_READ`.
+const READ_PER_ITEM: usize = 20;
+const MIN_READ: usize = 6;
 /// Best sellers the in-session list mixes in as a popularity prior.
 const PRIOR_ITEMS: usize = 50;
 /// Purchase lines the in-session list reads, most recent first.
 const MAX_PURCHASE_LINES: usize = 500;
 /// First-order candidates whose own neighbours the in-session list adds (two hops).
-const HOP_SOURCES: usize = 10;
+const HOP_SOURCES: usize = 6;
 /// Ids a context may carry per list; more are ignored.
 pub const MAX_CONTEXT_IDS: usize = 1000;
 
@@ -454,20 +460,51 @@ impl Run<'_> {
 
     /// Takes candidates (best first) until the list is full or the threshold is crossed.
     fn take(&mut self, source: Source, step: u32, candidates: impl Iterator<Item = (u32, f32, Option<u32>)>) {
+        self.take_from(source, step, candidates, &mut None);
+    }
+
+    /// Like `take`, carrying the step's best score across calls; false once nothing more can
+    /// be taken (the list is full or the threshold was crossed).
+    fn take_from(
+        &mut self,
+        source: Source,
+        step: u32,
+        candidates: impl Iterator<Item = (u32, f32, Option<u32>)>,
+        best: &mut Option<f32>,
+    ) -> bool {
         let history = source == Source::PreviouslyViewed;
-        let mut best: Option<f32> = None;
         for (p, score, anchor) in candidates {
             if self.out.len() >= self.limit {
-                return;
+                return false;
             }
             if score.is_nan() || score <= 0.0 || !self.eligible(p, history) {
                 continue;
             }
             let top = *best.get_or_insert(score);
             if score < self.w.config.threshold * top {
-                return;
+                return false;
             }
             self.out.push(Recommendation { product: p, score: (score / top).min(1.0), source, step, anchor });
+        }
+        self.out.len() < self.limit
+    }
+
+    /// Takes from unordered candidates (each product once), ordering only as much of them as
+    /// the list can still use: a few times the free places, then more if filters rejected many.
+    fn take_ranked(&mut self, source: Source, step: u32, mut cands: Vec<(u32, f32, Option<u32>)>) {
+        let mut best = None;
+        let mut start = 0;
+        while start < cands.len() && self.out.len() < self.limit {
+            let rest = &mut cands[start..];
+            let want = ((self.limit - self.out.len()) * 4 + 16).min(rest.len());
+            if want < rest.len() {
+                rest.select_nth_unstable_by(want, by_score);
+            }
+            rest[..want].sort_unstable_by(by_score);
+            if !self.take_from(source, step, rest[..want].iter().copied(), &mut best) {
+                return;
+            }
+            start += want;
         }
     }
 
@@ -490,7 +527,7 @@ impl Run<'_> {
             Source::ViewedTogether => self.neighbours(source, step, NeighbourKind::ViewedTogether),
             Source::ForYou => {
                 let c = self.for_you();
-                self.take(source, step, c.into_iter());
+                self.take_ranked(source, step, c);
             }
             Source::MostViewed => self.global(source, step, pop(PopularityKind::Views)),
             Source::MostPurchased => self.global(source, step, pop(PopularityKind::Purchases)),
@@ -520,14 +557,13 @@ impl Run<'_> {
                 }
             }
         }
-        merged.sort_by(by_score);
-        self.take(source, step, merged.into_iter());
+        self.take_ranked(source, step, merged);
     }
 
     fn neighbours(&mut self, source: Source, step: u32, kind: NeighbourKind) {
         let table = self.rec.snapshot.neighbours.table(kind);
         let anchors = &self.anchors.items;
-        let mut cands: Vec<(u32, f32, Option<u32>)> = match anchors.as_slice() {
+        let cands: Vec<(u32, f32, Option<u32>)> = match anchors.as_slice() {
             [] => return,
             [a] => table.neighbours(*a).map(|(p, s)| (p, s, Some(*a))).collect(),
             _ => {
@@ -545,8 +581,7 @@ impl Run<'_> {
                 acc.into_iter().map(|(p, (s, a, _))| (p, s, Some(a))).collect()
             }
         };
-        cands.sort_by(by_score);
-        self.take(source, step, cands.into_iter());
+        self.take_ranked(source, step, cands);
     }
 
     /// The in-session list: neighbours of every session item, recent ones weighing more, and the
@@ -577,76 +612,90 @@ impl Run<'_> {
         }
         bought.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
         bought.truncate(MAX_SESSION_ITEMS);
-        let mut acc: FxHashMap<u32, (f32, u32, f32)> = FxHashMap::default();
-        let mut add = |p: u32, s: f32, anchor: u32| {
-            let e = acc.entry(p).or_insert((0.0, anchor, 0.0));
-            e.0 += s;
-            if s > e.2 {
-                e.1 = anchor;
-                e.2 = s;
-            }
-        };
-        let tables: [(&NeighbourTable, f32); 4] = [
-            (&n.next, params.next_weight),
-            (&n.viewed, params.together_weight),
-            (&n.bought, params.bought_weight),
-            (&n.carted, params.bought_weight),
-        ];
-        // (item, weight of its neighbours, its own score): a session item comes back with
-        // repeat_weight, a past purchase with rebuy_weight.
-        let sources = items
-            .iter()
-            .map(|&(p, w)| (p, w, params.repeat_weight * w))
-            .chain(bought.iter().map(|&(p, w)| (p, params.purchase_weight * w, params.rebuy_weight * w)));
-        for (i, w, own) in sources {
-            add(i, own, i);
-            if w == 0.0 {
-                continue;
-            }
-            for (table, tw) in tables {
-                if tw == 0.0 {
+        // Per product: its score and the session item that contributed most (its anchor).
+        Scratch::with(self.catalog().len(), |acc| {
+            let tables: [(&NeighbourTable, f32); 4] = [
+                (&n.next, params.next_weight),
+                (&n.viewed, params.together_weight),
+                (&n.bought, params.bought_weight),
+                (&n.carted, params.bought_weight),
+            ];
+            // (item, weight of its neighbours, its own score): a session item comes back with
+            // repeat_weight, a past purchase with rebuy_weight.
+            let sources = items
+                .iter()
+                .map(|&(p, w)| (p, w, params.repeat_weight * w))
+                .chain(bought.iter().map(|&(p, w)| (p, params.purchase_weight * w, params.rebuy_weight * w)));
+            let top_w = items.iter().chain(bought.iter()).map(|x| x.1).fold(0.0f32, f32::max).max(f32::MIN_POSITIVE);
+            for (i, w, own) in sources {
+                acc.add(i, own, i);
+                if w == 0.0 {
                     continue;
                 }
-                for (p, s) in table.neighbours(i) {
-                    add(p, w * tw * s, i);
-                }
-            }
-        }
-        let mut cands: Vec<(u32, f32, Option<u32>)> = acc.into_iter().map(|(p, (s, a, _))| (p, s, Some(a))).collect();
-        if params.popular_weight > 0.0 {
-            // A popularity prior: the best sellers compete with weak neighbours on score instead
-            // of waiting for the fallback step.
-            let list = &self.rec.snapshot.popularity.popular.global;
-            if let Some(&(_, top)) = list.first() {
-                for &(p, ps) in list.iter().take(PRIOR_ITEMS) {
-                    let prior = params.popular_weight * ps / top;
-                    match cands.iter_mut().find(|c| c.0 == p) {
-                        Some(c) => c.1 += prior,
-                        None => cands.push((p, prior, None)),
+                // Older, lighter items only add their best neighbours: their tail would not move the
+                // ranking, and reading it is most of the work.
+                let read = ((w / top_w).sqrt() * READ_PER_ITEM as f32).ceil().max(MIN_READ as f32) as usize;
+                for (table, tw) in tables {
+                    if tw == 0.0 {
+                        continue;
+                    }
+                    for (p, s) in table.neighbours(i).take(read) {
+                        acc.add(p, w * tw * s, i);
                     }
                 }
             }
-        }
-        cands.sort_by(by_score);
-        if params.hop_weight > 0.0 && !cands.is_empty() {
-            // Two hops: the neighbours of the best first-order candidates, which reaches products
-            // that pruned pairs (min_count) leave unlinked to the session itself.
-            let mut acc: FxHashMap<u32, (f32, Option<u32>)> = cands.iter().map(|&(p, s, a)| (p, (s, a))).collect();
-            for &(c, cs, a) in cands.iter().filter(|c| !items.iter().any(|i| i.0 == c.0)).take(HOP_SOURCES) {
-                for (table, tw) in &tables[..2] {
-                    for (p, s) in table.neighbours(c) {
-                        acc.entry(p).or_insert((0.0, a)).0 += params.hop_weight * cs * tw * s;
+            if params.hop_weight > 0.0 && acc.len() > 0 {
+                // Two hops: the neighbours of the best first-order candidates, which reaches products
+                // that pruned pairs (min_count) leave unlinked to the session itself.
+                let mut in_session: Vec<u32> = items.iter().map(|i| i.0).collect();
+                in_session.sort_unstable();
+                let mut hop: Vec<(u32, f32, u32)> = Vec::with_capacity(HOP_SOURCES + 1);
+                for (p, slot) in acc.entries() {
+                    let (s, a) = (slot.score, slot.anchor);
+                    if hop.len() == HOP_SOURCES && s < hop[HOP_SOURCES - 1].1 {
+                        continue;
+                    }
+                    if in_session.binary_search(&p).is_ok() {
+                        continue;
+                    }
+                    if hop.len() < HOP_SOURCES
+                        || by_score(&(p, s, None), &(hop[hop.len() - 1].0, hop[hop.len() - 1].1, None)).is_lt()
+                    {
+                        let at = hop.partition_point(|h| by_score(&(h.0, h.1, None), &(p, s, None)).is_lt());
+                        hop.insert(at, (p, s, a));
+                        hop.truncate(HOP_SOURCES);
+                    }
+                }
+                for (c, cs, a) in hop {
+                    for (table, tw) in &tables[..2] {
+                        for (p, s) in table.neighbours(c).take(HOP_READ) {
+                            acc.add(p, params.hop_weight * cs * tw * s, a);
+                        }
                     }
                 }
             }
-            cands = acc.into_iter().map(|(p, (s, a))| (p, s, a)).collect();
-            cands.sort_by(by_score);
-        }
-        cands
+            if params.popular_weight > 0.0 {
+                // A popularity prior: the best sellers compete with weak neighbours on score instead
+                // of waiting for the fallback step.
+                let list = &self.rec.snapshot.popularity.popular.global;
+                if let Some(&(_, top)) = list.first() {
+                    for &(p, ps) in list.iter().take(PRIOR_ITEMS) {
+                        acc.add(p, params.popular_weight * ps / top, NO_ANCHOR);
+                    }
+                }
+            }
+            acc.entries().map(|(p, slot)| (p, slot.score, (slot.anchor != NO_ANCHOR).then_some(slot.anchor))).collect()
+        })
     }
 }
 
 mod item;
+mod scratch;
+
+use scratch::Scratch;
+
+/// The anchor of a candidate that no session item led to (the popularity prior).
+const NO_ANCHOR: u32 = u32::MAX;
 
 pub use item::{explanation, Item, ProductInfo};
 
