@@ -27,6 +27,8 @@ pub const PURCHASE_RETENTION: i64 = 365 * 86_400;
 pub const MAX_PAST_SESSIONS: usize = 10;
 /// Views kept per past session.
 pub const MAX_PAST_VIEWS: usize = 20;
+/// The most units of one product a cart line holds.
+pub const MAX_QUANTITY: u32 = 1_000_000;
 /// The longest product id accepted (longer ones are ignored).
 pub const MAX_ID_LEN: usize = 256;
 
@@ -178,14 +180,14 @@ impl SessionState {
         self.touch(now);
         match self.cart.iter_mut().find(|c| c.id == id) {
             Some(line) => {
-                line.quantity = line.quantity.saturating_add(quantity);
+                line.quantity = line.quantity.saturating_add(quantity).min(MAX_QUANTITY);
                 line.at = now;
             }
             None => {
                 if self.cart.len() >= MAX_CART {
                     self.cart.remove(0);
                 }
-                self.cart.push(CartLine { id: id.to_string(), quantity, at: now });
+                self.cart.push(CartLine { id: id.to_string(), quantity: quantity.min(MAX_QUANTITY), at: now });
             }
         }
     }
@@ -201,7 +203,7 @@ impl SessionState {
         self.touch(now);
         match self.cart.iter_mut().find(|c| c.id == id) {
             Some(line) => {
-                line.quantity = quantity;
+                line.quantity = quantity.min(MAX_QUANTITY);
                 line.at = now;
             }
             None => self.add_to_cart(id, quantity, now),

@@ -103,6 +103,15 @@ export interface WidgetConfig {
   algorithm: AlgorithmName; title: string; limit: number; threshold: number; fallback: SourceName[];
   filters: { [key: string]: unknown }; exclude_purchased: boolean; force_include: string[];
   force_include_out_of_stock: boolean;
+  /** The widget's own weights (for_you algorithm only); null: the snapshot's [for_you]. */
+  for_you: ForYouWeights | null;
+}
+
+/** Weights of the for_you algorithm (as in edgerec.toml's [for_you]). */
+export interface ForYouWeights {
+  recency_decay: number; next_weight: number; together_weight: number; bought_weight: number;
+  repeat_weight: number; cart_boost: number; purchase_weight: number; purchase_decay: number;
+  rebuy_weight: number; hop_weight: number; popular_weight: number;
 }
 
 /** A widget and its name. */
@@ -168,14 +177,14 @@ fn thrown(e: &JsValue) -> String {
 }
 
 /// A quantity argument: a whole number from `min` to 1,000,000.
-fn quantity_arg(what: &str, q: f64, min: f64) -> Result<u32, JsError> {
-    if q.fract() == 0.0 && (min..=1_000_000.0).contains(&q) {
-        Ok(q as u32)
-    } else {
-        Err(js_err(format!(
+fn quantity_arg(what: &str, q: &JsValue, min: f64) -> Result<u32, JsError> {
+    match q.as_f64() {
+        Some(x) if x.fract() == 0.0 && (min..=1_000_000.0).contains(&x) => Ok(x as u32),
+        Some(x) => Err(js_err(format!(
             "{what}: the quantity must be a whole number from {min} to 1000000, not {}",
-            crate::config::show_number(q)
-        )))
+            crate::config::show_number(x)
+        ))),
+        None => Err(js_err(format!("{what}: the quantity must be a number, got {}", type_name(q)))),
     }
 }
 
@@ -360,7 +369,8 @@ fn ids_of(key: &str, v: &JsValue) -> Result<Vec<String>, JsError> {
         return Ok(Vec::new());
     }
     let Some(arr) = v.dyn_ref::<Array>() else {
-        return Err(js_err(format!("invalid option `{key}`: expected an array of product ids")));
+        let what = if key.starts_with("filters.") { "strings" } else { "product ids" };
+        return Err(js_err(format!("invalid option `{key}`: expected an array of {what}")));
     };
     let mut out = Vec::with_capacity(arr.length() as usize);
     for x in arr.iter() {
@@ -581,10 +591,15 @@ fn widget_config(v: &JsValue) -> Result<WidgetConfig, JsError> {
     let mut w = WidgetConfig::for_algorithm(algorithm);
     let filters = get("filters");
     let for_you = get("for_you");
-    if for_you.is_object() {
+    if !for_you.is_undefined() && !for_you.is_null() {
+        if !for_you.is_object() || for_you.is_array() {
+            return Err(JsError::new("invalid option `for_you`: expected an object of weights"));
+        }
+        if algorithm != crate::config::Algorithm::ForYou {
+            return Err(JsError::new("invalid option `for_you`: only a widget of the for_you algorithm has weights"));
+        }
         check_keys(&for_you, FOR_YOU_KEYS, "for_you key")?;
     }
-    let key = |k: &str| format!("widget key `{k}`");
     if let Some(x) = string_of("title", &get("title"))? {
         w.title = x;
     }
@@ -603,21 +618,23 @@ fn widget_config(v: &JsValue) -> Result<WidgetConfig, JsError> {
     } else if !filters.is_undefined() && !filters.is_null() {
         return Err(JsError::new("invalid widget key `filters`: expected an object"));
     }
-    if let Some(x) = bool_of(&key("exclude_purchased"), &get("exclude_purchased"))? {
+    if let Some(x) = bool_of("exclude_purchased", &get("exclude_purchased"))? {
         w.exclude_purchased = x;
     }
     let force = get("force_include");
     if !force.is_undefined() {
         w.force_include = ids_of("force_include", &force)?;
     }
-    if let Some(x) = bool_of(&key("force_include_out_of_stock"), &get("force_include_out_of_stock"))? {
+    if let Some(x) = bool_of("force_include_out_of_stock", &get("force_include_out_of_stock"))? {
         w.force_include_out_of_stock = x;
     }
     if for_you.is_object() {
         let mut p = crate::config::ForYouParams::default();
         for k in FOR_YOU_KEYS {
-            if let Some(x) = number_of(k, &Reflect::get(&for_you, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED))?
-            {
+            if let Some(x) = number_of(
+                &format!("for_you.{k}"),
+                &Reflect::get(&for_you, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED),
+            )? {
                 *for_you_slot(&mut p, k) = x as f32;
             }
         }
@@ -678,7 +695,10 @@ impl Recommender {
     #[wasm_bindgen(js_name = recommendWith, unchecked_return_type = "RecommendedItem[]")]
     pub fn recommend_with(
         &self,
-        #[wasm_bindgen(unchecked_param_type = "Partial<WidgetConfig> & { algorithm: AlgorithmName }")] widget: JsValue,
+        #[wasm_bindgen(
+            unchecked_param_type = "Partial<Omit<WidgetInfo, \"for_you\">> & { algorithm: AlgorithmName; for_you?: Partial<ForYouWeights> | null }"
+        )]
+        widget: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RecommendOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsError> {
         let config = widget_config(&widget)?;
@@ -773,6 +793,8 @@ impl Recommender {
         let options = options.unwrap_or(JsValue::UNDEFINED);
         let o: ListOptions = if options.is_undefined() || options.is_null() {
             ListOptions::default()
+        } else if !options.is_object() || options.is_array() {
+            return Err(JsError::new("products: options must be an object like { category: \"Kitchen\", limit: 24 }"));
         } else {
             check_keys(&options, &["category", "offset", "limit"], "option")?;
             let get = |k: &str| Reflect::get(&options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
@@ -1086,10 +1108,13 @@ impl Session {
     pub fn add_to_cart(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-        quantity: Option<f64>,
+        #[wasm_bindgen(unchecked_optional_param_type = "number")] quantity: Option<JsValue>,
     ) -> Result<(), JsError> {
         let id = id_arg("addToCart", &id)?;
-        let q = quantity_arg("addToCart", quantity.unwrap_or(1.0), 1.0)?;
+        let q = match quantity.filter(|q| !q.is_undefined() && !q.is_null()) {
+            None => 1,
+            Some(q) => quantity_arg("addToCart", &q, 1.0)?,
+        };
         self.update(|s, now| s.add_to_cart(&id, q, now));
         Ok(())
     }
@@ -1099,10 +1124,10 @@ impl Session {
     pub fn set_quantity(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-        quantity: f64,
+        #[wasm_bindgen(unchecked_param_type = "number")] quantity: JsValue,
     ) -> Result<(), JsError> {
         let id = id_arg("setQuantity", &id)?;
-        let q = quantity_arg("setQuantity", quantity, 0.0)?;
+        let q = quantity_arg("setQuantity", &quantity, 0.0)?;
         self.update(|s, now| s.set_quantity(&id, q, now));
         Ok(())
     }
@@ -1174,8 +1199,15 @@ impl Session {
 
     /// Calls `callback` after every change, including changes made in other tabs.
     #[wasm_bindgen(js_name = onChange)]
-    pub fn on_change(&self, callback: Function) {
-        self.inner.borrow_mut().listeners.push(callback);
+    pub fn on_change(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "() => void")] callback: JsValue,
+    ) -> Result<(), JsError> {
+        let Ok(f) = callback.dyn_into::<Function>() else {
+            return Err(JsError::new("onChange: expected a function"));
+        };
+        self.inner.borrow_mut().listeners.push(f);
+        Ok(())
     }
 
     /// Stops calling `callback`.

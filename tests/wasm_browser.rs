@@ -74,7 +74,7 @@ fn another_tab_updates_this_session() {
     let calls = Rc::new(Cell::new(0));
     let c = calls.clone();
     let cb = Closure::<dyn FnMut()>::new(move || c.set(c.get() + 1));
-    mine.on_change(cb.as_ref().unchecked_ref::<js_sys::Function>().clone());
+    mine.on_change(cb.as_ref().clone()).unwrap();
     // What another tab writes, and the event the browser then fires in this tab.
     let other = Session::load(Some(opts("edgerec-test:tabs-other")));
     other.view("FROM-OTHER-TAB".into()).unwrap();

@@ -194,7 +194,7 @@ fn a_session_object_feeds_the_context() {
     for id in ["P00001", "P00002", "P00003"] {
         session.view(id.into()).unwrap();
     }
-    session.add_to_cart("P00002".into(), Some(2.0)).unwrap();
+    session.add_to_cart("P00002".into(), Some((2.0).into())).unwrap();
     let views: Vec<String> = session.views().iter().map(|v| v.as_string().unwrap()).collect();
     assert_eq!(views, ["P00003", "P00002", "P00001"]);
     let js_session: JsValue = session.into();
@@ -212,12 +212,12 @@ fn session_arguments_are_checked() {
     assert_eq!(message(s.view("".into()).err().unwrap()), "view: a product id is 1 to 256 characters");
     let e = message(s.purchase("P00001".into()).err().unwrap());
     assert_eq!(e, "purchase: expected an array of product ids, got string");
-    let e = message(s.add_to_cart("P00001".into(), Some(-1.0)).err().unwrap());
+    let e = message(s.add_to_cart("P00001".into(), Some((-1.0).into())).err().unwrap());
     assert_eq!(e, "addToCart: the quantity must be a whole number from 1 to 1000000, not -1");
-    assert!(s.add_to_cart("P00001".into(), Some(2.5)).is_err());
+    assert!(s.add_to_cart("P00001".into(), Some((2.5).into())).is_err());
     s.add_to_cart("P00001".into(), None).unwrap();
-    s.add_to_cart("P00002".into(), Some(3.0)).unwrap();
-    s.set_quantity("P00001".into(), 4.0).unwrap();
+    s.add_to_cart("P00002".into(), Some((3.0).into())).unwrap();
+    s.set_quantity("P00001".into(), (4.0).into()).unwrap();
     let cart = s.cart().unwrap();
     let lines: Vec<(String, f64)> = cart
         .dyn_ref::<Array>()
@@ -226,7 +226,7 @@ fn session_arguments_are_checked() {
         .map(|l| (get(&l, "id").as_string().unwrap(), get(&l, "quantity").as_f64().unwrap()))
         .collect();
     assert_eq!(lines, [("P00001".to_string(), 4.0), ("P00002".to_string(), 3.0)], "set in place, order kept");
-    s.set_quantity("P00002".into(), 0.0).unwrap();
+    s.set_quantity("P00002".into(), (0.0).into()).unwrap();
     assert_eq!(s.cart().unwrap().dyn_ref::<Array>().unwrap().length(), 1);
     s.purchase(strs(&["P00001"])).unwrap();
     assert_eq!(s.purchased().length(), 1);
@@ -255,4 +255,36 @@ fn a_plain_session_context_works_too() {
     assert!(!ids(&list).contains(&"P00007".to_string()), "purchases are excluded by default");
     let e = ask(&rec, "for_you", obj(&[("session", obj(&[("view", strs(&["P00005"]))]))])).unwrap_err();
     assert!(e.starts_with("unknown session field \"view\""), "{e}");
+}
+
+#[wasm_bindgen_test]
+fn more_arguments_are_checked() {
+    let rec = rec();
+    let s = Session::load(None);
+    let e = message(s.add_to_cart("P00001".into(), Some("2".into())).err().unwrap());
+    assert_eq!(e, "addToCart: the quantity must be a number, got string");
+    let e = message(s.set_quantity("P00001".into(), JsValue::UNDEFINED).err().unwrap());
+    assert_eq!(e, "setQuantity: the quantity must be a number, got undefined");
+    assert_eq!(message(s.on_change(5.into()).err().unwrap()), "onChange: expected a function");
+    assert!(message(rec.products(Some(5.into())).err().unwrap()).starts_with("products: options must be an object"));
+    let with = |pairs: &[(&str, JsValue)]| rec.recommend_with(obj(pairs), None).map_err(message);
+    let e = with(&[("algorithm", "for_you".into()), ("for_you", 5.into())]).unwrap_err();
+    assert_eq!(e, "invalid option `for_you`: expected an object of weights");
+    let e = with(&[("algorithm", "popular".into()), ("for_you", obj(&[]))]).unwrap_err();
+    assert_eq!(e, "invalid option `for_you`: only a widget of the for_you algorithm has weights");
+    let e = with(&[("algorithm", "for_you".into()), ("for_you", obj(&[("hop_weight", "x".into())]))]).unwrap_err();
+    assert_eq!(e, "invalid option `for_you.hop_weight`: expected a number");
+    let e = with(&[("algorithm", "popular".into()), ("exclude_purchased", 1.into())]).unwrap_err();
+    assert_eq!(e, "invalid option `exclude_purchased`: expected true or false");
+}
+
+#[wasm_bindgen_test]
+fn buy_again_lists_what_was_bought_most() {
+    let rec = rec();
+    let purchased = obj(&[("purchased", strs(&["P00002", "P00001", "P00001"]))]);
+    let items = ask(&rec, "buy_again", purchased).unwrap();
+    let first = items.dyn_ref::<Array>().unwrap().get(0);
+    assert_eq!(get(&first, "id").as_string().unwrap(), "P00001", "bought twice: the first to buy again");
+    assert_eq!(get(&first, "explanation").as_string().unwrap(), "From your own history: you viewed or bought it");
+    assert!(ids(&items).contains(&"P00002".to_string()));
 }

@@ -91,7 +91,7 @@ pub fn explanation(source: Source, anchor_title: Option<&str>) -> String {
             _ => "Shoppers who viewed this product also viewed this".into(),
         },
         Source::ForYou => match anchor_title {
-            Some(t) if !t.is_empty() => format!("Because you looked at {t}"),
+            Some(t) if !t.is_empty() => format!("Related to {t}, from your visit"),
             _ => "Based on your visit".into(),
         },
         Source::MostViewed => "Among the most viewed".into(),
@@ -154,8 +154,14 @@ impl Recommender {
     pub fn describe(&self, r: &Recommendation) -> Item {
         let c = self.catalog();
         let p = r.product;
-        let anchor_title = r.anchor.map(|a| if c.title(a).is_empty() { c.id(a) } else { c.title(a) });
-        let explanation = explanation(r.source, anchor_title);
+        // A product that is its own anchor comes from the shopper's own history.
+        let anchor_title =
+            r.anchor.filter(|&a| a != p).map(|a| if c.title(a).is_empty() { c.id(a) } else { c.title(a) });
+        let explanation = if r.source == Source::ForYou && r.anchor == Some(p) {
+            "From your own history: you viewed or bought it".to_string()
+        } else {
+            explanation(r.source, anchor_title)
+        };
         Item {
             id: c.id(p).to_string(),
             title: c.title(p).to_string(),

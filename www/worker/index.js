@@ -124,7 +124,7 @@ async function snapshot(env, ctx) {
     return current;
   }
   const src = source(env);
-  const ttl = Number(env.SNAPSHOT_TTL || 60) * 1000;
+  const ttl = (/^\d{1,7}$/.test(env.SNAPSHOT_TTL ?? "") ? Number(env.SNAPSHOT_TTL) : 60) * 1000;
   if (src.tag && Date.now() - current.checkedAt > ttl && !loading) {
     current.checkedAt = Date.now();
     const refresh = (async () => {
@@ -271,7 +271,7 @@ async function recommend(request, env, ctx, url) {
     items = snap.rec.recommend(widget, { product, viewed, cart, purchased, limit, filters: input.filters });
   } catch (e) {
     // The engine only throws for invalid options (a filter out of range, an unknown filter name).
-    throw bad(/filter/.test(e.message) ? "filters" : "options", e.message);
+    throw bad(/filter|date range/.test(e.message) ? "filters" : "options", e.message);
   }
   const personal = viewed.length > 0 || cart.length > 0 || purchased.length > 0;
   const seconds = /^\d{1,7}$/.test(env.CACHE_SECONDS ?? "") ? env.CACHE_SECONDS : "300";
