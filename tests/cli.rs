@@ -339,3 +339,45 @@ fn config_prints_and_checks() {
     let e = fails(&["config", "--check", p(&f)]);
     assert!(e.contains("unknown variant `upsel`") && e.contains("`upsell`"), "{e}");
 }
+
+#[test]
+fn a_large_csv_read_on_two_threads_keeps_lines_and_results() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("catalog.csv"), "id\nA\nB\nC\nD\n").unwrap();
+    // Over 4 MB, no quotes: parsed in two halves. A bad row sits in the second half.
+    let mut events = String::from("timestamp,session_id,event,product_id\n");
+    let n = 120_000;
+    for i in 0..n {
+        let p = ["A", "B", "C", "D"][i % 4];
+        events.push_str(&format!("2024-01-01T00:00:{:02}Z,session-with-a-long-name-{},view,{p}\n", i % 60, i / 3));
+        if i == n - 10 {
+            events.push_str("not-a-time,s,view,A\n");
+        }
+    }
+    assert!(events.len() > 4 << 20);
+    std::fs::write(d.join("events.csv"), &events).unwrap();
+    // The same rows gzipped take the streaming path.
+    let mut gz = flate2::write::GzEncoder::new(
+        std::fs::File::create(d.join("events.csv.gz")).unwrap(),
+        flate2::Compression::fast(),
+    );
+    gz.write_all(events.as_bytes()).unwrap();
+    gz.finish().unwrap();
+    let bad_line = n - 10 + 3; // header, then rows 0..=n-10, then the bad row
+    let (a, b) = (d.join("a.snap"), d.join("b.snap"));
+    let out =
+        ok(&["build", "--catalog", p(&d.join("catalog.csv")), "--events", p(&d.join("events.csv")), "--out", p(&a)]);
+    assert!(out.contains(&format!("events.csv:{bad_line}: field `timestamp`: \"not-a-time\"")), "{out}");
+    let out_gz =
+        ok(&["build", "--catalog", p(&d.join("catalog.csv")), "--events", p(&d.join("events.csv.gz")), "--out", p(&b)]);
+    assert!(out_gz.contains(&format!("events.csv.gz:{bad_line}: field `timestamp`")), "{out_gz}");
+    let strip = |path: &Path| {
+        let mut v: serde_json::Value = serde_json::from_str(&ok(&["inspect", p(path), "--json"])).unwrap();
+        v.as_object_mut().unwrap().remove("builtAt");
+        v.as_object_mut().unwrap().remove("file");
+        v
+    };
+    assert_eq!(strip(&a), strip(&b));
+    assert_eq!(strip(&a)["counts"]["sessions"], n as u64 / 3);
+}

@@ -30,6 +30,62 @@ struct PairStat {
     last: u32,
 }
 
+/// Baskets (or sequences) gathered while walking the sessions, counted afterwards, in parallel.
+#[derive(Debug, Default)]
+pub struct Baskets {
+    items: Vec<u32>,
+    ends: Vec<u32>,
+    shoppers: Vec<u32>,
+}
+
+impl Baskets {
+    /// Appends a basket of `shopper`.
+    pub fn push(&mut self, items: &[u32], shopper: u32) {
+        self.items.extend_from_slice(items);
+        self.ends.push(self.items.len() as u32);
+        self.shoppers.push(shopper);
+    }
+
+    /// The baskets with their shoppers, in the order pushed.
+    pub fn iter(&self) -> impl Iterator<Item = (&[u32], u32)> + '_ {
+        let starts = std::iter::once(0).chain(self.ends.iter().copied());
+        starts.zip(&self.ends).zip(&self.shoppers).map(|((a, &b), &sh)| (&self.items[a as usize..b as usize], sh))
+    }
+
+    /// The number of baskets.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there is no basket.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// Per product: whether at least `min_count` distinct shoppers hold it in a basket. A pair
+    /// can only be supported by `min_count` shoppers when both its products are.
+    fn frequent(&self, products: usize, min_count: u32) -> Vec<bool> {
+        let mut shoppers = vec![0u32; products];
+        let mut last = vec![u32::MAX; products];
+        // Shoppers arrive in contiguous blocks, so the last shopper seen per product dedupes.
+        for (b, shopper) in self.iter() {
+            for &p in b {
+                let i = p as usize;
+                if last[i] != shopper {
+                    last[i] = shopper;
+                    shoppers[i] += 1;
+                }
+            }
+        }
+        shoppers.into_iter().map(|n| n >= min_count).collect()
+    }
+
+    /// An upper bound of the pair occurrences counting would make, to size the table once.
+    fn occurrences(&self, window: usize) -> usize {
+        self.iter().map(|(b, _)| (b.len() * window.min(b.len().saturating_sub(1))).min(b.len() * b.len() / 2)).sum()
+    }
+}
+
 /// Counts of item pairs, undirected (co-occurrence) or directed (sequence).
 #[derive(Debug)]
 pub struct PairCounts {
@@ -38,6 +94,8 @@ pub struct PairCounts {
     pub item_baskets: Vec<u32>,
     directed: bool,
     scratch: Vec<(u64, f32)>,
+    /// Products whose pairs are counted (empty: all).
+    frequent: Vec<bool>,
 }
 
 fn key(a: u32, b: u32) -> u64 {
@@ -45,9 +103,57 @@ fn key(a: u32, b: u32) -> u64 {
 }
 
 impl PairCounts {
+    /// Counts every basket of `baskets` (each a list of distinct items). Pairs with a product
+    /// held by fewer than `min_count` shoppers are not counted: they could not be kept.
+    pub fn count_baskets(products: usize, baskets: &Baskets, window: usize, min_count: u32) -> PairCounts {
+        let mut c = PairCounts::new(products, false);
+        c.frequent = baskets.frequent(products, min_count);
+        c.pairs.reserve(baskets.occurrences(window) / 4);
+        for (b, shopper) in baskets.iter() {
+            c.add_basket(b, shopper, window);
+        }
+        c
+    }
+
+    /// Counts the distinct items of every sequence as a basket (viewed together).
+    pub fn count_distinct(products: usize, sequences: &Baskets, window: usize, min_count: u32) -> PairCounts {
+        let mut c = PairCounts::new(products, false);
+        c.frequent = sequences.frequent(products, min_count);
+        c.pairs.reserve(sequences.occurrences(window) / 4);
+        let mut distinct = Vec::new();
+        for (seq, shopper) in sequences.iter() {
+            distinct_in_order(seq, &mut distinct);
+            c.add_basket(&distinct, shopper, window);
+        }
+        c
+    }
+
+    /// Counts every sequence as "viewed next" transitions.
+    pub fn count_sequences(products: usize, sequences: &Baskets, window: usize, min_count: u32) -> PairCounts {
+        let mut c = PairCounts::new(products, true);
+        c.frequent = sequences.frequent(products, min_count);
+        c.pairs.reserve(sequences.occurrences(window) / 4);
+        for (seq, shopper) in sequences.iter() {
+            c.add_sequence(seq, shopper, window);
+        }
+        c
+    }
+
     /// Empty counts over `products` products.
     pub fn new(products: usize, directed: bool) -> PairCounts {
-        PairCounts { pairs: FxHashMap::default(), item_baskets: vec![0; products], directed, scratch: Vec::new() }
+        PairCounts {
+            pairs: FxHashMap::default(),
+            item_baskets: vec![0; products],
+            directed,
+            scratch: Vec::new(),
+            frequent: Vec::new(),
+        }
+    }
+
+    /// Whether pairs with product `p` are counted.
+    #[inline]
+    fn counted(&self, p: u32) -> bool {
+        self.frequent.get(p as usize).is_none_or(|f| *f)
     }
 
     /// Distinct pairs counted so far.
@@ -76,7 +182,13 @@ impl PairCounts {
             self.item_baskets[p as usize] += 1;
         }
         for i in 0..items.len() {
+            if !self.counted(items[i]) {
+                continue;
+            }
             for j in (i + 1)..items.len().min(i + window + 1) {
+                if !self.counted(items[j]) {
+                    continue;
+                }
                 let (a, b) = (items[i].min(items[j]), items[i].max(items[j]));
                 self.bump(key(a, b), DISTANCE_WEIGHT[(j - i).min(DISTANCE_WEIGHT.len() - 1)], shopper);
             }
@@ -90,8 +202,11 @@ impl PairCounts {
         let mut scratch = std::mem::take(&mut self.scratch);
         scratch.clear();
         for i in 0..seq.len() {
+            if !self.counted(seq[i]) {
+                continue;
+            }
             for j in (i + 1)..seq.len().min(i + window + 1) {
-                if seq[i] != seq[j] {
+                if seq[i] != seq[j] && self.counted(seq[j]) {
                     scratch.push((key(seq[i], seq[j]), 1.0 / (j - i) as f32));
                 }
             }
@@ -142,6 +257,21 @@ impl PairCounts {
     }
 }
 
+/// The distinct items of `src` in first-occurrence order.
+pub fn distinct_in_order(src: &[u32], out: &mut Vec<u32>) {
+    out.clear();
+    if src.len() <= 32 {
+        for &p in src {
+            if !out.contains(&p) {
+                out.push(p);
+            }
+        }
+    } else {
+        let mut seen = rustc_hash::FxHashSet::default();
+        out.extend(src.iter().copied().filter(|p| seen.insert(*p)));
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,6 +304,26 @@ mod tests {
             assert_eq!(*p, wp, "best first");
             assert!((s - ws).abs() < 1e-6, "{p}: {s} vs {ws}");
         }
+    }
+
+    #[test]
+    fn baskets_count_like_direct_calls() {
+        let mut b = Baskets::default();
+        b.push(&[0, 1, 2], 0);
+        b.push(&[], 1);
+        b.push(&[2, 1, 2, 3], 1);
+        assert_eq!(b.len(), 3);
+        assert_eq!(
+            b.iter().map(|(x, s)| (x.to_vec(), s)).collect::<Vec<_>>(),
+            vec![(vec![0, 1, 2], 0), (vec![], 1), (vec![2, 1, 2, 3], 1)]
+        );
+        let from = PairCounts::count_distinct(4, &b, 50, 1).top_k(1, 10).0;
+        let mut direct = PairCounts::new(4, false);
+        direct.add_basket(&[0, 1, 2], 0, 50);
+        direct.add_basket(&[2, 1, 3], 1, 50);
+        assert_eq!(from, direct.top_k(1, 10).0);
+        let next = PairCounts::count_sequences(4, &b, 5, 1).top_k(1, 10).0;
+        assert!(next[2].iter().any(|r| r.0 == 1) && next[1].iter().any(|r| r.0 == 2));
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::popularity::PopularityKind;
 use crate::snapshot::{InputCounts, Meta, Snapshot};
 use crate::time::{parse_date, DAY};
 
-use cooccurrence::PairCounts;
+use cooccurrence::{distinct_in_order, Baskets, PairCounts};
 use popularity::Tally;
 
 /// Options of one build.
@@ -80,21 +80,25 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
     // 1. The training period.
     let newest = log.events.iter().map(|e| e.ts).max().unwrap_or(0);
     let as_of = opts.as_of.unwrap_or(newest);
-    let mut events: Vec<(u64, Event)> = Vec::with_capacity(log.events.len());
+    // (shopper, file position, event): the position keeps the order of equal keys deterministic.
+    let mut events: Vec<(u64, u32, Event)> = Vec::with_capacity(log.events.len());
     for (i, e) in log.events.iter().enumerate() {
         let day = e.ts.div_euclid(DAY);
         let inside = e.ts <= as_of
             && t.period.as_ref().is_none_or(|p| in_range(p, day))
             && !t.exclude_periods.iter().any(|p| in_range(p, day));
         if inside {
-            events.push((shopper_of(e, i), *e));
+            events.push((shopper_of(e, i), i as u32, *e));
         } else {
             counts.outside_period += 1;
         }
     }
     counts.events_used = events.len() as u64;
-    // Stable: equal keys keep file order.
-    events.sort_by_key(|(s, e)| (*s, e.session, e.ts));
+    // Logs are often already grouped by session and in time order: then there is nothing to sort.
+    let key = |(s, i, e): &(u64, u32, Event)| (*s, e.session, e.ts, *i);
+    if !events.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
+        events.sort_unstable_by_key(key);
+    }
 
     // 2 and 3. Walk shoppers and their sessions.
     let weight_of = |kind: u16| -> f64 {
@@ -118,13 +122,12 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
     let mut carts_t = Tally::new(n);
     let mut purchases_t = Tally::new(n);
     let mut popular_t = Tally::new(n);
-    let mut viewed = PairCounts::new(n, false);
-    let mut carted = PairCounts::new(n, false);
-    let mut bought = PairCounts::new(n, false);
-    let mut next = PairCounts::new(n, true);
+    // Baskets first; the pairs are counted afterwards, on two threads.
+    let mut view_seqs = Baskets::default();
+    let mut cart_baskets = Baskets::default();
+    let mut bought_baskets = Baskets::default();
 
     let mut seq: Vec<u32> = Vec::new();
-    let mut distinct: Vec<u32> = Vec::new();
     let mut cart_items: Vec<u32> = Vec::new();
     let mut loose: Vec<u32> = Vec::new();
     let mut orders: Vec<(u32, u32)> = Vec::new();
@@ -148,10 +151,10 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
         let mut s = 0;
         while s < block.len() {
             // One session: same session id; without one, cut at the inactivity gap.
-            let first = &block[s].1;
+            let first = &block[s].2;
             let mut e = s + 1;
             while e < block.len() {
-                let (prev, cur) = (&block[e - 1].1, &block[e].1);
+                let (prev, cur) = (&block[e - 1].2, &block[e].2);
                 let same = if first.session != NONE {
                     cur.session == first.session
                 } else {
@@ -169,7 +172,7 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
             seq.clear();
             cart_items.clear();
             loose.clear();
-            for (_, ev) in session {
+            for (_, _, ev) in session {
                 let w = kind_weights[ev.kind as usize];
                 let in_frame = ev.ts >= timeframe_start;
                 let d = if in_frame { decay(ev.ts) } else { 0.0 };
@@ -208,21 +211,19 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
                     popular_t.add(ev.product, w * d * units, shopper);
                 }
             }
-            distinct_in_order(&seq, &mut distinct);
-            if !distinct.is_empty() {
-                viewed.add_basket(&distinct, shopper, window);
-                next.add_sequence(&seq, shopper, t.next_window as usize);
+            if !seq.is_empty() {
+                view_seqs.push(&seq, shopper);
             }
             distinct_in_order(&cart_items, &mut scratch);
             std::mem::swap(&mut cart_items, &mut scratch);
             if !cart_items.is_empty() {
-                carted.add_basket(&cart_items, shopper, window);
+                cart_baskets.push(&cart_items, shopper);
             }
             distinct_in_order(&loose, &mut scratch);
             std::mem::swap(&mut loose, &mut scratch);
             if !loose.is_empty() {
                 counts.orders += 1;
-                bought.add_basket(&loose, shopper, window);
+                bought_baskets.push(&loose, shopper);
             }
         }
         // Orders of this shopper, across sessions.
@@ -237,25 +238,39 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
             }
             basket.dedup();
             counts.orders += 1;
-            bought.add_basket(&basket, shopper, window);
+            bought_baskets.push(&basket, shopper);
         }
     }
     counts.shoppers = u64::from(shopper_no);
 
     // 4. Keep, score, cut.
     let (min, k) = (t.min_count, t.neighbours as usize);
+    let next_window = t.next_window as usize;
+    // Count and keep on two threads: views and carts on one, sequences and orders on the other.
+    let finish = |kind: NeighbourKind, c: PairCounts| {
+        let (rows, kept) = c.top_k(min, k);
+        (kind, c.len(), kept, NeighbourTable::from_rows(&rows))
+    };
+    let (first, second) = std::thread::scope(|s| {
+        let helper = s.spawn(|| {
+            [
+                finish(NeighbourKind::ViewedTogether, PairCounts::count_distinct(n, &view_seqs, window, min)),
+                finish(NeighbourKind::CartedTogether, PairCounts::count_baskets(n, &cart_baskets, window, min)),
+            ]
+        });
+        let mine = [
+            finish(NeighbourKind::ViewedNext, PairCounts::count_sequences(n, &view_seqs, next_window, min)),
+            finish(NeighbourKind::BoughtTogether, PairCounts::count_baskets(n, &bought_baskets, window, min)),
+        ];
+        (helper.join().expect("pair counting does not panic"), mine)
+    });
     let mut neighbours = Neighbours::default();
     let mut pairs = Vec::new();
-    for (kind, c) in [
-        (NeighbourKind::ViewedTogether, &viewed),
-        (NeighbourKind::CartedTogether, &carted),
-        (NeighbourKind::BoughtTogether, &bought),
-        (NeighbourKind::ViewedNext, &next),
-    ] {
-        let (rows, kept) = c.top_k(min, k);
-        pairs.push((kind, c.len(), kept));
-        *neighbours.table_mut(kind) = NeighbourTable::from_rows(&rows);
+    for (kind, counted, kept, table) in first.into_iter().chain(second) {
+        pairs.push((kind, counted, kept));
+        *neighbours.table_mut(kind) = table;
     }
+    pairs.sort_by_key(|p| NeighbourKind::ALL.iter().position(|k| *k == p.0));
     let tallies = [
         (PopularityKind::Views, &views_t),
         (PopularityKind::Carts, &carts_t),
@@ -264,7 +279,7 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
     ];
     let popularity = popularity::lists(&tallies, &catalog, min, t.list_size as usize, t.category_list_size as usize);
     let listed = PopularityKind::ALL.iter().map(|&k| (k, popularity.list(k).global.len())).collect();
-    let used = events.iter().map(|(_, e)| e.ts);
+    let used = events.iter().map(|(_, _, e)| e.ts);
     let meta = Meta {
         edgerec_version: env!("CARGO_PKG_VERSION").to_string(),
         built_at: opts.built_at,
@@ -276,19 +291,4 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
     };
     let snapshot = Snapshot { meta, config: config.clone(), catalog, popularity, neighbours };
     (snapshot, BuildStats { counts, pairs, listed })
-}
-
-/// The distinct items of `src` in first-occurrence order.
-fn distinct_in_order(src: &[u32], out: &mut Vec<u32>) {
-    out.clear();
-    if src.len() <= 32 {
-        for &p in src {
-            if !out.contains(&p) {
-                out.push(p);
-            }
-        }
-    } else {
-        let mut seen = rustc_hash::FxHashSet::default();
-        out.extend(src.iter().copied().filter(|p| seen.insert(*p)));
-    }
 }

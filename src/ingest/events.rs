@@ -6,7 +6,9 @@ use std::path::Path;
 
 use rustc_hash::FxHashMap;
 
-use super::{for_each_row, parse_cents, InputError, Problem, Report, Row, MAX_EXAMPLES};
+use super::{
+    csv_rows, for_each_row, parse_cents, split_csv, InputError, Problem, Report, Row, RowsError, MAX_EXAMPLES,
+};
 use crate::catalog::Catalog;
 use crate::time::parse_timestamp;
 
@@ -42,6 +44,9 @@ pub struct Event {
 
 const COLUMNS: [&str; 8] =
     ["timestamp", "user_id", "session_id", "event", "product_id", "quantity", "price", "order_id"];
+const REQUIRED: [&str; 3] = ["timestamp", "event", "product_id"];
+/// Plain CSV files from this size on are parsed on two threads.
+pub const PARALLEL_MIN_BYTES: u64 = 4 << 20;
 
 /// The events of one or more files, interned against a catalog.
 #[derive(Debug, Default)]
@@ -109,10 +114,17 @@ impl EventLog {
         on_progress: &mut dyn FnMut(u64, u64),
     ) -> Result<Report, InputError> {
         let file = path.display().to_string();
-        let report =
-            for_each_row(path, &COLUMNS, &["timestamp", "event", "product_id"], strict, on_progress, |row, line| {
+        let report = match split_csv(path, PARALLEL_MIN_BYTES)? {
+            Some(split) => {
+                let size = split.bytes.len() as u64;
+                let r = self.read_split(path, &split, catalog, strict)?;
+                on_progress(size, size);
+                r
+            }
+            None => for_each_row(path, &COLUMNS, &REQUIRED, strict, on_progress, |row, line| {
                 self.push_row(row, &file, line, catalog)
-            })?;
+            })?,
+        };
         self.report.rows += report.rows;
         for (k, v) in &report.rejected {
             *self.report.rejected.entry(k).or_insert(0) += v;
@@ -145,6 +157,102 @@ impl EventLog {
         self.order_ids = FxHashMap::default();
     }
 
+    /// Parses the two halves of a plain CSV file on two threads and merges the second into
+    /// this log (ids interned again, events in file order).
+    fn read_split(
+        &mut self,
+        path: &Path,
+        split: &super::SplitCsv,
+        catalog: &Catalog,
+        strict: bool,
+    ) -> Result<Report, InputError> {
+        let file = path.display().to_string();
+        let header = &split.header;
+        for req in REQUIRED {
+            if !header.iter().any(|h| h == req) {
+                return Err(InputError::MissingColumn { path: path.to_path_buf(), column: req, found: header.clone() });
+            }
+        }
+        let idx: Vec<Option<usize>> = COLUMNS.iter().map(|c| header.iter().position(|h| h == c)).collect();
+        let body = &split.bytes[split.body..];
+        let mid = body.len() / 2;
+        let cut = mid + body[mid..].iter().position(|&b| b == b'\n').map_or(body.len() - mid, |p| p + 1);
+        let (first, second) = body.split_at(cut);
+        // The header is line 1; the second half starts after the first half's lines.
+        let second_offset = 1 + first.iter().filter(|&&b| b == b'\n').count() as u64;
+        let parse = |log: &mut EventLog, chunk: &[u8], offset: u64| -> Result<Report, InputError> {
+            let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(chunk);
+            let mut report = Report::default();
+            csv_rows(&mut rdr, header, &idx, &file, offset, strict, &mut report, &mut || {}, &mut |row, line| {
+                log.push_row(row, &file, line, catalog)
+            })
+            .map_err(|e| match e {
+                RowsError::Io(error) => InputError::Io { path: path.to_path_buf(), error },
+                RowsError::Input(e) => e,
+            })?;
+            Ok(report)
+        };
+        let mut other = EventLog::new();
+        let (a, b) = std::thread::scope(|s| {
+            let h = s.spawn(|| parse(&mut other, second, second_offset));
+            let a = parse(self, first, 1);
+            (a, h.join().expect("parsing does not panic"))
+        });
+        // Under --strict, the first problem in file order wins.
+        let (mut report, b) = (a?, b?);
+        self.absorb(other);
+        report.rows += b.rows;
+        for (k, v) in b.rejected {
+            *report.rejected.entry(k).or_insert(0) += v;
+        }
+        for p in b.examples {
+            if report.examples.len() < MAX_EXAMPLES {
+                report.examples.push(p);
+            }
+        }
+        Ok(report)
+    }
+
+    /// Appends another log's events, re-interning its user, session and order ids and custom
+    /// event kinds into this log's.
+    fn absorb(&mut self, other: EventLog) {
+        fn remap(mine: &mut FxHashMap<String, u32>, theirs: FxHashMap<String, u32>) -> Vec<u32> {
+            let mut table = vec![NONE; theirs.len()];
+            for (name, i) in theirs {
+                table[i as usize] = intern(mine, &name);
+            }
+            table
+        }
+        let users = remap(&mut self.user_ids, other.user_ids);
+        let sessions = remap(&mut self.session_ids, other.session_ids);
+        let orders = remap(&mut self.order_ids, other.order_ids);
+        let kinds: Vec<u16> = other
+            .custom_kinds
+            .iter()
+            .map(|k| match self.custom_kinds.iter().position(|m| m == k) {
+                Some(i) => CUSTOM + i as u16,
+                None => {
+                    self.custom_kinds.push(k.clone());
+                    CUSTOM + (self.custom_kinds.len() - 1) as u16
+                }
+            })
+            .collect();
+        let map = |table: &[u32], x: u32| if x == NONE { NONE } else { table[x as usize] };
+        self.events.extend(other.events.into_iter().map(|e| Event {
+            user: map(&users, e.user),
+            session: map(&sessions, e.session),
+            order: map(&orders, e.order),
+            kind: if e.kind >= CUSTOM { kinds[(e.kind - CUSTOM) as usize] } else { e.kind },
+            ..e
+        }));
+        self.unknown_products += other.unknown_products;
+        for p in other.unknown_examples {
+            if self.unknown_examples.len() < MAX_EXAMPLES {
+                self.unknown_examples.push(p);
+            }
+        }
+    }
+
     fn push_row(&mut self, row: &Row, file: &str, line: u64, catalog: &Catalog) -> Result<(), Problem> {
         let problem = |field: &str, kind: &'static str, detail: String| Problem {
             file: file.to_string(),
@@ -168,26 +276,24 @@ impl EventLog {
                     "is required (view, cart, purchase or a custom name)".into(),
                 ))
             }
+            Some(s) if s.eq_ignore_ascii_case("view") => VIEW,
+            Some(s) if s.eq_ignore_ascii_case("cart") => CART,
+            Some(s) if s.eq_ignore_ascii_case("purchase") => PURCHASE,
             Some(s) => {
-                let lower = s.to_ascii_lowercase();
-                match lower.as_str() {
-                    "view" => VIEW,
-                    "cart" => CART,
-                    "purchase" => PURCHASE,
-                    other => match self.custom_kinds.iter().position(|k| k == other) {
-                        Some(i) => CUSTOM + i as u16,
-                        None if self.custom_kinds.len() < 1000 => {
-                            self.custom_kinds.push(other.to_string());
-                            CUSTOM + (self.custom_kinds.len() - 1) as u16
-                        }
-                        None => {
-                            return Err(problem(
-                                "event",
-                                "too many event kinds",
-                                format!("\"{other}\": more than 1000 custom event names"),
-                            ))
-                        }
-                    },
+                let other = s.to_ascii_lowercase();
+                match self.custom_kinds.iter().position(|k| *k == other) {
+                    Some(i) => CUSTOM + i as u16,
+                    None if self.custom_kinds.len() < 1000 => {
+                        self.custom_kinds.push(other);
+                        CUSTOM + (self.custom_kinds.len() - 1) as u16
+                    }
+                    None => {
+                        return Err(problem(
+                            "event",
+                            "too many event kinds",
+                            format!("\"{other}\": more than 1000 custom event names"),
+                        ))
+                    }
                 }
             }
         };

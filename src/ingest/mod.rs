@@ -301,51 +301,13 @@ pub fn for_each_row(
                 }
             }
             let idx: Vec<Option<usize>> = columns.iter().map(|c| header.iter().position(|h| h == c)).collect();
-            let mut rec = csv::ByteRecord::new();
-            loop {
-                match rdr.read_byte_record(&mut rec) {
-                    Ok(false) => break,
-                    Ok(true) => {}
-                    Err(e) => {
-                        let line = e.position().map_or(0, |p| p.line());
-                        if let csv::ErrorKind::Io(_) = e.kind() {
-                            return Err(io_err(io::Error::other(e.to_string())));
-                        }
-                        report.rows += 1;
-                        report.reject(
-                            Problem {
-                                file: file.clone(),
-                                line,
-                                field: None,
-                                kind: "malformed CSV",
-                                detail: e.to_string(),
-                            },
-                            strict,
-                        )?;
-                        continue;
-                    }
-                }
-                let line = rec.position().map_or(0, |p| p.line());
-                report.rows += 1;
-                if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
-                    report.rows -= 1; // a blank line
-                    continue;
-                }
-                if rec.len() != header.len() {
-                    let detail = format!("has {} fields, the header has {}", rec.len(), header.len());
-                    report.reject(
-                        Problem { file: file.clone(), line, field: None, kind: "wrong number of fields", detail },
-                        strict,
-                    )?;
-                    continue;
-                }
-                if let Err(p) = f(&Row::Csv(&rec, &idx, &header), line) {
-                    report.reject(p, strict)?;
-                }
-                if report.rows % 65_536 == 0 {
-                    on_progress(progress.get(), size);
-                }
-            }
+            let mut progress_cb = || on_progress(progress.get(), size);
+            csv_rows(&mut rdr, &header, &idx, &file, 0, strict, &mut report, &mut progress_cb, &mut f).map_err(
+                |e| match e {
+                    RowsError::Io(e) => io_err(e),
+                    RowsError::Input(e) => e,
+                },
+            )?;
         }
         Format::Ndjson => {
             let mut line_no = 0u64;
@@ -403,6 +365,98 @@ pub fn for_each_row(
     }
     on_progress(size, size);
     Ok(report)
+}
+
+/// Why a CSV row loop stopped.
+pub enum RowsError {
+    /// Reading failed.
+    Io(io::Error),
+    /// A row was malformed under `--strict`.
+    Input(InputError),
+}
+
+/// The record loop of a CSV reader positioned after its header: every row goes to `f` with its
+/// line number (plus `line_offset`); problems are counted in `report`.
+#[allow(clippy::too_many_arguments)]
+pub fn csv_rows<R: Read>(
+    rdr: &mut csv::Reader<R>,
+    header: &[String],
+    idx: &[Option<usize>],
+    file: &str,
+    line_offset: u64,
+    strict: bool,
+    report: &mut Report,
+    on_progress: &mut dyn FnMut(),
+    f: &mut dyn FnMut(&Row, u64) -> Result<(), Problem>,
+) -> Result<(), RowsError> {
+    let mut rec = csv::ByteRecord::new();
+    loop {
+        match rdr.read_byte_record(&mut rec) {
+            Ok(false) => return Ok(()),
+            Ok(true) => {}
+            Err(e) => {
+                let line = e.position().map_or(0, |p| p.line()) + line_offset;
+                if let csv::ErrorKind::Io(_) = e.kind() {
+                    return Err(RowsError::Io(io::Error::other(e.to_string())));
+                }
+                report.rows += 1;
+                let p =
+                    Problem { file: file.to_string(), line, field: None, kind: "malformed CSV", detail: e.to_string() };
+                report.reject(p, strict).map_err(RowsError::Input)?;
+                continue;
+            }
+        }
+        let line = rec.position().map_or(0, |p| p.line()) + line_offset;
+        if rec.len() == 1 && rec.get(0).is_some_and(|f| f.is_empty()) {
+            continue; // a blank line
+        }
+        report.rows += 1;
+        if rec.len() != header.len() {
+            let detail = format!("has {} fields, the header has {}", rec.len(), header.len());
+            let p = Problem { file: file.to_string(), line, field: None, kind: "wrong number of fields", detail };
+            report.reject(p, strict).map_err(RowsError::Input)?;
+            continue;
+        }
+        if let Err(p) = f(&Row::Csv(&rec, idx, header), line) {
+            report.reject(p, strict).map_err(RowsError::Input)?;
+        }
+        if report.rows % 65_536 == 0 {
+            on_progress();
+        }
+    }
+}
+
+/// A plain (not compressed) CSV file large enough to parse on two threads, read into memory:
+/// its bytes, the header's columns and the body's start. `None` when the file holds a quote
+/// character, since a quoted field could then span lines and a split could cut a row.
+pub struct SplitCsv {
+    /// The whole file.
+    pub bytes: Vec<u8>,
+    /// The header's columns.
+    pub header: Vec<String>,
+    /// Where the body starts (after the header line).
+    pub body: usize,
+}
+
+/// Reads `path` for a two-thread parse when it qualifies (see [`SplitCsv`]).
+pub fn split_csv(path: &Path, min_size: u64) -> Result<Option<SplitCsv>, InputError> {
+    if detect(path)? != (Format::Csv, false) {
+        return Ok(None);
+    }
+    let io_err = |error| InputError::Io { path: path.to_path_buf(), error };
+    if std::fs::metadata(path).map_err(io_err)?.len() < min_size {
+        return Ok(None);
+    }
+    let bytes = std::fs::read(path).map_err(io_err)?;
+    if bytes.contains(&b'"') {
+        return Ok(None);
+    }
+    let Some(nl) = bytes.iter().position(|&b| b == b'\n') else { return Ok(None) };
+    let header: Vec<String> = String::from_utf8_lossy(&bytes[..nl])
+        .split(',')
+        .map(|h| h.trim().trim_start_matches('\u{feff}').to_string())
+        .collect();
+    Ok(Some(SplitCsv { bytes, header, body: nl + 1 }))
 }
 
 /// Parses a decimal amount (`12`, `12.5`, `12.345`) into cents, rounding half up.
