@@ -7,8 +7,21 @@ use std::fmt::Write;
 /// Appends `s` as a JSON string literal. Runs of characters that need no escape are copied as
 /// slices (pushing char by char is several times slower, in wasm above all).
 pub fn string(out: &mut String, s: &str) {
-    out.reserve(s.len() + 2);
+    string_parts(out, &[s]);
+}
+
+/// Appends the concatenation of `parts` as one JSON string literal.
+pub fn string_parts(out: &mut String, parts: &[&str]) {
     out.push('"');
+    for s in parts {
+        escaped(out, s);
+    }
+    out.push('"');
+}
+
+/// Appends `s` escaped for a JSON string, without quotes.
+fn escaped(out: &mut String, s: &str) {
+    out.reserve(s.len());
     let mut start = 0;
     for (i, &b) in s.as_bytes().iter().enumerate() {
         let esc: &str = match b {
@@ -33,7 +46,6 @@ pub fn string(out: &mut String, s: &str) {
         start = i + 1;
     }
     out.push_str(&s[start..]);
-    out.push('"');
 }
 
 /// Appends a number with at most `decimals` decimals, written with integer formatting only

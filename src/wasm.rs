@@ -530,19 +530,24 @@ fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), JsError> {
     Ok(())
 }
 
-/// Items as JS objects: one JSON string crosses the boundary, parsed by the engine's JSON.parse
-/// (far cheaper than setting each property from Rust).
-fn items_to_js(rec: &engine::Recommender, items: &[engine::Recommendation]) -> Result<JsValue, JsError> {
+/// Items as a JSON array.
+fn items_json(rec: &engine::Recommender, items: &[engine::Recommendation]) -> String {
     let mut out = String::with_capacity(64 + items.len() * 400);
     out.push('[');
     for (i, r) in items.iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        rec.describe(r).write_json(&mut out);
+        rec.write_item_json(r, &mut out);
     }
     out.push(']');
-    parse_json(&out)
+    out
+}
+
+/// Items as JS objects: one JSON string crosses the boundary, parsed by the engine's JSON.parse
+/// (far cheaper than setting each property from Rust).
+fn items_to_js(rec: &engine::Recommender, items: &[engine::Recommendation]) -> Result<JsValue, JsError> {
+    parse_json(&items_json(rec, items))
 }
 
 const WIDGET_KEYS: &[&str] = &[
@@ -689,6 +694,22 @@ impl Recommender {
         let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED))?;
         let r = self.0.recommend(&widget, &ctx, &over).map_err(js_err)?;
         items_to_js(&self.0, &r.items)
+    }
+
+    /// The same list as `recommend`, as a JSON array string: for servers and workers that send
+    /// it on, which saves building JS objects only to serialise them again.
+    #[wasm_bindgen(js_name = recommendJson)]
+    pub fn recommend_json(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string")] widget: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "RecommendOptions")] options: Option<JsValue>,
+    ) -> Result<String, JsError> {
+        let Some(widget) = widget.as_string() else {
+            return Err(js_err(format!("recommendJson: the widget name must be a string, got {}", type_name(&widget))));
+        };
+        let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED))?;
+        let r = self.0.recommend(&widget, &ctx, &over).map_err(js_err)?;
+        Ok(items_json(&self.0, &r.items))
     }
 
     /// The list of an ad-hoc widget configuration (for previews): same options as `recommend`.

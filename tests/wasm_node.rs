@@ -288,3 +288,14 @@ fn buy_again_lists_what_was_bought_most() {
     assert_eq!(get(&first, "explanation").as_string().unwrap(), "From your own history: you viewed or bought it");
     assert!(ids(&items).contains(&"P00002".to_string()));
 }
+
+#[wasm_bindgen_test]
+fn recommend_json_is_the_same_list_as_a_string() {
+    let rec = rec();
+    let opts = || Some(obj(&[("product", "P00001".into()), ("viewed", strs(&["P00003", "P00001"]))]));
+    let objects = rec.recommend("cross_sell".into(), opts()).unwrap();
+    let text = rec.recommend_json("cross_sell".into(), opts()).unwrap();
+    let parsed = js_sys::JSON::parse(&text).unwrap();
+    assert_eq!(js_sys::JSON::stringify(&parsed).unwrap(), js_sys::JSON::stringify(&objects).unwrap());
+    assert!(message(rec.recommend_json("nope".into(), None).err().unwrap()).contains("unknown widget"));
+}

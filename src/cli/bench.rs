@@ -143,12 +143,14 @@ fn summarise(mut t: Vec<f64>, items: usize) -> Latency {
     }
 }
 
-/// Times every widget over the contexts (after one warm-up pass).
+/// Times every widget over the contexts (after one warm-up pass). With `output`, each call also
+/// writes the items as JSON, the work the JavaScript API does before handing them over.
 pub fn measure(
     rec: &Recommender,
     widgets: &[String],
     contexts: &[Context],
     over: &Overrides,
+    output: bool,
 ) -> Result<Vec<(String, Latency)>, Error> {
     let mut out = Vec::new();
     for name in rec.widget_names().filter(|n| widgets.is_empty() || widgets.iter().any(|w| w == n)) {
@@ -157,9 +159,16 @@ pub fn measure(
         }
         let mut times = Vec::with_capacity(contexts.len());
         let mut items = 0;
+        let mut json = String::new();
         for c in contexts {
             let t = Instant::now();
             let r = rec.recommend(name, c, over)?;
+            if output {
+                json.clear();
+                for i in &r.items {
+                    rec.write_item_json(i, &mut json);
+                }
+            }
             times.push(t.elapsed().as_nanos() as f64 / 1000.0);
             items += r.items.len();
         }
@@ -211,10 +220,11 @@ pub fn run(a: Args) -> Result<(), Error> {
             .into());
         }
     }
-    let plain = measure(&rec, &a.widgets, &ctxs, &Overrides::default())?;
-    let configured = measure(&filtered, &a.widgets, &ctxs, &Overrides::default())?;
+    let plain = measure(&rec, &a.widgets, &ctxs, &Overrides::default(), false)?;
+    let configured = measure(&filtered, &a.widgets, &ctxs, &Overrides::default(), false)?;
     let per_request =
-        measure(&rec, &a.widgets, &ctxs, &Overrides { filters: Some(filters.clone()), ..Default::default() })?;
+        measure(&rec, &a.widgets, &ctxs, &Overrides { filters: Some(filters.clone()), ..Default::default() }, false)?;
+    let with_output = measure(&rec, &a.widgets, &ctxs, &Overrides::default(), true)?;
     let overall = |rows: &[(String, Latency)]| {
         let p50s: Vec<f64> = rows.iter().map(|r| r.1.p50_us).collect();
         p50s.iter().cloned().fold(0.0, f64::max)
@@ -234,6 +244,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             "plain": table(&plain),
             "filtered": table(&configured),
             "filteredPerRequest": table(&per_request),
+            "plainWithJsonOutput": table(&with_output),
             "worstP50Us": { "plain": overall(&plain), "filtered": overall(&configured), "filteredPerRequest": overall(&per_request) },
         });
         println!("{}", serde_json::to_string_pretty(&v)?);

@@ -75,31 +75,34 @@ pub struct ProductInfo {
     pub attributes: std::collections::BTreeMap<String, String>,
 }
 
-/// The reason in words (`Bought together with Chef Knife`).
+/// The reason in words (`Often bought together with Chef Knife`).
 pub fn explanation(source: Source, anchor_title: Option<&str>) -> String {
-    let with = |s: &str| match anchor_title {
-        Some(t) if !t.is_empty() => format!("{s} {t}"),
-        _ => format!("{s} this product"),
-    };
-    match source {
-        Source::ForceInclude => "Featured by the store".into(),
-        Source::PreviouslyViewed => "You viewed this recently".into(),
-        Source::BoughtTogether => with("Often bought together with"),
-        Source::CartedTogether => with("Often added to cart with"),
-        Source::ViewedTogether => match anchor_title {
-            Some(t) if !t.is_empty() => format!("Shoppers who viewed {t} also viewed this"),
-            _ => "Shoppers who viewed this product also viewed this".into(),
-        },
-        Source::ForYou => match anchor_title {
-            Some(t) if !t.is_empty() => format!("Related to {t}, from your visit"),
-            _ => "Based on your visit".into(),
-        },
-        Source::MostViewed => "Among the most viewed".into(),
-        Source::MostViewedInCategory => "Among the most viewed in this category".into(),
-        Source::MostPurchased => "A best seller".into(),
-        Source::MostPurchasedInCategory => "A best seller in this category".into(),
-        Source::Popular => "Popular right now".into(),
-        Source::PopularInCategory => "Popular in this category".into(),
+    explanation_parts(source, anchor_title, false).concat()
+}
+
+/// The reason in words as (before, the anchor's title, after), so it can be written without
+/// formatting a string. `own_history`: the product is its own anchor (the shopper's history).
+fn explanation_parts(source: Source, anchor_title: Option<&str>, own_history: bool) -> [&str; 3] {
+    let t = anchor_title.filter(|t| !t.is_empty());
+    let fixed = |s: &'static str| [s, "", ""];
+    match (source, t) {
+        (Source::ForceInclude, _) => fixed("Featured by the store"),
+        (Source::PreviouslyViewed, _) => fixed("You viewed this recently"),
+        (Source::BoughtTogether, Some(t)) => ["Often bought together with ", t, ""],
+        (Source::BoughtTogether, None) => fixed("Often bought together with this product"),
+        (Source::CartedTogether, Some(t)) => ["Often added to cart with ", t, ""],
+        (Source::CartedTogether, None) => fixed("Often added to cart with this product"),
+        (Source::ViewedTogether, Some(t)) => ["Shoppers who viewed ", t, " also viewed this"],
+        (Source::ViewedTogether, None) => fixed("Shoppers who viewed this product also viewed this"),
+        (Source::ForYou, _) if own_history => fixed("From your own history: you viewed or bought it"),
+        (Source::ForYou, Some(t)) => ["Related to ", t, ", from your visit"],
+        (Source::ForYou, None) => fixed("Based on your visit"),
+        (Source::MostViewed, _) => fixed("Among the most viewed"),
+        (Source::MostViewedInCategory, _) => fixed("Among the most viewed in this category"),
+        (Source::MostPurchased, _) => fixed("A best seller"),
+        (Source::MostPurchasedInCategory, _) => fixed("A best seller in this category"),
+        (Source::Popular, _) => fixed("Popular right now"),
+        (Source::PopularInCategory, _) => fixed("Popular in this category"),
     }
 }
 
@@ -150,18 +153,43 @@ impl Recommender {
         Some((total, members.into_iter().skip(offset).take(limit).collect()))
     }
 
+    /// The reason of a recommendation in words, in three pieces.
+    fn explanation_of(&self, r: &Recommendation) -> [&str; 3] {
+        let c = self.catalog();
+        // A product that is its own anchor comes from the shopper's own history.
+        let own = r.anchor == Some(r.product);
+        let anchor_title = r.anchor.filter(|_| !own).map(|a| if c.title(a).is_empty() { c.id(a) } else { c.title(a) });
+        explanation_parts(r.source, anchor_title, own)
+    }
+
+    /// Appends a recommendation's display form as JSON, straight from the catalog: the same
+    /// output as `describe(r).write_json(out)`, without building the `Item`.
+    pub fn write_item_json(&self, r: &Recommendation, out: &mut String) {
+        let c = self.catalog();
+        let p = r.product;
+        let mut o = json::Object::new(out);
+        o.str("id", c.id(p))
+            .str("title", c.title(p))
+            .str("url", c.url(p))
+            .str("image", c.image(p))
+            .str("brand", c.brand_name(p))
+            .opt_num("price", money(c.price(p)), 2)
+            .opt_num("compareAtPrice", money(c.compare_at(p)), 2)
+            .int("discount", c.discount_percent(p).round() as i64)
+            .bool("inStock", !c.out_of_stock(p))
+            .num("score", f64::from(r.score), 6)
+            .str("reason", r.source.name())
+            .int("step", i64::from(r.step))
+            .opt_str("because", r.anchor.map(|a| c.id(a)));
+        json::string_parts(o.key("explanation"), &self.explanation_of(r));
+        o.end();
+    }
+
     /// The display form of a recommendation.
     pub fn describe(&self, r: &Recommendation) -> Item {
         let c = self.catalog();
         let p = r.product;
-        // A product that is its own anchor comes from the shopper's own history.
-        let anchor_title =
-            r.anchor.filter(|&a| a != p).map(|a| if c.title(a).is_empty() { c.id(a) } else { c.title(a) });
-        let explanation = if r.source == Source::ForYou && r.anchor == Some(p) {
-            "From your own history: you viewed or bought it".to_string()
-        } else {
-            explanation(r.source, anchor_title)
-        };
+        let explanation = self.explanation_of(r).concat();
         Item {
             id: c.id(p).to_string(),
             title: c.title(p).to_string(),
@@ -245,6 +273,9 @@ mod tests {
                 let item = rec.describe(&r);
                 let mut s = String::new();
                 item.write_json(&mut s);
+                let mut direct = String::new();
+                rec.write_item_json(&r, &mut direct);
+                assert_eq!(direct, s, "writing from the catalog matches the Item");
                 let mine: serde_json::Value = serde_json::from_str(&s).unwrap();
                 let theirs = serde_json::to_value(&item).unwrap();
                 for (k, v) in theirs.as_object().unwrap() {

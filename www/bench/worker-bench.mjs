@@ -4,25 +4,16 @@
 // from KV, validation and decode, the query). Warm: requests over many products and widgets.
 // Times are measured by the client over loopback; /v1/health, which does no engine work, gives
 // the transport floor, and the difference is the worker's own share.
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
-import { fileURLToPath } from "node:url";
+import { readFileSync, statSync } from "node:fs";
 import { Miniflare } from "miniflare";
+import { root, store } from "./store.mjs";
 
-const root = fileURLToPath(new URL("../../", import.meta.url));
 const arg = (name, dflt) => {
   const i = process.argv.indexOf(name);
   return i > 0 ? process.argv[i + 1] : dflt;
 };
 const products = Number(arg("--products", 10000));
-const dir = `${root}.bench/store-${products}`;
-const bin = `${root}target/native/edgerec`;
-if (!existsSync(bin)) execFileSync("cargo", ["build", "-q", "--profile", "native", "--features", "cli", "--bin", "edgerec"], { cwd: root, stdio: "inherit" });
-if (!existsSync(`${dir}/model.snap`)) {
-  mkdirSync(dir, { recursive: true });
-  execFileSync(bin, ["demo-data", "--out", dir, "--products", String(products), "--shoppers", String(products * 2)], { stdio: "inherit" });
-  execFileSync(bin, ["build", "--catalog", `${dir}/catalog.csv`, "--events", `${dir}/events.csv`, "--out", `${dir}/model.snap`, "--quiet"], { stdio: "ignore" });
-}
+const { dir } = store(products);
 const file = readFileSync(`${dir}/model.snap`);
 const snapshot = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteLength);
 const ids = readFileSync(`${dir}/catalog.csv`, "utf8").trim().split("\n").slice(1, 2001).map((l) => l.split(",")[0]);
