@@ -169,6 +169,36 @@ pub fn run(a: Args) -> Result<(), Error> {
     Ok(())
 }
 
+/// Plain-language warnings about lists that came out empty, with the setting to change.
+pub fn list_warnings(s: &Snapshot, st: &BuildStats) -> Vec<String> {
+    use crate::popularity::PopularityKind::*;
+    let (t, c) = (&s.config.training, &st.counts);
+    let mut out = Vec::new();
+    for &(kind, len) in &st.listed {
+        if len > 0 {
+            continue;
+        }
+        let (events, what) = match kind {
+            Views => (c.views, "views"),
+            Carts => (c.carts, "add-to-carts"),
+            Purchases => (c.purchases, "purchases"),
+            Popular => (c.events_used, "events"),
+        };
+        let (days, key) =
+            if kind == Purchases { (t.recent_days, "recent_days") } else { (t.timeframe_days, "timeframe_days") };
+        out.push(if events == 0 {
+            format!("the {} list is empty: the events hold no {what}", kind.name())
+        } else {
+            format!(
+                "the {} list is empty: no product has {} or more shoppers in the last {days} days; widen training.{key} or lower training.min_count",
+                kind.name(),
+                t.min_count
+            )
+        });
+    }
+    out
+}
+
 /// Seconds spent in each phase.
 pub struct Timing {
     read: f64,
@@ -244,6 +274,9 @@ fn print_summary(
     if !rejected.is_empty() {
         println!("  rejected  {}", rejected.join(", "));
     }
+    for w in list_warnings(s, st) {
+        println!("  warning   {w}");
+    }
     if let Some(h) = &s.meta.holdout {
         println!("  holdout   last {} days: {}", h.days, metrics_line(&h.metrics));
     }
@@ -281,5 +314,6 @@ fn summary_json(
         "eventsPerSecond": c.event_rows as f64 / (t.read + t.aggregate).max(1e-9),
         "holdout": s.meta.holdout.as_ref().map(|h| json!({"days": h.days, "cases": h.cases, "metrics": h.metrics})),
         "problems": problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        "warnings": list_warnings(s, st),
     })
 }
