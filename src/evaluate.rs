@@ -268,10 +268,11 @@ pub fn next_item(
     ])
 }
 
-/// The session's own items by count (ties: most recent first), then the popular list.
-pub fn session_popularity(session: &[u32], popular: &[u32], k: usize) -> Vec<u32> {
+/// The items by how often they occur (ties: the latest occurrence first), then `fill`, up to
+/// `k` without repeats.
+fn most_frequent_then(items: impl Iterator<Item = u32>, fill: &[u32], k: usize) -> Vec<u32> {
     let mut counts: Vec<(u32, usize, usize)> = Vec::new();
-    for (i, &p) in session.iter().enumerate() {
+    for (i, p) in items.enumerate() {
         match counts.iter_mut().find(|c| c.0 == p) {
             Some(c) => {
                 c.1 += 1;
@@ -282,7 +283,7 @@ pub fn session_popularity(session: &[u32], popular: &[u32], k: usize) -> Vec<u32
     }
     counts.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)));
     let mut out: Vec<u32> = counts.into_iter().map(|c| c.0).take(k).collect();
-    for &p in popular {
+    for &p in fill {
         if out.len() >= k {
             break;
         }
@@ -293,29 +294,14 @@ pub fn session_popularity(session: &[u32], popular: &[u32], k: usize) -> Vec<u32
     out
 }
 
+/// The session's own items by count (ties: most recent first), then the popular list.
+pub fn session_popularity(session: &[u32], popular: &[u32], k: usize) -> Vec<u32> {
+    most_frequent_then(session.iter().copied(), popular, k)
+}
+
 /// The shopper's own most-bought items (ties: most recent), then the global best sellers.
 pub fn own_most_bought(history: &[(i64, u32)], best_sellers: &[u32], k: usize) -> Vec<u32> {
-    let mut counts: Vec<(u32, usize, usize)> = Vec::new();
-    for (i, &(_, p)) in history.iter().enumerate() {
-        match counts.iter_mut().find(|c| c.0 == p) {
-            Some(c) => {
-                c.1 += 1;
-                c.2 = i;
-            }
-            None => counts.push((p, 1, i)),
-        }
-    }
-    counts.sort_by(|a, b| b.1.cmp(&a.1).then(b.2.cmp(&a.2)));
-    let mut out: Vec<u32> = counts.into_iter().map(|c| c.0).take(k).collect();
-    for &p in best_sellers {
-        if out.len() >= k {
-            break;
-        }
-        if !out.contains(&p) {
-            out.push(p);
-        }
-    }
-    out
+    most_frequent_then(history.iter().map(|&(_, p)| p), best_sellers, k)
 }
 
 /// Each shopper's purchase lines in time order: the past the list may use, the future it is

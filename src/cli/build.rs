@@ -140,31 +140,20 @@ pub fn run(a: Args) -> Result<(), Error> {
         .chain(&inputs.log.report.examples)
         .chain(&inputs.log.unknown_examples)
         .collect();
+    let summary = Summary {
+        out: &a.out,
+        s: &snapshot,
+        st: &stats,
+        cat: &inputs.catalog_report,
+        log: &inputs.log,
+        size: encoded.len(),
+        t: &timing,
+        problems: &problems,
+    };
     if a.json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&summary_json(
-                &a.out,
-                &snapshot,
-                &stats,
-                &inputs.catalog_report,
-                &inputs.log,
-                encoded.len(),
-                &timing,
-                &problems
-            ))?
-        );
+        println!("{}", serde_json::to_string_pretty(&summary.json())?);
     } else {
-        print_summary(
-            &a.out,
-            &snapshot,
-            &stats,
-            &inputs.catalog_report,
-            &inputs.log,
-            encoded.len(),
-            &timing,
-            &problems,
-        );
+        summary.print();
     }
     Ok(())
 }
@@ -207,113 +196,109 @@ pub struct Timing {
     total: f64,
 }
 
-#[allow(clippy::too_many_arguments)]
-fn print_summary(
-    out: &Path,
-    s: &Snapshot,
-    st: &BuildStats,
-    cat: &Report,
-    log: &EventLog,
+/// What a build read and wrote, for its summary.
+struct Summary<'a> {
+    out: &'a Path,
+    s: &'a Snapshot,
+    st: &'a BuildStats,
+    cat: &'a Report,
+    log: &'a EventLog,
     size: usize,
-    t: &Timing,
-    problems: &[&Problem],
-) {
-    let c = &st.counts;
-    let n = |x: u64| thousands(x);
-    println!("edgerec build: wrote {} ({}) in {:.2} s", out.display(), bytes(size as u64), t.total);
-    println!(
-        "  catalog   {} rows, {} rejected -> {} products, {} categories, {} brands",
-        n(cat.rows),
-        n(cat.rejected_total()),
-        n(s.catalog.len() as u64),
-        n(s.catalog.category_names().len() as u64),
-        n(s.catalog.brands().len() as u64)
-    );
-    println!(
-        "  events    {} rows, {} rejected, {} for unknown products, {} outside the training period",
-        n(log.report.rows),
-        n(log.report.rejected_total()),
-        n(c.unknown_products),
-        n(c.outside_period)
-    );
-    println!(
-        "            {} views, {} carts, {} order lines, {} custom",
-        n(c.views),
-        n(c.carts),
-        n(c.purchases),
-        n(c.custom)
-    );
-    println!("            {} sessions, {} orders, {} shoppers", n(c.sessions), n(c.orders), n(c.shoppers));
-    println!(
-        "            from {} to {}, as of {}",
-        format_timestamp(s.meta.events_from),
-        format_timestamp(s.meta.events_to),
-        format_timestamp(s.meta.as_of)
-    );
-    let min = s.config.training.min_count;
-    for (kind, counted, kept) in &st.pairs {
-        println!(
-            "  pairs     {:<16} {} kept of {} counted (min_count {min})",
-            kind.name(),
-            n(*kept as u64),
-            n(*counted as u64)
-        );
-    }
-    let lists: Vec<String> = st.listed.iter().map(|(k, len)| format!("{} {}", k.name(), n(*len as u64))).collect();
-    println!("  lists     {}", lists.join(", "));
-    let eps = c.event_rows as f64 / (t.read + t.aggregate).max(1e-9);
-    println!(
-        "  speed     {:.2} M events/s (read {:.2} s, aggregate {:.2} s, write {:.2} s)",
-        eps / 1e6,
-        t.read,
-        t.aggregate,
-        t.write
-    );
-    let rejected: Vec<String> =
-        cat.rejected.iter().chain(log.report.rejected.iter()).map(|(k, v)| format!("{k}: {}", n(*v))).collect();
-    if !rejected.is_empty() {
-        println!("  rejected  {}", rejected.join(", "));
-    }
-    for w in list_warnings(s, st) {
-        println!("  warning   {w}");
-    }
-    if let Some(h) = &s.meta.holdout {
-        println!("  holdout   last {} days: {}", h.days, metrics_line(&h.metrics));
-    }
-    if !problems.is_empty() {
-        println!("first problems (all are counted above; --strict makes them fatal):");
-        for p in problems {
-            println!("  {p}");
-        }
-    }
+    t: &'a Timing,
+    problems: &'a [&'a Problem],
 }
 
-#[allow(clippy::too_many_arguments)]
-fn summary_json(
-    out: &Path,
-    s: &Snapshot,
-    st: &BuildStats,
-    cat: &Report,
-    log: &EventLog,
-    size: usize,
-    t: &Timing,
-    problems: &[&Problem],
-) -> serde_json::Value {
-    let c = &st.counts;
-    json!({
-        "out": out.display().to_string(),
-        "bytes": size,
-        "products": s.catalog.len(),
-        "categories": s.catalog.category_names().len(),
-        "catalog": { "rows": cat.rows, "rejected": cat.rejected },
-        "events": { "rows": log.report.rows, "rejected": log.report.rejected, "unknownProducts": c.unknown_products, "outsidePeriod": c.outside_period },
-        "counts": { "views": c.views, "carts": c.carts, "purchases": c.purchases, "custom": c.custom, "sessions": c.sessions, "orders": c.orders, "shoppers": c.shoppers },
-        "pairs": st.pairs.iter().map(|(k, counted, kept)| json!({"kind": k.name(), "counted": counted, "kept": kept})).collect::<Vec<_>>(),
-        "lists": st.listed.iter().map(|(k, n)| (k.name().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
-        "seconds": { "read": t.read, "aggregate": t.aggregate, "write": t.write, "total": t.total },
-        "eventsPerSecond": c.event_rows as f64 / (t.read + t.aggregate).max(1e-9),
-        "holdout": s.meta.holdout.as_ref().map(|h| json!({"days": h.days, "cases": h.cases, "metrics": h.metrics})),
-        "problems": problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
-        "warnings": list_warnings(s, st),
-    })
+impl Summary<'_> {
+    fn print(&self) {
+        let Summary { out, s, st, cat, log, size, t, problems } = *self;
+        let c = &st.counts;
+        let n = |x: u64| thousands(x);
+        println!("edgerec build: wrote {} ({}) in {:.2} s", out.display(), bytes(size as u64), t.total);
+        println!(
+            "  catalog   {} rows, {} rejected -> {} products, {} categories, {} brands",
+            n(cat.rows),
+            n(cat.rejected_total()),
+            n(s.catalog.len() as u64),
+            n(s.catalog.category_names().len() as u64),
+            n(s.catalog.brands().len() as u64)
+        );
+        println!(
+            "  events    {} rows, {} rejected, {} for unknown products, {} outside the training period",
+            n(log.report.rows),
+            n(log.report.rejected_total()),
+            n(c.unknown_products),
+            n(c.outside_period)
+        );
+        println!(
+            "            {} views, {} carts, {} order lines, {} custom",
+            n(c.views),
+            n(c.carts),
+            n(c.purchases),
+            n(c.custom)
+        );
+        println!("            {} sessions, {} orders, {} shoppers", n(c.sessions), n(c.orders), n(c.shoppers));
+        println!(
+            "            from {} to {}, as of {}",
+            format_timestamp(s.meta.events_from),
+            format_timestamp(s.meta.events_to),
+            format_timestamp(s.meta.as_of)
+        );
+        let min = s.config.training.min_count;
+        for (kind, counted, kept) in &st.pairs {
+            println!(
+                "  pairs     {:<16} {} kept of {} counted (min_count {min})",
+                kind.name(),
+                n(*kept as u64),
+                n(*counted as u64)
+            );
+        }
+        let lists: Vec<String> = st.listed.iter().map(|(k, len)| format!("{} {}", k.name(), n(*len as u64))).collect();
+        println!("  lists     {}", lists.join(", "));
+        let eps = c.event_rows as f64 / (t.read + t.aggregate).max(1e-9);
+        println!(
+            "  speed     {:.2} M events/s (read {:.2} s, aggregate {:.2} s, write {:.2} s)",
+            eps / 1e6,
+            t.read,
+            t.aggregate,
+            t.write
+        );
+        let rejected: Vec<String> =
+            cat.rejected.iter().chain(log.report.rejected.iter()).map(|(k, v)| format!("{k}: {}", n(*v))).collect();
+        if !rejected.is_empty() {
+            println!("  rejected  {}", rejected.join(", "));
+        }
+        for w in list_warnings(s, st) {
+            println!("  warning   {w}");
+        }
+        if let Some(h) = &s.meta.holdout {
+            println!("  holdout   last {} days: {}", h.days, metrics_line(&h.metrics));
+        }
+        if !problems.is_empty() {
+            println!("first problems (all are counted above; --strict makes them fatal):");
+            for p in problems {
+                println!("  {p}");
+            }
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        let Summary { out, s, st, cat, log, size, t, problems } = *self;
+        let c = &st.counts;
+        json!({
+            "out": out.display().to_string(),
+            "bytes": size,
+            "products": s.catalog.len(),
+            "categories": s.catalog.category_names().len(),
+            "catalog": { "rows": cat.rows, "rejected": cat.rejected },
+            "events": { "rows": log.report.rows, "rejected": log.report.rejected, "unknownProducts": c.unknown_products, "outsidePeriod": c.outside_period },
+            "counts": { "views": c.views, "carts": c.carts, "purchases": c.purchases, "custom": c.custom, "sessions": c.sessions, "orders": c.orders, "shoppers": c.shoppers },
+            "pairs": st.pairs.iter().map(|(k, counted, kept)| json!({"kind": k.name(), "counted": counted, "kept": kept})).collect::<Vec<_>>(),
+            "lists": st.listed.iter().map(|(k, n)| (k.name().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "seconds": { "read": t.read, "aggregate": t.aggregate, "write": t.write, "total": t.total },
+            "eventsPerSecond": c.event_rows as f64 / (t.read + t.aggregate).max(1e-9),
+            "holdout": s.meta.holdout.as_ref().map(|h| json!({"days": h.days, "cases": h.cases, "metrics": h.metrics})),
+            "problems": problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+            "warnings": list_warnings(s, st),
+        })
+    }
 }

@@ -42,13 +42,7 @@ pub fn read_catalog(
 }
 
 fn parse_product(row: &Row, file: &str, line: u64) -> Result<ProductRecord, Problem> {
-    let problem = |field: &str, kind: &'static str, detail: String| Problem {
-        file: file.to_string(),
-        line,
-        field: Some(field.to_string()),
-        kind,
-        detail,
-    };
+    let problem = |field: &str, kind: &'static str, detail: String| Problem::field(file, line, field, kind, detail);
     let mut fields: [Option<String>; 11] = Default::default();
     for (i, slot) in fields.iter_mut().enumerate() {
         *slot = row.get(i).map_err(|e| problem(COLUMNS[i], "invalid field", e.0.to_string()))?.map(|c| c.into_owned());

@@ -254,13 +254,7 @@ impl EventLog {
     }
 
     fn push_row(&mut self, row: &Row, file: &str, line: u64, catalog: &Catalog) -> Result<(), Problem> {
-        let problem = |field: &str, kind: &'static str, detail: String| Problem {
-            file: file.to_string(),
-            line,
-            field: Some(field.to_string()),
-            kind,
-            detail,
-        };
+        let problem = |field: &str, kind: &'static str, detail: String| Problem::field(file, line, field, kind, detail);
         let get = |i: usize| row.get(i).map_err(|e| problem(COLUMNS[i], "invalid field", e.0.to_string()));
         let ts = match get(0)? {
             None => return Err(problem("timestamp", "missing timestamp", "is required".into())),

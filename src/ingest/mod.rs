@@ -32,6 +32,13 @@ pub struct Problem {
     pub detail: String,
 }
 
+impl Problem {
+    /// A problem with one field of the row at `file:line`.
+    pub fn field(file: &str, line: u64, field: &str, kind: &'static str, detail: String) -> Problem {
+        Problem { file: file.to_string(), line, field: Some(field.to_string()), kind, detail }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}:{}: ", self.file, self.line)?;
