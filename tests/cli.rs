@@ -381,3 +381,66 @@ fn a_large_csv_read_on_two_threads_keeps_lines_and_results() {
     assert_eq!(strip(&a), strip(&b));
     assert_eq!(strip(&a)["counts"]["sessions"], n as u64 / 3);
 }
+
+#[test]
+fn evaluate_and_predict_write_their_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&["demo-data", "--out", p(d), "--products", "300", "--shoppers", "1500", "--seed", "3"]);
+    let (catalog, events) = (d.join("catalog.csv"), d.join("events.csv"));
+    // Next item on the store's own sessions (a smoke check of the protocol and its output).
+    let cases = d.join("cases.csv");
+    let v: serde_json::Value = serde_json::from_str(&ok(&[
+        "evaluate",
+        "next-item",
+        "--train",
+        p(&events),
+        "--test",
+        p(&events),
+        "--catalog",
+        p(&catalog),
+        "--k",
+        "5",
+        "--predictions",
+        p(&cases),
+        "--json",
+    ]))
+    .unwrap();
+    let n = v["results"][0]["cases"].as_u64().unwrap();
+    assert!(n > 1000);
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_path(&cases).unwrap().records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len() as u64, n, "one row per case");
+    let hits = rows.iter().filter(|r| !r[3].is_empty()).count() as f64;
+    assert!((hits / n as f64 - v["results"][0]["hitRate"].as_f64().unwrap()).abs() < 1e-9, "ranks agree with HR@5");
+    for r in rows.iter().take(50) {
+        let items: Vec<&str> = r[4].split(' ').collect();
+        assert!(items.len() <= 5);
+        if let Ok(rank) = r[3].parse::<usize>() {
+            assert_eq!(items[rank - 1], &r[2], "the target sits at its rank");
+        }
+    }
+    // The CRM table.
+    let snap = d.join("m.snap");
+    ok(&["build", "--catalog", p(&catalog), "--events", p(&events), "--out", p(&snap), "--quiet"]);
+    let out = d.join("predictions.csv");
+    let summary = ok(&["predict", "--snapshot", p(&snap), "--events", p(&events), "--out", p(&out), "--k", "4"]);
+    assert!(summary.contains("customers"), "{summary}");
+    let mut rdr = csv::Reader::from_path(&out).unwrap();
+    assert_eq!(
+        rdr.headers().unwrap(),
+        vec!["user_unique_id", "recommended_item_id", "ranking", "score", "last_update_date"]
+    );
+    let rows: Vec<csv::StringRecord> = rdr.records().map(|r| r.unwrap()).collect();
+    assert!(!rows.is_empty());
+    let mut by_user: HashMap<String, Vec<(usize, f64)>> = HashMap::new();
+    for r in &rows {
+        assert!(r[0].starts_with('U'), "only known customers");
+        by_user.entry(r[0].to_string()).or_default().push((r[2].parse().unwrap(), r[3].parse().unwrap()));
+        assert_eq!(r[4].len(), 10, "a date");
+    }
+    for (user, list) in by_user {
+        assert!(list.len() <= 4);
+        assert_eq!(list[0], (1, 1.0), "{user}: rank 1 scores 1");
+        assert!(list.windows(2).all(|w| w[1].0 == w[0].0 + 1 && w[1].1 <= w[0].1 && w[1].1 > 0.0), "{user}: {list:?}");
+    }
+}

@@ -292,3 +292,97 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
     let snapshot = Snapshot { meta, config: config.clone(), catalog, popularity, neighbours };
     (snapshot, BuildStats { counts, pairs, listed })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::catalog::{CatalogBuilder, ProductRecord};
+    use crate::config::DateRange;
+    use crate::ingest::events::Event;
+    use crate::time::{days_from_civil, DAY};
+
+    fn catalog() -> Catalog {
+        let mut b = CatalogBuilder::new();
+        for id in ["old", "new", "x"] {
+            b.push(ProductRecord { id: id.into(), ..Default::default() });
+        }
+        b.finish().unwrap()
+    }
+
+    /// Ten shoppers view `old` on `old_day` and `new` on `new_day`, each in their own session.
+    fn log(old_day: i64, new_day: i64) -> EventLog {
+        let mut log = EventLog::new();
+        for s in 0..10u32 {
+            for (p, day) in [(0u32, old_day), (1, new_day)] {
+                let ts = day * DAY + 3600;
+                log.events.push(Event {
+                    ts,
+                    product: p,
+                    user: NONE,
+                    session: s * 2 + p,
+                    order: NONE,
+                    qty: 1,
+                    kind: VIEW,
+                });
+            }
+        }
+        log
+    }
+
+    #[test]
+    fn popularity_decays_with_the_half_life() {
+        let d = days_from_civil(2024, 6, 1);
+        let (snap, _) = build(catalog(), &log(d - 28, d), &BuildOptions::default());
+        let views = &snap.popularity.views.global;
+        assert_eq!(views[0].0, 1, "the recent product first");
+        // 28 days at a 14-day half-life: a quarter, give or take the hour of the day.
+        let ratio = views[1].1 / views[0].1;
+        assert!((ratio - 0.25).abs() < 0.01, "{ratio}");
+        let mut config = Config::default();
+        config.training.half_life_days = 0.0;
+        let (snap, _) = build(catalog(), &log(d - 28, d), &BuildOptions { config, ..Default::default() });
+        assert_eq!(snap.popularity.views.global[0].1, snap.popularity.views.global[1].1, "no decay: equal");
+    }
+
+    #[test]
+    fn training_period_exclusions_and_as_of_leave_events_out() {
+        let d = days_from_civil(2024, 6, 1);
+        let mut config = Config::default();
+        config.training.exclude_periods =
+            vec![DateRange { from: Some(crate::time::format_date(d - 1)), to: Some(crate::time::format_date(d)) }];
+        let (snap, stats) =
+            build(catalog(), &log(d - 28, d), &BuildOptions { config: config.clone(), ..Default::default() });
+        assert_eq!(stats.counts.outside_period, 10);
+        assert_eq!(snap.popularity.views.global.len(), 1, "only the old product is left");
+        config.training.exclude_periods.clear();
+        config.training.period = Some(DateRange { from: Some(crate::time::format_date(d - 7)), to: None });
+        let (_, stats) = build(catalog(), &log(d - 28, d), &BuildOptions { config, ..Default::default() });
+        assert_eq!(stats.counts.outside_period, 10);
+        let (snap, stats) =
+            build(catalog(), &log(d - 28, d), &BuildOptions { as_of: Some((d - 1) * DAY), ..Default::default() });
+        assert_eq!(stats.counts.outside_period, 10, "events after --as-of are left out");
+        assert_eq!(snap.meta.as_of, (d - 1) * DAY);
+    }
+
+    #[test]
+    fn min_count_is_the_number_of_distinct_shoppers() {
+        let mut log = EventLog::new();
+        // One user views old and new together in five sessions: a single shopper.
+        for s in 0..5u32 {
+            for p in [0u32, 1] {
+                log.events.push(Event {
+                    ts: 1000 + i64::from(s) * 10_000 + i64::from(p),
+                    product: p,
+                    user: 7,
+                    session: s,
+                    order: NONE,
+                    qty: 1,
+                    kind: VIEW,
+                });
+            }
+        }
+        let (snap, _) = build(catalog(), &log, &BuildOptions::default());
+        assert_eq!(snap.neighbours.viewed.entries(), 0, "five sessions of one shopper are not three shoppers");
+        assert!(snap.popularity.views.global.is_empty());
+    }
+}
