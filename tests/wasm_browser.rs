@@ -107,3 +107,40 @@ fn memory_mode_touches_no_storage() {
     s.view("M".into()).unwrap();
     assert!(storage().get_item("edgerec-test:memory").unwrap().is_none());
 }
+
+#[wasm_bindgen_test]
+fn a_full_storage_falls_back_to_memory_without_throwing() {
+    let key = "edgerec-test:full";
+    let st = storage();
+    st.remove_item(key).unwrap();
+    let s = Session::load(Some(opts(key)));
+    assert_eq!(s.storage_mode(), "local");
+    // Fill localStorage to its quota.
+    let chunk = "x".repeat(512 * 1024);
+    let mut fillers = Vec::new();
+    for i in 0..200 {
+        let k = format!("edgerec-test:filler-{i}");
+        if st.set_item(&k, &chunk).is_err() {
+            break;
+        }
+        fillers.push(k);
+    }
+    let small = "y".repeat(1024);
+    let mut i = 0;
+    while st.set_item(&format!("edgerec-test:small-{i}"), &small).is_ok() && i < 10_000 {
+        i += 1;
+    }
+    // Recording now cannot be saved: the session carries on in memory.
+    for n in 0..50 {
+        s.view(format!("P-{n}-{}", "z".repeat(200)).into()).unwrap();
+    }
+    assert_eq!(s.storage_mode(), "memory");
+    assert_eq!(views(&s).len(), 50);
+    for k in fillers {
+        st.remove_item(&k).unwrap();
+    }
+    for j in 0..=i {
+        st.remove_item(&format!("edgerec-test:small-{j}")).unwrap();
+    }
+    st.remove_item(key).unwrap();
+}
