@@ -5,7 +5,7 @@
 // Times are measured by the client over loopback; /v1/health, which does no engine work, gives
 // the transport floor, and the difference is the worker's own share.
 import { readFileSync, statSync } from "node:fs";
-import { Miniflare } from "miniflare";
+import { workerInMiniflare } from "../tests/miniflare.mjs";
 import { root, store } from "./store.mjs";
 
 const arg = (name, dflt) => {
@@ -19,15 +19,7 @@ const snapshot = file.buffer.slice(file.byteOffset, file.byteOffset + file.byteL
 const ids = readFileSync(`${dir}/catalog.csv`, "utf8").trim().split("\n").slice(1, 2001).map((l) => l.split(",")[0]);
 
 async function start() {
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath: root + "www/worker/index.js",
-    modulesRoot: root,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2026-04-01",
+  const mf = workerInMiniflare({
     kvNamespaces: ["SNAPSHOT_KV"],
     bindings: { SNAPSHOT_TTL: "3600" },
   });

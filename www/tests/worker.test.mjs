@@ -7,7 +7,7 @@ import assert from "node:assert/strict";
 import { existsSync, readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { unstable_dev } from "wrangler";
-import { Miniflare } from "miniflare";
+import { workerInMiniflare } from "./miniflare.mjs";
 
 process.env.WRANGLER_SEND_METRICS = "false";
 process.env.CLOUDFLARE_CF_FETCH_ENABLED = "false";
@@ -136,15 +136,7 @@ test("every hostile request gets a 4xx JSON error naming the parameter, never a 
 });
 
 async function kvWorker(ttl) {
-  return new Miniflare({
-    modules: true,
-    scriptPath: root + "www/worker/index.js",
-    modulesRoot: root,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2026-04-01",
+  return workerInMiniflare({
     kvNamespaces: ["SNAPSHOT_KV"],
     bindings: { SNAPSHOT_KEY: "model.snap", SNAPSHOT_TTL: String(ttl), ALLOWED_ORIGINS: "https://shop.example" },
   });
@@ -208,15 +200,7 @@ test("a corrupt snapshot gives a 503 that says why", async () => {
 });
 
 test("an R2 snapshot is reloaded only when its ETag changes", async () => {
-  const mf = new Miniflare({
-    modules: true,
-    scriptPath: root + "www/worker/index.js",
-    modulesRoot: root,
-    modulesRules: [
-      { type: "ESModule", include: ["**/*.js"] },
-      { type: "CompiledWasm", include: ["**/*.wasm"] },
-    ],
-    compatibilityDate: "2026-04-01",
+  const mf = workerInMiniflare({
     r2Buckets: ["SNAPSHOT_BUCKET"],
     bindings: { SNAPSHOT_TTL: "0" },
   });
