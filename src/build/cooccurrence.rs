@@ -106,9 +106,7 @@ impl PairCounts {
     /// Counts every basket of `baskets` (each a list of distinct items). Pairs with a product
     /// held by fewer than `min_count` shoppers are not counted: they could not be kept.
     pub fn count_baskets(products: usize, baskets: &Baskets, window: usize, min_count: u32) -> PairCounts {
-        let mut c = PairCounts::new(products, false);
-        c.frequent = baskets.frequent(products, min_count);
-        c.pairs.reserve(baskets.occurrences(window) / 4);
+        let mut c = PairCounts::prepared(products, false, baskets, window, min_count);
         for (b, shopper) in baskets.iter() {
             c.add_basket(b, shopper, window);
         }
@@ -117,9 +115,7 @@ impl PairCounts {
 
     /// Counts the distinct items of every sequence as a basket (viewed together).
     pub fn count_distinct(products: usize, sequences: &Baskets, window: usize, min_count: u32) -> PairCounts {
-        let mut c = PairCounts::new(products, false);
-        c.frequent = sequences.frequent(products, min_count);
-        c.pairs.reserve(sequences.occurrences(window) / 4);
+        let mut c = PairCounts::prepared(products, false, sequences, window, min_count);
         let mut distinct = Vec::new();
         for (seq, shopper) in sequences.iter() {
             distinct_in_order(seq, &mut distinct);
@@ -130,12 +126,19 @@ impl PairCounts {
 
     /// Counts every sequence as "viewed next" transitions.
     pub fn count_sequences(products: usize, sequences: &Baskets, window: usize, min_count: u32) -> PairCounts {
-        let mut c = PairCounts::new(products, true);
-        c.frequent = sequences.frequent(products, min_count);
-        c.pairs.reserve(sequences.occurrences(window) / 4);
+        let mut c = PairCounts::prepared(products, true, sequences, window, min_count);
         for (seq, shopper) in sequences.iter() {
             c.add_sequence(seq, shopper, window);
         }
+        c
+    }
+
+    /// Empty counts that will count only the pairs of products `input` gives at least
+    /// `min_count` shoppers, with the table sized for `input` once.
+    fn prepared(products: usize, directed: bool, input: &Baskets, window: usize, min_count: u32) -> PairCounts {
+        let mut c = PairCounts::new(products, directed);
+        c.frequent = input.frequent(products, min_count);
+        c.pairs.reserve(input.occurrences(window) / 4);
         c
     }
 
