@@ -1,0 +1,142 @@
+//! The TypeScript declarations of the shapes that cross the boundary (wasm-bindgen appends them
+//! to the package's .d.ts).
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TYPES: &'static str = r#"
+/** The name of a source list: why an item is in a widget. */
+export type SourceName = "force_include" | "previously_viewed" | "bought_together" | "carted_together"
+  | "viewed_together" | "for_you" | "most_viewed" | "most_viewed_in_category" | "most_purchased"
+  | "most_purchased_in_category" | "popular" | "popular_in_category";
+
+/** The algorithms a widget can run. */
+export type AlgorithmName = "previously_viewed" | "upsell" | "cross_sell" | "also_viewed" | "also_bought"
+  | "most_viewed" | "most_viewed_in_category" | "most_purchased" | "most_purchased_in_category"
+  | "popular" | "popular_in_category" | "for_you";
+
+/** Merchandising filters. Prices in currency units, discounts in percent. Every field optional. */
+export interface Filters {
+  brands?: string[]; excludeBrands?: string[];
+  products?: string[]; excludeProducts?: string[];
+  /** Full category paths ("Kitchen > Knives"); subcategories included. */
+  categories?: string[]; excludeCategories?: string[];
+  tags?: string[]; excludeTags?: string[];
+  priceMin?: number; priceMax?: number;
+  /** Products whose stock is not tracked always pass stock filters. */
+  stockMin?: number; stockMax?: number;
+  discountMin?: number; discountMax?: number;
+  /** Inclusive date ranges, YYYY-MM-DD; a missing end is open. */
+  added?: { from?: string; to?: string }[];
+  addedWithinDays?: number;
+  /** Show products whose tracked stock is 0 or less (default false). */
+  showOutOfStock?: boolean;
+}
+
+/** One view in a session context, most recent first. `at` is Unix seconds. */
+export interface ViewedItem { id: string; at?: number }
+
+/** What `Session.context()` returns, and what `session` may be given as. */
+export interface SessionContext {
+  views: ViewedItem[]; cart: string[]; purchased: string[];
+  /** Filled by `Session.context()`; ignored when given to `recommend`. */
+  product?: string | null; now?: number;
+}
+
+/** Options of `Recommender.recommend`. */
+export interface RecommendOptions {
+  /** The product on the page. */
+  product?: string;
+  /** A Session (or its `context()`): views, cart and purchases come from it. */
+  session?: Session | SessionContext;
+  /** Without a session: views, oldest first. */
+  viewed?: string[];
+  /** Without a session: the cart. */
+  cart?: string[];
+  /** Without a session: past purchases, oldest first. */
+  purchased?: string[];
+  /** Current time, Unix seconds (default: now). */
+  now?: number;
+  /** How many items at most (1 to 100). */
+  limit?: number;
+  /** Relative relevance threshold, 0 to 1. */
+  threshold?: number;
+  /** Replaces the widget's fallback chain. */
+  fallback?: SourceName[];
+  /** Filters; each field given replaces the widget's. */
+  filters?: Filters;
+  excludePurchased?: boolean;
+  forceInclude?: string[];
+  forceIncludeOutOfStock?: boolean;
+}
+
+/** A recommended product with why it is there. */
+export interface RecommendedItem {
+  id: string; title: string; url: string; image: string; brand: string;
+  price: number | null; compareAtPrice: number | null; discount: number; inStock: boolean;
+  /** Relevance relative to the best item of the same step, in (0, 1]. */
+  score: number;
+  /** The list that produced the item. */
+  reason: SourceName;
+  /** The step of the widget's chain (0: force-included, then 1, 2, ...). */
+  step: number;
+  /** The page or session product that led to it. */
+  because: string | null;
+  /** The reason in words, for a tooltip. */
+  explanation: string;
+}
+
+/** A widget's configuration (as in edgerec.toml, snake_case keys). */
+export interface WidgetConfig {
+  algorithm: AlgorithmName; title: string; limit: number; threshold: number; fallback: SourceName[];
+  filters: { [key: string]: unknown }; exclude_purchased: boolean; force_include: string[];
+  force_include_out_of_stock: boolean;
+  /** The widget's own weights (for_you algorithm only); null: the snapshot's [for_you]. */
+  for_you: ForYouWeights | null;
+}
+
+/** Weights of the for_you algorithm (as in edgerec.toml's [for_you]). */
+export interface ForYouWeights {
+  recency_decay: number; next_weight: number; together_weight: number; bought_weight: number;
+  repeat_weight: number; cart_boost: number; purchase_weight: number; purchase_decay: number;
+  rebuy_weight: number; hop_weight: number; popular_weight: number;
+}
+
+/** A widget and its name. */
+export interface WidgetInfo extends WidgetConfig { name: string }
+
+/** A catalog product. */
+export interface Product {
+  id: string; title: string; url: string; image: string; brand: string;
+  price: number | null; compareAtPrice: number | null; discount: number;
+  stock: number | null; inStock: boolean; categories: string[]; tags: string[];
+  createdAt: string | null; attributes: { [name: string]: string };
+}
+
+/** A page of products. */
+export interface ProductPage { total: number; items: Product[] }
+
+/** A category of the catalog. */
+export interface CategoryInfo { name: string; parent: string | null; depth: number }
+
+/** Snapshot metadata. */
+export interface SnapshotInfo {
+  formatVersion: number; edgerecVersion: string; builtAt: string; asOf: string;
+  products: number; categories: number; widgets: string[];
+  /** What the snapshot learnt from: catalogRows, eventRows, rejectedRows, unknownProducts,
+   * outsidePeriod, eventsUsed, views, carts, purchases, custom, sessions, orders, shoppers. */
+  counts: { [name: string]: number };
+  holdout: { days: number; cases: number; metrics: { [name: string]: number } } | null;
+}
+
+/** Options of `Session.load`. */
+export interface SessionOptions {
+  /** The localStorage key (default "edgerec:session"); one per store. */
+  key?: string;
+  /** "local" (default; falls back to memory when unavailable) or "memory". */
+  storage?: "local" | "memory";
+}
+
+/** A cart line. */
+export interface CartLine { id: string; quantity: number }
+"#;
