@@ -1,0 +1,188 @@
+//! One widget: its resolved configuration and the built-in widgets.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::{check_range, err, Algorithm, ConfigError, Filters, ForYouParams, Source, MAX_LIMIT};
+
+/// `[widgets.NAME]`: one widget, fully resolved.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WidgetConfig {
+    /// What the widget computes.
+    pub algorithm: Algorithm,
+    /// The heading the storefront shows.
+    pub title: String,
+    /// How many items at most (1 to 100).
+    pub limit: u32,
+    /// Drop a candidate scoring below `threshold` times the best candidate of its step (0 to 1).
+    pub threshold: f32,
+    /// Further sources tried in order until `limit` items are found.
+    pub fallback: Vec<Source>,
+    /// Merchandising filters.
+    pub filters: Filters,
+    /// Leave out products the shopper already bought.
+    pub exclude_purchased: bool,
+    /// Products shown first, in this order, whatever the filters say.
+    pub force_include: Vec<String>,
+    /// Show forced products even when out of stock.
+    pub force_include_out_of_stock: bool,
+    /// This widget's own `for_you` weights (`[widgets.NAME.for_you]`), replacing the top-level
+    /// `[for_you]` ones; keys not given take the built-in defaults.
+    pub for_you: Option<ForYouParams>,
+}
+
+impl WidgetConfig {
+    /// The widget an algorithm gets by default.
+    pub fn for_algorithm(algorithm: Algorithm) -> WidgetConfig {
+        WidgetConfig {
+            algorithm,
+            title: algorithm.default_title().to_string(),
+            limit: 8,
+            threshold: 0.0,
+            fallback: algorithm.default_fallback(),
+            filters: Filters::default(),
+            exclude_purchased: algorithm != Algorithm::PreviouslyViewed,
+            force_include: Vec::new(),
+            force_include_out_of_stock: false,
+            for_you: None,
+        }
+    }
+
+    /// The built-in "Buy it again" widget: the in-session list tuned for repeat purchases (how
+    /// often and how lately each product was bought, then best sellers), purchases allowed.
+    pub fn buy_again() -> WidgetConfig {
+        WidgetConfig {
+            title: "Buy it again".to_string(),
+            limit: 10,
+            exclude_purchased: false,
+            for_you: Some(ForYouParams::buy_again()),
+            ..WidgetConfig::for_algorithm(Algorithm::ForYou)
+        }
+    }
+
+    /// The source steps in order: the algorithm's own, then the fallback (repeats removed).
+    pub fn chain(&self) -> Vec<Source> {
+        let mut chain: Vec<Source> = Vec::with_capacity(4);
+        for &s in self.algorithm.steps().iter().chain(self.fallback.iter()) {
+            if s != Source::ForceInclude && !chain.contains(&s) {
+                chain.push(s);
+            }
+        }
+        chain
+    }
+}
+
+/// The widgets every snapshot has unless its config says `default_widgets = false`: one per
+/// algorithm, named after it, and `buy_again`.
+pub fn default_widgets() -> BTreeMap<String, WidgetConfig> {
+    let mut w: BTreeMap<String, WidgetConfig> =
+        Algorithm::ALL.into_iter().map(|a| (a.name().to_string(), WidgetConfig::for_algorithm(a))).collect();
+    w.insert("buy_again".to_string(), WidgetConfig::buy_again());
+    w
+}
+
+impl WidgetConfig {
+    /// Appends the widget as a JSON object (snake_case keys, as in edgerec.toml), with `name`
+    /// first when given.
+    pub fn write_json(&self, name: Option<&str>, out: &mut String) {
+        let mut o = crate::json::Object::new(out);
+        if let Some(n) = name {
+            o.str("name", n);
+        }
+        o.str("algorithm", self.algorithm.name())
+            .str("title", &self.title)
+            .int("limit", i64::from(self.limit))
+            .num("threshold", f64::from(self.threshold), 6)
+            .strs("fallback", &self.fallback.iter().map(|s| s.name()).collect::<Vec<_>>());
+        self.filters.write_json(o.key("filters"));
+        o.bool("exclude_purchased", self.exclude_purchased)
+            .strs("force_include", &self.force_include)
+            .bool("force_include_out_of_stock", self.force_include_out_of_stock);
+        match &self.for_you {
+            Some(p) => p.write_json(o.key("for_you")),
+            None => o.key("for_you").push_str("null"),
+        }
+        o.end();
+    }
+}
+
+impl WidgetConfig {
+    /// Checks limits, threshold and filters; `key` is the widget's dotted key.
+    pub fn validate(&self, key: &str) -> Result<(), ConfigError> {
+        if self.limit == 0 || self.limit > MAX_LIMIT {
+            return Err(err(
+                format!("{key}.limit"),
+                format!("{} is out of range: allowed 1 to {MAX_LIMIT}", self.limit),
+            ));
+        }
+        check_range(&format!("{key}.threshold"), Some(self.threshold as f64), 0.0, 1.0)?;
+        if self.fallback.contains(&Source::ForceInclude) {
+            return Err(err(
+                format!("{key}.fallback"),
+                "force_include is not a fallback step: list the products in force_include",
+            ));
+        }
+        if let Some(f) = &self.for_you {
+            f.validate(&format!("{key}.for_you"))?;
+        }
+        self.filters.validate(&format!("{key}.filters"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[cfg(feature = "cli")]
+    use crate::config::DateRange;
+
+    #[test]
+    fn widget_json_matches_serde() {
+        let mut widgets = default_widgets();
+        let w = widgets.get_mut("upsell").unwrap();
+        w.filters = Filters {
+            brands: Some(vec!["A\"x".into()]),
+            price_min: Some(10.5),
+            stock_max: Some(-3),
+            added: Some(vec![DateRange { from: Some("2024-01-01".into()), to: None }]),
+            added_within_days: Some(7),
+            show_out_of_stock: Some(true),
+            ..Default::default()
+        };
+        w.force_include = vec!["p1".into()];
+        for (name, w) in &widgets {
+            let mut s = String::new();
+            w.write_json(Some(name), &mut s);
+            let mine: serde_json::Value = serde_json::from_str(&s).unwrap();
+            let mut theirs = serde_json::to_value(w).unwrap();
+            // serde writes unset filters as null; the writer leaves them out.
+            theirs["filters"].as_object_mut().unwrap().retain(|_, v| !v.is_null());
+            theirs.as_object_mut().unwrap().insert("name".into(), serde_json::json!(name));
+            let close = |a: &serde_json::Value, b: &serde_json::Value| match (a.as_f64(), b.as_f64()) {
+                (Some(x), Some(y)) => (x - y).abs() < 1e-6,
+                _ => a == b,
+            };
+            for (k, v) in theirs.as_object().unwrap() {
+                if let (Some(a), Some(b)) = (mine[k].as_object(), v.as_object()) {
+                    assert_eq!(a.len(), b.len(), "{name}.{k}");
+                    for (kk, vv) in b {
+                        assert!(close(&a[kk], vv), "{name}.{k}.{kk}: {} vs {vv}", a[kk]);
+                    }
+                } else {
+                    assert!(close(&mine[k], v), "{name}.{k}: {} vs {v}", mine[k]);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn chain_has_no_repeats() {
+        let mut w = WidgetConfig::for_algorithm(Algorithm::Upsell);
+        w.fallback = vec![Source::ViewedTogether, Source::Popular, Source::Popular];
+        assert_eq!(
+            w.chain(),
+            vec![Source::BoughtTogether, Source::CartedTogether, Source::ViewedTogether, Source::Popular]
+        );
+    }
+}
