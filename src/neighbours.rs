@@ -116,17 +116,21 @@ impl Neighbours {
 
     /// Checks that every table has one row per product and names only catalog products.
     pub fn check(&self, products: usize) -> Result<(), String> {
-        for kind in NeighbourKind::ALL {
-            let t = self.table(kind);
-            if t.rows.rows() != products && t.rows.rows() != 0 {
-                return Err(format!("the {} table has {} rows for {products} products", kind.name(), t.rows.rows()));
-            }
-            if !(t.scale.is_finite() && t.scale > 0.0) {
-                return Err(format!("the {} table has an invalid score scale", kind.name()));
-            }
-            if t.rows.values().iter().any(|&(q, _)| q as usize >= products) {
-                return Err(format!("the {} table names a product that is not in the catalog", kind.name()));
-            }
+        NeighbourKind::ALL.iter().try_for_each(|&kind| self.table(kind).check(kind.name(), products))
+    }
+}
+
+impl NeighbourTable {
+    /// Checks that the table `name` is empty or has one row per product, and names only catalog products.
+    pub fn check(&self, name: &str, products: usize) -> Result<(), String> {
+        if self.rows.rows() != products && self.rows.rows() != 0 {
+            return Err(format!("the {name} table has {} rows for {products} products", self.rows.rows()));
+        }
+        if !(self.scale.is_finite() && self.scale > 0.0) {
+            return Err(format!("the {name} table has an invalid score scale"));
+        }
+        if self.rows.values().iter().any(|&(q, _)| q as usize >= products) {
+            return Err(format!("the {name} table names a product that is not in the catalog"));
         }
         Ok(())
     }

@@ -79,18 +79,21 @@ impl Popularity {
 
     /// Checks that every product and category index is in range.
     pub fn check(&self, products: usize, categories: usize) -> Result<(), String> {
-        for kind in PopularityKind::ALL {
-            let l = self.list(kind);
-            if l.by_category.rows() != categories {
-                return Err(format!(
-                    "the {} list has {} category rows for {categories} categories",
-                    kind.name(),
-                    l.by_category.rows()
-                ));
-            }
-            if l.global.iter().chain(l.by_category.values()).any(|&(p, s)| p as usize >= products || !s.is_finite()) {
-                return Err(format!("the {} list names a product that is not in the catalog", kind.name()));
-            }
+        PopularityKind::ALL.iter().try_for_each(|&kind| self.list(kind).check(kind.name(), products, categories))
+    }
+}
+
+impl PopularityList {
+    /// Checks that the list `name` has one row per category and names only catalog products.
+    pub fn check(&self, name: &str, products: usize, categories: usize) -> Result<(), String> {
+        if self.by_category.rows() != categories {
+            return Err(format!(
+                "the {name} list has {} category rows for {categories} categories",
+                self.by_category.rows()
+            ));
+        }
+        if self.global.iter().chain(self.by_category.values()).any(|&(p, s)| p as usize >= products || !s.is_finite()) {
+            return Err(format!("the {name} list names a product that is not in the catalog"));
         }
         Ok(())
     }

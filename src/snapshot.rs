@@ -4,18 +4,27 @@
 //!  offset  size  field
 //!  0       8     magic            b"EDGEREC\0"
 //!  8       4     format version   u32 little-endian (FORMAT_VERSION)
-//!  12      4     flags            u32 little-endian, 0 (reserved)
-//!  16      8     body length n    u64 little-endian
-//!  24      n     body             postcard: [Section { name: str, bytes: [u8] }]
-//!  24+n    4     checksum         CRC-32 (IEEE) of bytes 0 .. 24+n, u32 little-endian
+//!  12      4     toc length t     u32 little-endian
+//!  16      t     table of contents, postcard: [TocEntry { name, version, offset, len, crc }]
+//!  16+t    4     CRC-32 (IEEE) of bytes 0 .. 16+t, u32 little-endian
+//!  20+t    ...   the sections, back to back in table order; each entry's `offset` counts from
+//!                byte 0 of the file, its `crc` is the CRC-32 of its `len` bytes
 //! ```
 //!
-//! The sections, each a postcard value: `meta` ([`Meta`]), `config` ([`Config`]), `catalog`
-//! ([`Catalog`]), `popularity` ([`Popularity`]), `neighbours` ([`Neighbours`]). Decoding checks, in
-//! order, the length, the magic, the version, the body length, the checksum, then each section and
-//! the indices between them; it returns a [`SnapshotError`] that says how to fix the problem and
-//! never panics, whatever the input. Every change to this layout or to a section's types bumps
-//! [`FORMAT_VERSION`] and gets a "Breaking" line in the CHANGELOG.
+//! Sections are named, versioned and optional. The table of contents lets a reader check the head
+//! on its own, skip sections it does not know, and fetch and decode one section on its own (a byte
+//! range of the file). The sections this library knows are listed in [`SECTIONS`]: `meta`,
+//! `config` and `catalog` are required; every model's section (`popularity.*`, `neighbours.*`) is
+//! optional, and a snapshot without one still answers every other widget, while that model's
+//! widgets fall back (the missing names are in [`Snapshot::absent`]). A known section whose
+//! version differs from this library's is treated as absent when optional, refused when required.
+//!
+//! Decoding checks, in order, the length, the magic, the version, the table of contents and its
+//! checksum, the extent of every section, then each section's checksum, its value and the indices
+//! between sections. It returns a [`SnapshotError`] that says how to fix the problem and never
+//! panics, whatever the input. Every change to this layout bumps [`FORMAT_VERSION`]; every change
+//! to a section's type bumps that section's version in [`SECTIONS`]; both get a "Breaking" line in
+//! the CHANGELOG.
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -24,15 +33,49 @@ use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
 use crate::config::Config;
-use crate::neighbours::Neighbours;
-use crate::popularity::Popularity;
+use crate::neighbours::{NeighbourKind, NeighbourTable, Neighbours};
+use crate::popularity::{Popularity, PopularityKind, PopularityList};
 
 /// The first eight bytes of every snapshot.
 pub const MAGIC: [u8; 8] = *b"EDGEREC\0";
 /// The format version this library reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
-const HEADER: usize = 24;
-const TRAILER: usize = 4;
+pub const FORMAT_VERSION: u32 = 2;
+/// Magic, version and table-of-contents length.
+const HEADER: usize = 16;
+/// The table of contents' checksum.
+const TOC_CRC: usize = 4;
+/// A table of contents larger than this is refused before it is decoded.
+const MAX_TOC: usize = 1 << 16;
+
+/// A section this library knows: its name, the version of its type, whether a snapshot needs it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SectionSpec {
+    /// The name in the table of contents.
+    pub name: &'static str,
+    /// The version of the section's type that this library reads and writes.
+    pub version: u32,
+    /// Whether a snapshot without it is refused (`meta`, `config`, `catalog`).
+    pub required: bool,
+}
+
+const fn spec(name: &'static str, required: bool) -> SectionSpec {
+    SectionSpec { name, version: 1, required }
+}
+
+/// Every section this library knows, in the order it writes them.
+pub const SECTIONS: [SectionSpec; 11] = [
+    spec("meta", true),
+    spec("config", true),
+    spec("catalog", true),
+    spec("popularity.views", false),
+    spec("popularity.carts", false),
+    spec("popularity.purchases", false),
+    spec("popularity.popular", false),
+    spec("neighbours.viewed_together", false),
+    spec("neighbours.carted_together", false),
+    spec("neighbours.bought_together", false),
+    spec("neighbours.viewed_next", false),
+];
 
 /// Counts from the build's input, kept so `inspect` and `info()` can show what a model learnt from.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -109,12 +152,15 @@ pub struct Snapshot {
     pub popularity: Popularity,
     /// Neighbour lists.
     pub neighbours: Neighbours,
+    /// Optional sections this snapshot does not have (or has in a version this library does not
+    /// read): their models answer nothing, and their widgets fall back.
+    pub absent: Vec<&'static str>,
 }
 
 /// Why bytes are not a usable snapshot. The message says how to fix it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SnapshotError {
-    /// Fewer bytes than a header and checksum.
+    /// Fewer bytes than a header and its checksum.
     TooShort {
         /// Bytes given.
         len: usize,
@@ -126,22 +172,31 @@ pub enum SnapshotError {
         /// Version in the file.
         found: u32,
     },
-    /// The body length in the header does not match the bytes given.
+    /// The table of contents announces more or fewer bytes than are given.
     Truncated {
-        /// Bytes the header announces.
+        /// Bytes the table of contents announces.
         expected: u64,
         /// Bytes given.
         found: u64,
     },
-    /// The checksum does not match: the file was damaged.
+    /// A checksum does not match: the file was damaged.
     Checksum {
+        /// The table of contents (`toc`) or the section whose checksum failed.
+        section: String,
         /// Checksum stored in the file.
         stored: u32,
         /// Checksum of the bytes read.
         computed: u32,
     },
-    /// A section is missing.
+    /// A required section is missing.
     MissingSection(&'static str),
+    /// A required section was written in a version this library does not read.
+    SectionVersion {
+        /// The section.
+        section: &'static str,
+        /// Version in the file.
+        found: u32,
+    },
     /// A section did not decode, or contradicts another.
     Corrupt {
         /// The section.
@@ -156,8 +211,7 @@ impl fmt::Display for SnapshotError {
         match self {
             SnapshotError::TooShort { len } => write!(
                 f,
-                "not an edgerec snapshot: {len} bytes is shorter than the {} byte header and checksum (was the download cut short?)",
-                HEADER + TRAILER
+                "not an edgerec snapshot: {len} bytes is shorter than its header and table of contents (was the download cut short?)"
             ),
             SnapshotError::NotASnapshot => f.write_str(
                 "not an edgerec snapshot: the file does not start with the edgerec magic bytes (is this the right file, or an HTML error page?)",
@@ -169,13 +223,18 @@ impl fmt::Display for SnapshotError {
             ),
             SnapshotError::Truncated { expected, found } => write!(
                 f,
-                "truncated or padded snapshot: the header announces {expected} bytes, {found} are present (re-download or rebuild it)"
+                "truncated or padded snapshot: its table of contents announces {expected} bytes, {found} are present (re-download or rebuild it)"
             ),
-            SnapshotError::Checksum { stored, computed } => write!(
+            SnapshotError::Checksum { section, stored, computed } => write!(
                 f,
-                "corrupt snapshot: checksum {computed:08x} does not match the stored {stored:08x} (the file was damaged; re-download or rebuild it)"
+                "corrupt snapshot: the checksum of `{section}` is {computed:08x}, not the stored {stored:08x} (the file was damaged; re-download or rebuild it)"
             ),
             SnapshotError::MissingSection(s) => write!(f, "corrupt snapshot: the `{s}` section is missing (rebuild it)"),
+            SnapshotError::SectionVersion { section, found } => write!(
+                f,
+                "the `{section}` section is in version {found}, which edgerec {} does not read: rebuild the snapshot with a matching `edgerec build`",
+                env!("CARGO_PKG_VERSION")
+            ),
             SnapshotError::Corrupt { section, detail } => {
                 write!(f, "corrupt snapshot: the `{section}` section is invalid: {detail} (rebuild it)")
             }
@@ -185,109 +244,257 @@ impl fmt::Display for SnapshotError {
 
 impl std::error::Error for SnapshotError {}
 
-#[derive(Serialize, Deserialize)]
-struct Section<'a> {
-    name: &'a str,
-    #[serde(borrow)]
-    bytes: &'a [u8],
+/// One entry of the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TocEntry {
+    /// The section's name.
+    pub name: String,
+    /// The version of the section's type.
+    pub version: u32,
+    /// Where the section starts, from byte 0 of the file.
+    pub offset: u64,
+    /// Its length in bytes.
+    pub len: u64,
+    /// CRC-32 (IEEE) of its bytes.
+    pub crc: u32,
 }
 
-const SECTIONS: [&str; 5] = ["meta", "config", "catalog", "popularity", "neighbours"];
+/// The table of contents of a snapshot: what sections it has and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Toc {
+    /// The sections, in file order.
+    pub entries: Vec<TocEntry>,
+    /// Bytes of the header and the table of contents: where the first section starts.
+    pub head_len: u64,
+}
+
+impl Toc {
+    /// Reads and checks the header and table of contents from the start of a snapshot. `bytes`
+    /// may be the whole file or only its first [`Toc::head_len`] bytes: a reader that fetches
+    /// sections on demand reads the first 16 bytes, then the rest of the head.
+    pub fn read(bytes: &[u8]) -> Result<Toc, SnapshotError> {
+        if bytes.len() < 8 {
+            return Err(SnapshotError::TooShort { len: bytes.len() });
+        }
+        if bytes[..8] != MAGIC {
+            return Err(SnapshotError::NotASnapshot);
+        }
+        if bytes.len() < HEADER {
+            return Err(SnapshotError::TooShort { len: bytes.len() });
+        }
+        let word = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
+        let version = word(8);
+        if version != FORMAT_VERSION {
+            return Err(SnapshotError::Version { found: version });
+        }
+        let toc_len = word(12) as usize;
+        if toc_len > MAX_TOC {
+            return Err(corrupt("toc", format!("{toc_len} bytes is more than the {MAX_TOC} allowed")));
+        }
+        let end = HEADER + toc_len;
+        if bytes.len() < end + TOC_CRC {
+            return Err(SnapshotError::TooShort { len: bytes.len() });
+        }
+        check_crc("toc", &bytes[..end], word(end))?;
+        let entries: Vec<TocEntry> =
+            postcard::from_bytes(&bytes[HEADER..end]).map_err(|e| corrupt("toc", e.to_string()))?;
+        let head_len = (end + TOC_CRC) as u64;
+        let mut at = head_len;
+        for (i, e) in entries.iter().enumerate() {
+            if e.offset != at {
+                return Err(corrupt("toc", format!("section `{}` starts at {}, not {at}", e.name, e.offset)));
+            }
+            at = e
+                .offset
+                .checked_add(e.len)
+                .ok_or_else(|| corrupt("toc", format!("section `{}` is too long", e.name)))?;
+            if entries[..i].iter().any(|o| o.name == e.name) {
+                return Err(corrupt("toc", format!("section `{}` appears twice", e.name)));
+            }
+        }
+        Ok(Toc { entries, head_len })
+    }
+
+    /// The length of the whole file that this table of contents describes.
+    pub fn file_len(&self) -> u64 {
+        self.entries.last().map_or(self.head_len, |e| e.offset + e.len)
+    }
+
+    /// The entry of a section, if the snapshot has it.
+    pub fn entry(&self, name: &str) -> Option<&TocEntry> {
+        self.entries.iter().find(|e| e.name == name)
+    }
+
+    /// The bytes of a section in the whole file `bytes`, checked against its checksum; `None` when
+    /// the snapshot has no such section.
+    pub fn section<'a>(&self, bytes: &'a [u8], name: &str) -> Result<Option<&'a [u8]>, SnapshotError> {
+        let Some(e) = self.entry(name) else { return Ok(None) };
+        // `read` checked that offsets are contiguous; `sections` checked the file's length.
+        let b = bytes
+            .get(e.offset as usize..(e.offset + e.len) as usize)
+            .ok_or(SnapshotError::Truncated { expected: self.file_len(), found: bytes.len() as u64 })?;
+        check_crc(&e.name, b, e.crc)?;
+        Ok(Some(b))
+    }
+}
+
+fn corrupt(section: &'static str, detail: String) -> SnapshotError {
+    SnapshotError::Corrupt { section, detail }
+}
+
+fn check_crc(section: &str, bytes: &[u8], stored: u32) -> Result<(), SnapshotError> {
+    let computed = crc32fast::hash(bytes);
+    if computed == stored {
+        Ok(())
+    } else {
+        Err(SnapshotError::Checksum { section: section.to_string(), stored, computed })
+    }
+}
 
 fn section_bytes<T: Serialize>(value: &T) -> Vec<u8> {
     postcard::to_allocvec(value).expect("postcard serialisation into memory cannot fail")
 }
 
+/// Writes a snapshot file from sections given as (name, version, bytes), in that order. The
+/// low-level writer behind [`Snapshot::encode`]; tests and tools use it to write snapshots with
+/// sections left out, or with sections this library does not know.
+pub fn write_sections(sections: &[(&str, u32, Vec<u8>)]) -> Vec<u8> {
+    let toc_len_of = |entries: &[TocEntry]| section_bytes(&entries.to_vec()).len();
+    let mut entries: Vec<TocEntry> = sections
+        .iter()
+        .map(|(name, version, b)| TocEntry {
+            name: name.to_string(),
+            version: *version,
+            offset: 0,
+            len: b.len() as u64,
+            crc: crc32fast::hash(b),
+        })
+        .collect();
+    // Offsets are varints, so the table's length depends on them: settle it (two rounds at most).
+    let mut toc_len = toc_len_of(&entries);
+    loop {
+        let mut at = (HEADER + toc_len + TOC_CRC) as u64;
+        for e in &mut entries {
+            e.offset = at;
+            at += e.len;
+        }
+        let now = toc_len_of(&entries);
+        if now == toc_len {
+            break;
+        }
+        toc_len = now;
+    }
+    let toc = section_bytes(&entries);
+    let mut out = Vec::with_capacity(entries.last().map_or(0, |e| (e.offset + e.len) as usize));
+    out.extend_from_slice(&MAGIC);
+    out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
+    out.extend_from_slice(&(toc.len() as u32).to_le_bytes());
+    out.extend_from_slice(&toc);
+    let crc = crc32fast::hash(&out);
+    out.extend_from_slice(&crc.to_le_bytes());
+    for (_, _, b) in sections {
+        out.extend_from_slice(b);
+    }
+    out
+}
+
+fn decode_value<'a, T: Deserialize<'a>>(section: &'static str, b: &'a [u8]) -> Result<T, SnapshotError> {
+    postcard::from_bytes(b).map_err(|e| corrupt(section, e.to_string()))
+}
+
+/// The checked table of contents of a whole file, and the file.
+struct Sections<'a> {
+    toc: Toc,
+    bytes: &'a [u8],
+}
+
+impl<'a> Sections<'a> {
+    fn open(bytes: &'a [u8]) -> Result<Sections<'a>, SnapshotError> {
+        let toc = Toc::read(bytes)?;
+        if toc.file_len() != bytes.len() as u64 {
+            return Err(SnapshotError::Truncated { expected: toc.file_len(), found: bytes.len() as u64 });
+        }
+        Ok(Sections { toc, bytes })
+    }
+
+    /// The bytes of a known section: `None` when it is absent or in another version (an error
+    /// for required sections).
+    fn get(&self, spec: &SectionSpec) -> Result<Option<&'a [u8]>, SnapshotError> {
+        match self.toc.entry(spec.name) {
+            None if spec.required => Err(SnapshotError::MissingSection(spec.name)),
+            None => Ok(None),
+            Some(e) if e.version != spec.version => {
+                if spec.required {
+                    Err(SnapshotError::SectionVersion { section: spec.name, found: e.version })
+                } else {
+                    Ok(None)
+                }
+            }
+            Some(_) => self.toc.section(self.bytes, spec.name),
+        }
+    }
+
+    fn required(&self, i: usize) -> Result<&'a [u8], SnapshotError> {
+        self.get(&SECTIONS[i])?.ok_or(SnapshotError::MissingSection(SECTIONS[i].name))
+    }
+}
+
 impl Snapshot {
-    /// Encodes the snapshot into the file format.
+    /// Encodes the snapshot into the file format, every section included.
     pub fn encode(&self) -> Vec<u8> {
-        let parts = [
-            section_bytes(&self.meta),
-            section_bytes(&self.config),
-            section_bytes(&self.catalog),
-            section_bytes(&self.popularity),
-            section_bytes(&self.neighbours),
-        ];
-        let sections: Vec<Section> = SECTIONS.iter().zip(&parts).map(|(name, b)| Section { name, bytes: b }).collect();
-        let body = postcard::to_allocvec(&sections).expect("postcard serialisation into memory cannot fail");
-        let mut out = Vec::with_capacity(HEADER + body.len() + TRAILER);
-        out.extend_from_slice(&MAGIC);
-        out.extend_from_slice(&FORMAT_VERSION.to_le_bytes());
-        out.extend_from_slice(&0u32.to_le_bytes());
-        out.extend_from_slice(&(body.len() as u64).to_le_bytes());
-        out.extend_from_slice(&body);
-        let crc = crc32fast::hash(&out);
-        out.extend_from_slice(&crc.to_le_bytes());
-        out
+        let mut parts = vec![section_bytes(&self.meta), section_bytes(&self.config), section_bytes(&self.catalog)];
+        parts.extend(PopularityKind::ALL.iter().map(|&k| section_bytes(self.popularity.list(k))));
+        parts.extend(NeighbourKind::ALL.iter().map(|&k| section_bytes(self.neighbours.table(k))));
+        let sections: Vec<(&str, u32, Vec<u8>)> =
+            SECTIONS.iter().zip(parts).map(|(s, b)| (s.name, s.version, b)).collect();
+        write_sections(&sections)
     }
 
     /// Decodes and validates a snapshot.
     pub fn decode(bytes: &[u8]) -> Result<Snapshot, SnapshotError> {
-        let sections = sections(bytes)?;
-        let get = |name: &'static str| {
-            sections.iter().find(|s| s.name == name).map(|s| s.bytes).ok_or(SnapshotError::MissingSection(name))
-        };
-        fn parse<'a, T: Deserialize<'a>>(section: &'static str, b: &'a [u8]) -> Result<T, SnapshotError> {
-            postcard::from_bytes(b).map_err(|e| SnapshotError::Corrupt { section, detail: e.to_string() })
+        let sections = Sections::open(bytes)?;
+        let meta: Meta = decode_value("meta", sections.required(0)?)?;
+        let config: Config = decode_value("config", sections.required(1)?)?;
+        config.validate().map_err(|e| corrupt("config", e.to_string()))?;
+        let mut catalog: Catalog = decode_value("catalog", sections.required(2)?)?;
+        catalog.prepare().map_err(|e| corrupt("catalog", e.0))?;
+        let mut snapshot = Snapshot { meta, config, catalog, ..Default::default() };
+        let (products, categories) = (snapshot.catalog.len(), snapshot.catalog.category_names().len());
+        let models = &SECTIONS[3..];
+        for (i, &kind) in PopularityKind::ALL.iter().enumerate() {
+            let spec = &models[i];
+            match sections.get(spec)? {
+                None => snapshot.absent.push(spec.name),
+                Some(b) => {
+                    let list: PopularityList = decode_value(spec.name, b)?;
+                    list.check(kind.name(), products, categories).map_err(|d| corrupt(spec.name, d))?;
+                    *snapshot.popularity.list_mut(kind) = list;
+                }
+            }
         }
-        let corrupt = |section: &'static str| move |detail: String| SnapshotError::Corrupt { section, detail };
-        let meta: Meta = parse("meta", get("meta")?)?;
-        let config: Config = parse("config", get("config")?)?;
-        config.validate().map_err(|e| SnapshotError::Corrupt { section: "config", detail: e.to_string() })?;
-        let mut catalog: Catalog = parse("catalog", get("catalog")?)?;
-        catalog.prepare().map_err(|e| SnapshotError::Corrupt { section: "catalog", detail: e.0 })?;
-        let popularity: Popularity = parse("popularity", get("popularity")?)?;
-        popularity.check(catalog.len(), catalog.category_names().len()).map_err(corrupt("popularity"))?;
-        let neighbours: Neighbours = parse("neighbours", get("neighbours")?)?;
-        neighbours.check(catalog.len()).map_err(corrupt("neighbours"))?;
-        Ok(Snapshot { meta, config, catalog, popularity, neighbours })
+        for (i, &kind) in NeighbourKind::ALL.iter().enumerate() {
+            let spec = &models[PopularityKind::ALL.len() + i];
+            match sections.get(spec)? {
+                None => snapshot.absent.push(spec.name),
+                Some(b) => {
+                    let table: NeighbourTable = decode_value(spec.name, b)?;
+                    table.check(kind.name(), products).map_err(|d| corrupt(spec.name, d))?;
+                    *snapshot.neighbours.table_mut(kind) = table;
+                }
+            }
+        }
+        Ok(snapshot)
     }
 
-    /// Decodes only the metadata (after checking the header and checksum).
+    /// Decodes only the metadata (after checking the table of contents and the section).
     pub fn decode_meta(bytes: &[u8]) -> Result<Meta, SnapshotError> {
-        let sections = sections(bytes)?;
-        let b = sections.iter().find(|s| s.name == "meta").ok_or(SnapshotError::MissingSection("meta"))?;
-        postcard::from_bytes(b.bytes).map_err(|e| SnapshotError::Corrupt { section: "meta", detail: e.to_string() })
+        decode_value("meta", Sections::open(bytes)?.required(0)?)
     }
 
-    /// The size in bytes of each section (after checking the header and checksum).
+    /// The size in bytes of each section, from the checked table of contents.
     pub fn section_sizes(bytes: &[u8]) -> Result<Vec<(String, usize)>, SnapshotError> {
-        Ok(sections(bytes)?.into_iter().map(|s| (s.name.to_string(), s.bytes.len())).collect())
+        Ok(Sections::open(bytes)?.toc.entries.into_iter().map(|e| (e.name, e.len as usize)).collect())
     }
-}
-
-fn sections(bytes: &[u8]) -> Result<Vec<Section<'_>>, SnapshotError> {
-    if bytes.len() < HEADER + TRAILER {
-        return Err(if bytes.len() >= 8 && bytes[..8] != MAGIC {
-            SnapshotError::NotASnapshot
-        } else {
-            SnapshotError::TooShort { len: bytes.len() }
-        });
-    }
-    if bytes[..8] != MAGIC {
-        return Err(SnapshotError::NotASnapshot);
-    }
-    let word = |at: usize| u32::from_le_bytes([bytes[at], bytes[at + 1], bytes[at + 2], bytes[at + 3]]);
-    let version = word(8);
-    if version != FORMAT_VERSION {
-        return Err(SnapshotError::Version { found: version });
-    }
-    let body_len = u64::from(word(16)) | (u64::from(word(20)) << 32);
-    let present = (bytes.len() - HEADER - TRAILER) as u64;
-    if body_len != present {
-        return Err(SnapshotError::Truncated {
-            expected: body_len + (HEADER + TRAILER) as u64,
-            found: bytes.len() as u64,
-        });
-    }
-    let end = HEADER + body_len as usize;
-    let stored = word(end);
-    let computed = crc32fast::hash(&bytes[..end]);
-    if stored != computed {
-        return Err(SnapshotError::Checksum { stored, computed });
-    }
-    postcard::from_bytes::<Vec<Section>>(&bytes[HEADER..end])
-        .map_err(|e| SnapshotError::Corrupt { section: "body", detail: e.to_string() })
 }
 
 #[cfg(test)]
@@ -320,7 +527,15 @@ mod tests {
             catalog,
             popularity,
             neighbours,
+            absent: Vec::new(),
         }
+    }
+
+    /// The sections of `tiny()` as the writer takes them, to leave some out or add others.
+    fn tiny_sections() -> Vec<(&'static str, u32, Vec<u8>)> {
+        let bytes = tiny().encode();
+        let toc = Toc::read(&bytes).unwrap();
+        SECTIONS.iter().map(|s| (s.name, s.version, toc.section(&bytes, s.name).unwrap().unwrap().to_vec())).collect()
     }
 
     #[test]
@@ -335,7 +550,9 @@ mod tests {
         assert_eq!(back.catalog.index_of("c"), Some(2));
         assert_eq!(Snapshot::decode_meta(&bytes).unwrap(), s.meta);
         let sizes = Snapshot::section_sizes(&bytes).unwrap();
-        assert_eq!(sizes.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), SECTIONS);
+        let names: Vec<&str> = SECTIONS.iter().map(|s| s.name).collect();
+        assert_eq!(sizes.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(), names);
+        assert!(back.absent.is_empty());
     }
 
     #[test]
@@ -368,18 +585,95 @@ mod tests {
     }
 
     #[test]
-    fn a_valid_checksum_over_a_bad_body_is_still_refused() {
-        // Rewrite the body with garbage and a matching checksum: decoding must fail cleanly.
-        let bytes = tiny().encode();
-        let mut v = bytes[..bytes.len() - 4].to_vec();
-        for b in v[HEADER..].iter_mut().step_by(7) {
-            *b = b.wrapping_mul(31).wrapping_add(7);
+    fn valid_checksums_over_a_bad_section_are_still_refused() {
+        // Garbage in a section, written with matching checksums: the section decoder must refuse it.
+        for i in 0..SECTIONS.len() {
+            let mut parts = tiny_sections();
+            for b in parts[i].2.iter_mut().step_by(3) {
+                *b = b.wrapping_mul(31).wrapping_add(7);
+            }
+            let e = Snapshot::decode(&write_sections(&parts)).unwrap_err();
+            assert!(matches!(e, SnapshotError::Corrupt { .. }), "{}: {e}", SECTIONS[i].name);
         }
-        let crc = crc32fast::hash(&v);
-        v.extend_from_slice(&crc.to_le_bytes());
-        assert!(matches!(
-            Snapshot::decode(&v).unwrap_err(),
-            SnapshotError::Corrupt { .. } | SnapshotError::MissingSection(_)
-        ));
+    }
+
+    #[test]
+    fn a_missing_model_section_leaves_the_others_working() {
+        let parts: Vec<_> = tiny_sections().into_iter().filter(|p| p.0 != "neighbours.bought_together").collect();
+        let s = Snapshot::decode(&write_sections(&parts)).unwrap();
+        assert_eq!(s.absent, ["neighbours.bought_together"]);
+        assert_eq!(s.neighbours.bought.entries(), 0);
+        assert_eq!(s.neighbours.viewed.entries(), 2);
+        assert_eq!(s.popularity, tiny().popularity);
+    }
+
+    #[test]
+    fn unknown_sections_are_skipped_and_other_versions_of_optional_ones_are_absent() {
+        let mut parts = tiny_sections();
+        parts.push(("trending", 1, vec![1, 2, 3]));
+        parts[3].1 = 7; // popularity.views in a version this library does not read
+        let s = Snapshot::decode(&write_sections(&parts)).unwrap();
+        assert_eq!(s.absent, ["popularity.views"]);
+        assert!(s.popularity.views.global.is_empty() && !s.popularity.carts.global.is_empty());
+    }
+
+    #[test]
+    fn required_sections_missing_or_in_another_version_are_refused() {
+        for (i, spec) in SECTIONS.iter().enumerate().filter(|(_, s)| s.required) {
+            let mut parts = tiny_sections();
+            parts.remove(i);
+            assert_eq!(
+                Snapshot::decode(&write_sections(&parts)).unwrap_err(),
+                SnapshotError::MissingSection(spec.name)
+            );
+            let mut parts = tiny_sections();
+            parts[i].1 = 2;
+            let e = Snapshot::decode(&write_sections(&parts)).unwrap_err();
+            assert_eq!(e, SnapshotError::SectionVersion { section: spec.name, found: 2 });
+            assert!(e.to_string().contains("rebuild"), "{e}");
+        }
+    }
+
+    #[test]
+    fn the_head_is_read_alone_and_each_section_checks_alone() {
+        let bytes = tiny().encode();
+        let toc = Toc::read(&bytes).unwrap();
+        // The head alone is enough to read the table of contents.
+        assert_eq!(Toc::read(&bytes[..toc.head_len as usize]).unwrap(), toc);
+        assert_eq!(toc.file_len(), bytes.len() as u64);
+        let e = toc.entry("catalog").unwrap().clone();
+        let mut v = bytes.clone();
+        v[e.offset as usize] ^= 1;
+        let err = toc.section(&v, "catalog").unwrap_err();
+        assert!(matches!(&err, SnapshotError::Checksum { section, .. } if section == "catalog"), "{err}");
+        assert!(toc.section(&v, "meta").is_ok(), "other sections still check");
+        assert_eq!(toc.section(&bytes, "nope").unwrap(), None);
+    }
+
+    #[test]
+    fn a_format_1_snapshot_says_rebuild() {
+        let mut v = tiny().encode();
+        v[8..12].copy_from_slice(&1u32.to_le_bytes());
+        let e = Snapshot::decode(&v).unwrap_err();
+        assert_eq!(e, SnapshotError::Version { found: 1 });
+        assert!(e.to_string().contains("rebuild the snapshot with `edgerec build`"), "{e}");
+    }
+
+    #[test]
+    fn a_damaged_table_of_contents_with_a_valid_checksum_is_refused() {
+        let bytes = tiny().encode();
+        let toc_len = u32::from_le_bytes(bytes[12..16].try_into().unwrap()) as usize;
+        for at in HEADER..HEADER + toc_len {
+            for flip in [1u8, 0x80] {
+                let mut v = bytes.clone();
+                v[at] ^= flip;
+                let crc = crc32fast::hash(&v[..HEADER + toc_len]);
+                v[HEADER + toc_len..HEADER + toc_len + 4].copy_from_slice(&crc.to_le_bytes());
+                // Either refused, or (a flip inside a name or version) decoded with that section absent.
+                if let Ok(s) = Snapshot::decode(&v) {
+                    assert!(!s.absent.is_empty(), "flip at {at} went unnoticed");
+                }
+            }
+        }
     }
 }

@@ -289,7 +289,7 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
         counts: counts.clone(),
         holdout: None,
     };
-    let snapshot = Snapshot { meta, config: config.clone(), catalog, popularity, neighbours };
+    let snapshot = Snapshot { meta, config: config.clone(), catalog, popularity, neighbours, absent: Vec::new() };
     (snapshot, BuildStats { counts, pairs, listed })
 }
 

@@ -57,6 +57,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             "widgets": s.config.widgets.iter().map(|(n, w)| (n.clone(), json!(w.algorithm.name()))).collect::<serde_json::Map<_, _>>(),
             "minCount": s.config.training.min_count,
             "sections": sizes.iter().map(|(n, b)| (n.clone(), json!(b))).collect::<serde_json::Map<_, _>>(),
+            "absentSections": s.absent,
             "holdout": m.holdout.as_ref().map(|h| json!({"days": h.days, "cases": h.cases, "metrics": h.metrics})),
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
@@ -116,7 +117,10 @@ pub fn run(a: Args) -> Result<(), Error> {
     }
     println!("  sections");
     for (name, b) in &sizes {
-        println!("    {name:<11} {:>10}", bytes(*b as u64));
+        println!("    {name:<26} {:>10}", bytes(*b as u64));
+    }
+    if !s.absent.is_empty() {
+        println!("  absent     {} (their widgets fall back)", s.absent.join(", "));
     }
     Ok(())
 }

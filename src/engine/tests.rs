@@ -85,7 +85,7 @@ fn fixture_with(config: Config) -> Recommender {
                 .push_row(order.iter().map(|&(id, s)| (idx(&c, id), s)).filter(|&(p, _)| c.in_category(p, cat)));
         }
     }
-    Recommender::new(Snapshot { meta: Meta::default(), config, catalog: c, popularity: pop, neighbours: n })
+    Recommender::new(Snapshot { meta: Meta::default(), config, catalog: c, popularity: pop, neighbours: n, absent: Vec::new() })
 }
 
 fn fixture() -> Recommender {
