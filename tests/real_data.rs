@@ -1,7 +1,9 @@
 //! Quality on the real public data sets in ../shared/data (Diginetica, Ta Feng): guards the
-//! figures reported in docs/quality.md. Each test skips with a message when the data is absent
-//! (a new user's checkout does not have it); EDGEREC_DATA points elsewhere.
+//! figures reported in docs/quality.md. Each test skips when the data is absent (a new user's
+//! checkout does not have it), saying so in the `cargo test` output; EDGEREC_DATA points
+//! elsewhere, and EDGEREC_REQUIRE_DATA=1 turns a skip into a failure.
 
+use std::io::Write;
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -11,11 +13,15 @@ fn data(set: &str) -> Option<PathBuf> {
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared/data"));
     let dir = base.join(set);
     if dir.is_dir() {
-        Some(dir)
-    } else {
-        eprintln!("skipped: {} is absent (set EDGEREC_DATA to the folder holding {set}/)", dir.display());
-        None
+        return Some(dir);
     }
+    let why = format!("{} is absent (set EDGEREC_DATA to the folder holding {set}/)", dir.display());
+    assert!(std::env::var_os("EDGEREC_REQUIRE_DATA").is_none_or(|v| v != "1"), "EDGEREC_REQUIRE_DATA=1 but {why}");
+    // Written to the process's stderr, not through `eprintln!`, which the test harness captures
+    // and hides for a passing test: a skip must show in the `cargo test` output.
+    // One write, so the line does not interleave with the harness's own output.
+    let _ = std::io::stderr().write_all(format!("\nSKIPPED real_data ({set}): {why}\n").as_bytes());
+    None
 }
 
 fn run(args: &[&str]) -> serde_json::Value {
@@ -81,9 +87,16 @@ fn diginetica_purchases_build_category_aware_lists() {
     let Some(d) = data("diginetica-purchases") else { return };
     let dir = tempfile::tempdir().unwrap();
     let snap = dir.path().join("p.snap").display().to_string();
-    // A historical data set with a thin last month: count popularity over the whole year.
+    // A historical data set with a thin last month: count popularity over the whole year. No
+    // fallback, so every item must come from the category list itself (`popular` would fill
+    // the list whatever the category lists hold).
     let cfg = dir.path().join("edgerec.toml");
-    std::fs::write(&cfg, "[training]\ntimeframe_days = 400\nrecent_days = 400\nhalf_life_days = 60.0\n").unwrap();
+    std::fs::write(
+        &cfg,
+        "[training]\ntimeframe_days = 400\nrecent_days = 400\nhalf_life_days = 60.0\n\
+         [widgets.most_purchased_in_category]\nfallback = []\n",
+    )
+    .unwrap();
     let b = run(&[
         "build",
         "--json",
@@ -115,5 +128,24 @@ fn diginetica_purchases_build_category_aware_lists() {
         "5",
         "--json",
     ]);
-    assert!(!cat["items"].as_array().unwrap().is_empty());
+    let items = cat["items"].as_array().unwrap();
+    assert!(!items.is_empty(), "the category of {id} has a best-seller list: {cat}");
+    // The catalog's category column (one id per product in this data set).
+    let catalog = std::fs::read_to_string(d.join("catalog.csv")).unwrap();
+    let category: std::collections::HashMap<&str, &str> = catalog
+        .lines()
+        .skip(1)
+        .map(|l| {
+            let f: Vec<&str> = l.split(',').collect();
+            (f[0], f[3])
+        })
+        .collect();
+    let want = category[id.as_str()];
+    assert!(!want.is_empty(), "{id} has a category in catalog.csv");
+    for it in items {
+        let other = it["id"].as_str().unwrap();
+        assert_eq!(it["reason"], "most_purchased_in_category", "{other}: {it}");
+        assert_eq!(category[other], want, "{other} is in the category of {id}");
+        assert_ne!(other, id, "the viewed product is not offered again");
+    }
 }
