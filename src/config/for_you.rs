@@ -70,45 +70,146 @@ impl Default for ForYouParams {
 }
 
 impl ForYouParams {
+    /// The weights' names, as in edgerec.toml, in declaration order.
+    pub const NAMES: [&'static str; 11] = [
+        "recency_decay",
+        "next_weight",
+        "together_weight",
+        "bought_weight",
+        "repeat_weight",
+        "cart_boost",
+        "purchase_weight",
+        "purchase_decay",
+        "rebuy_weight",
+        "hop_weight",
+        "popular_weight",
+    ];
+
+    /// Every weight with its name, in the order of [`ForYouParams::NAMES`].
+    pub fn weights(&self) -> [(&'static str, f32); 11] {
+        let mut copy = self.clone();
+        let values = copy.weights_mut().map(|w| *w);
+        std::array::from_fn(|i| (Self::NAMES[i], values[i]))
+    }
+
+    /// Every weight, in the order of [`ForYouParams::NAMES`].
+    fn weights_mut(&mut self) -> [&mut f32; 11] {
+        [
+            &mut self.recency_decay,
+            &mut self.next_weight,
+            &mut self.together_weight,
+            &mut self.bought_weight,
+            &mut self.repeat_weight,
+            &mut self.cart_boost,
+            &mut self.purchase_weight,
+            &mut self.purchase_decay,
+            &mut self.rebuy_weight,
+            &mut self.hop_weight,
+            &mut self.popular_weight,
+        ]
+    }
+
+    /// Replaces each weight that `patch` sets.
+    pub fn apply(&mut self, patch: &ForYouPatch) {
+        for (slot, new) in self.weights_mut().into_iter().zip(patch.weights()) {
+            if let Some(v) = new {
+                *slot = v;
+            }
+        }
+    }
+
     /// Appends the weights as a JSON object (snake_case keys, as in edgerec.toml).
     pub fn write_json(&self, out: &mut String) {
-        let f = |x: f32| f64::from(x);
-        crate::json::Object::new(out)
-            .num("recency_decay", f(self.recency_decay), 6)
-            .num("next_weight", f(self.next_weight), 6)
-            .num("together_weight", f(self.together_weight), 6)
-            .num("bought_weight", f(self.bought_weight), 6)
-            .num("repeat_weight", f(self.repeat_weight), 6)
-            .num("cart_boost", f(self.cart_boost), 6)
-            .num("purchase_weight", f(self.purchase_weight), 6)
-            .num("purchase_decay", f(self.purchase_decay), 6)
-            .num("rebuy_weight", f(self.rebuy_weight), 6)
-            .num("hop_weight", f(self.hop_weight), 6)
-            .num("popular_weight", f(self.popular_weight), 6)
-            .end();
+        let mut o = crate::json::Object::new(out);
+        for (name, v) in self.weights() {
+            o.num(name, f64::from(v), 6);
+        }
+        o.end();
     }
-}
 
-impl ForYouParams {
     /// Checks that every weight is a number of 0 or more; `key` is the table's dotted key.
     pub fn validate(&self, key: &str) -> Result<(), ConfigError> {
-        for (name, v) in [
-            ("recency_decay", self.recency_decay),
-            ("next_weight", self.next_weight),
-            ("together_weight", self.together_weight),
-            ("bought_weight", self.bought_weight),
-            ("repeat_weight", self.repeat_weight),
-            ("cart_boost", self.cart_boost),
-            ("purchase_weight", self.purchase_weight),
-            ("purchase_decay", self.purchase_decay),
-            ("rebuy_weight", self.rebuy_weight),
-            ("hop_weight", self.hop_weight),
-            ("popular_weight", self.popular_weight),
-        ] {
+        for (name, v) in self.weights() {
             if !(v.is_finite() && v >= 0.0) {
                 return Err(err(format!("{key}.{name}"), "must be a number of 0 or more"));
             }
         }
         Ok(())
+    }
+}
+
+/// Changes to a widget's `for_you` weights (`[widgets.NAME.for_you]`): each weight given replaces
+/// the one the widget runs with, the others stay.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ForYouPatch {
+    /// See [`ForYouParams::recency_decay`].
+    pub recency_decay: Option<f32>,
+    /// See [`ForYouParams::next_weight`].
+    pub next_weight: Option<f32>,
+    /// See [`ForYouParams::together_weight`].
+    pub together_weight: Option<f32>,
+    /// See [`ForYouParams::bought_weight`].
+    pub bought_weight: Option<f32>,
+    /// See [`ForYouParams::repeat_weight`].
+    pub repeat_weight: Option<f32>,
+    /// See [`ForYouParams::cart_boost`].
+    pub cart_boost: Option<f32>,
+    /// See [`ForYouParams::purchase_weight`].
+    pub purchase_weight: Option<f32>,
+    /// See [`ForYouParams::purchase_decay`].
+    pub purchase_decay: Option<f32>,
+    /// See [`ForYouParams::rebuy_weight`].
+    pub rebuy_weight: Option<f32>,
+    /// See [`ForYouParams::hop_weight`].
+    pub hop_weight: Option<f32>,
+    /// See [`ForYouParams::popular_weight`].
+    pub popular_weight: Option<f32>,
+}
+
+impl ForYouPatch {
+    /// Every weight, in the order of [`ForYouParams::NAMES`].
+    pub fn weights(&self) -> [Option<f32>; 11] {
+        [
+            self.recency_decay,
+            self.next_weight,
+            self.together_weight,
+            self.bought_weight,
+            self.repeat_weight,
+            self.cart_boost,
+            self.purchase_weight,
+            self.purchase_decay,
+            self.rebuy_weight,
+            self.hop_weight,
+            self.popular_weight,
+        ]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[cfg(feature = "cli")]
+    #[test]
+    fn each_weight_is_set_by_its_own_name() {
+        let base = ForYouParams::default();
+        for (i, name) in ForYouParams::NAMES.into_iter().enumerate() {
+            let patch: ForYouPatch = serde_json::from_str(&format!("{{\"{name}\": 7.5}}")).unwrap();
+            let mut p = base.clone();
+            p.apply(&patch);
+            for (j, ((n, v), (_, was))) in p.weights().into_iter().zip(base.weights()).enumerate() {
+                assert_eq!(n, ForYouParams::NAMES[j]);
+                assert_eq!(v, if i == j { 7.5 } else { was }, "{name} set {n}");
+            }
+            let json: serde_json::Value = serde_json::to_value(&p).unwrap();
+            assert_eq!(json[name], 7.5, "{name}");
+        }
+    }
+
+    #[test]
+    fn validation_names_the_weight() {
+        let p = ForYouParams { hop_weight: -1.0, ..ForYouParams::default() };
+        assert_eq!(p.validate("for_you").unwrap_err().key, "for_you.hop_weight");
     }
 }

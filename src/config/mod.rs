@@ -7,6 +7,9 @@
 //! Every widget runs a chain of [`Source`]s: the steps of its [`Algorithm`], then its `fallback`
 //! list, until `limit` items are found. The filters, exclusions and the algorithm's own constraint
 //! (upsell: same category, same price or higher; cross-sell: another category) apply to every step.
+//!
+//! Changes to a widget, from edgerec.toml, a request or a preview, are one [`WidgetPatch`] type,
+//! layered over a widget by [`WidgetConfig::apply`] (the rule is in the `patch` module's docs).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -16,11 +19,13 @@ use serde::{Deserialize, Serialize};
 mod algorithm;
 mod filters;
 mod for_you;
+mod patch;
 mod widget;
 
 pub use algorithm::{Algorithm, Constraint, Source};
 pub use filters::Filters;
-pub use for_you::ForYouParams;
+pub use for_you::{ForYouParams, ForYouPatch};
+pub use patch::WidgetPatch;
 pub use widget::{default_widgets, WidgetConfig};
 
 /// The most items one widget returns, whatever the configuration or request asks.

@@ -28,8 +28,8 @@ pub struct WidgetConfig {
     pub force_include: Vec<String>,
     /// Show forced products even when out of stock.
     pub force_include_out_of_stock: bool,
-    /// This widget's own `for_you` weights (`[widgets.NAME.for_you]`), replacing the top-level
-    /// `[for_you]` ones; keys not given take the built-in defaults.
+    /// This widget's own `for_you` weights (`[widgets.NAME.for_you]`, for_you widgets only),
+    /// replacing the top-level `[for_you]` ones.
     pub for_you: Option<ForYouParams>,
 }
 
@@ -125,6 +125,9 @@ impl WidgetConfig {
             ));
         }
         if let Some(f) = &self.for_you {
+            if !self.runs_for_you() {
+                return Err(err(format!("{key}.for_you"), "only a widget of the for_you algorithm has weights"));
+            }
             f.validate(&format!("{key}.for_you"))?;
         }
         self.filters.validate(&format!("{key}.filters"))
@@ -137,6 +140,7 @@ mod tests {
     #[cfg(feature = "cli")]
     use crate::config::DateRange;
 
+    #[cfg(feature = "cli")]
     #[test]
     fn widget_json_matches_serde() {
         let mut widgets = default_widgets();

@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
-use crate::config::{Algorithm, ConfigError, Constraint, Filters, Source, WidgetConfig, MAX_LIMIT};
+use crate::config::{Algorithm, ConfigError, Constraint, Source, WidgetConfig, WidgetPatch, MAX_LIMIT};
 use crate::filter::{day_of, CompiledFilter};
 use crate::neighbours::{NeighbourKind, NeighbourTable};
 use crate::popularity::{PopularityKind, PopularityList};
@@ -78,62 +78,9 @@ impl Context {
     }
 }
 
-/// Per-request changes to a widget's configuration.
-#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Overrides {
-    /// How many items at most.
-    pub limit: Option<u32>,
-    /// Relative relevance threshold (0 to 1).
-    pub threshold: Option<f32>,
-    /// Replaces the fallback chain.
-    pub fallback: Option<Vec<Source>>,
-    /// Filters; each field set here replaces the widget's.
-    pub filters: Option<Filters>,
-    /// Leave out products already bought.
-    #[serde(alias = "excludePurchased")]
-    pub exclude_purchased: Option<bool>,
-    /// Replaces the force-included products.
-    #[serde(alias = "forceInclude")]
-    pub force_include: Option<Vec<String>>,
-    /// Show forced products even when out of stock.
-    #[serde(alias = "forceIncludeOutOfStock")]
-    pub force_include_out_of_stock: Option<bool>,
-}
-
-impl Overrides {
-    /// Whether nothing is overridden.
-    pub fn is_empty(&self) -> bool {
-        *self == Overrides::default()
-    }
-
-    /// The widget with these overrides applied.
-    pub fn apply(&self, w: &WidgetConfig) -> WidgetConfig {
-        let mut out = w.clone();
-        if let Some(v) = self.limit {
-            out.limit = v;
-        }
-        if let Some(v) = self.threshold {
-            out.threshold = v;
-        }
-        if let Some(v) = &self.fallback {
-            out.fallback = v.clone();
-        }
-        if let Some(v) = &self.filters {
-            out.filters = w.filters.merged(v);
-        }
-        if let Some(v) = self.exclude_purchased {
-            out.exclude_purchased = v;
-        }
-        if let Some(v) = &self.force_include {
-            out.force_include = v.clone();
-        }
-        if let Some(v) = self.force_include_out_of_stock {
-            out.force_include_out_of_stock = v;
-        }
-        out
-    }
-}
+/// Per-request changes to a widget's configuration: a [`WidgetPatch`], layered over the named
+/// widget by [`WidgetConfig::apply`].
+pub type Overrides = WidgetPatch;
 
 /// One recommended product and why it is there.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -288,7 +235,8 @@ impl Recommender {
         if overrides.is_empty() {
             return Ok(self.run(compiled, ctx));
         }
-        let config = overrides.apply(&compiled.config);
+        let mut config = compiled.config.clone();
+        config.apply(overrides, &self.snapshot.config.for_you);
         config.validate("").map_err(|e| EngineError::InvalidOption(option_key(e)))?;
         Ok(self.run(&Compiled::new(config, self.catalog()), ctx))
     }

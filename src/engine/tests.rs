@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::catalog::{CatalogBuilder, ProductRecord};
-use crate::config::{Algorithm, Config};
+use crate::config::{Algorithm, Config, Filters};
 use crate::neighbours::Neighbours;
 use crate::popularity::Popularity;
 use crate::snapshot::Meta;
@@ -85,7 +85,14 @@ fn fixture_with(config: Config) -> Recommender {
                 .push_row(order.iter().map(|&(id, s)| (idx(&c, id), s)).filter(|&(p, _)| c.in_category(p, cat)));
         }
     }
-    Recommender::new(Snapshot { meta: Meta::default(), config, catalog: c, popularity: pop, neighbours: n, absent: Vec::new() })
+    Recommender::new(Snapshot {
+        meta: Meta::default(),
+        config,
+        catalog: c,
+        popularity: pop,
+        neighbours: n,
+        absent: Vec::new(),
+    })
 }
 
 fn fixture() -> Recommender {
