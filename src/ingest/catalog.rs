@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 use std::path::Path;
 
-use super::{for_each_row, parse_cents, InputError, Problem, Report, Row};
+use super::{for_each_row_in, open, parse_cents, InputError, Opened, Problem, Report, Row};
 use crate::catalog::{Catalog, CatalogBuilder, ProductRecord};
 use crate::time::{parse_timestamp, DAY};
 
@@ -17,10 +17,21 @@ pub fn read_catalog(
     strict: bool,
     on_progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(Catalog, Report), InputError> {
+    read_catalog_in(open(path)?, path, strict, on_progress)
+}
+
+/// [`read_catalog`] over an input already opened (in memory for tests and fuzzing: see
+/// [`super::open_bytes`]); `path` names it in errors and problems.
+pub fn read_catalog_in(
+    opened: Opened,
+    path: &Path,
+    strict: bool,
+    on_progress: &mut dyn FnMut(u64, u64),
+) -> Result<(Catalog, Report), InputError> {
     let file = path.display().to_string();
     let mut builder = CatalogBuilder::new();
     let mut seen: HashSet<String> = HashSet::new();
-    let report = for_each_row(path, &COLUMNS, &["id"], strict, on_progress, |row, line| {
+    let report = for_each_row_in(opened, path, &COLUMNS, &["id"], strict, on_progress, |row, line| {
         let product = parse_product(row, &file, line)?;
         if !seen.insert(product.id.clone()) {
             return Err(Problem {

@@ -7,7 +7,8 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 use super::{
-    csv_rows, for_each_row, parse_cents, split_csv, InputError, Problem, Report, Row, RowsError, MAX_EXAMPLES,
+    csv_rows, for_each_row, for_each_row_in, parse_cents, split_csv, InputError, Opened, Problem, Report, Row,
+    RowsError, MAX_EXAMPLES,
 };
 use crate::catalog::Catalog;
 use crate::time::parse_timestamp;
@@ -125,6 +126,27 @@ impl EventLog {
                 self.push_row(row, &file, line, catalog)
             })?,
         };
+        Ok(self.add_report(report))
+    }
+
+    /// [`EventLog::read`] over an input already opened (in memory for tests and fuzzing: see
+    /// [`super::open_bytes`]), on one thread; `path` names it in errors and problems.
+    pub fn read_in(
+        &mut self,
+        opened: Opened,
+        path: &Path,
+        catalog: &Catalog,
+        strict: bool,
+    ) -> Result<Report, InputError> {
+        let file = path.display().to_string();
+        let report = for_each_row_in(opened, path, &COLUMNS, &REQUIRED, strict, &mut |_, _| {}, |row, line| {
+            self.push_row(row, &file, line, catalog)
+        })?;
+        Ok(self.add_report(report))
+    }
+
+    /// Adds one file's report to the log's totals and returns it.
+    fn add_report(&mut self, report: Report) -> Report {
         self.report.rows += report.rows;
         for (k, v) in &report.rejected {
             *self.report.rejected.entry(k).or_insert(0) += v;
@@ -137,7 +159,7 @@ impl EventLog {
         self.users = self.user_ids.len() as u32;
         self.sessions = self.session_ids.len() as u32;
         self.orders = self.order_ids.len() as u32;
-        Ok(report)
+        report
     }
 
     /// Session id strings by number (empty after [`EventLog::drop_ids`]).

@@ -278,9 +278,34 @@ pub fn for_each_row(
     required: &[&'static str],
     strict: bool,
     on_progress: &mut dyn FnMut(u64, u64),
+    f: impl FnMut(&Row, u64) -> Result<(), Problem>,
+) -> Result<Report, InputError> {
+    for_each_row_in(open(path)?, path, columns, required, strict, on_progress, f)
+}
+
+/// An input held in memory, as [`open`] would read it from a file: `bytes` in `format`,
+/// gzip-compressed when `gz`. For tests and fuzzing, with [`for_each_row_in`].
+pub fn open_bytes(bytes: Vec<u8>, format: Format, gz: bool) -> Opened {
+    let size = bytes.len() as u64;
+    let reader: Box<dyn BufRead> = if gz {
+        Box::new(BufReader::new(MultiGzDecoder::new(io::Cursor::new(bytes))))
+    } else {
+        Box::new(io::Cursor::new(bytes))
+    };
+    Opened { reader, format, size, progress: std::rc::Rc::new(std::cell::Cell::new(0)) }
+}
+
+/// [`for_each_row`] over an input already opened (see [`open_bytes`]); `path` names it in errors
+/// and problems.
+pub fn for_each_row_in(
+    opened: Opened,
+    path: &Path,
+    columns: &[&'static str],
+    required: &[&'static str],
+    strict: bool,
+    on_progress: &mut dyn FnMut(u64, u64),
     mut f: impl FnMut(&Row, u64) -> Result<(), Problem>,
 ) -> Result<Report, InputError> {
-    let opened = open(path)?;
     let file = path.display().to_string();
     let mut report = Report::default();
     let io_err = |error| InputError::Io { path: path.to_path_buf(), error };
