@@ -83,20 +83,17 @@ impl Source {
 
     /// The `snake_case` name used in configs and reasons.
     pub fn name(self) -> &'static str {
-        match self {
-            Source::ForceInclude => "force_include",
-            Source::PreviouslyViewed => "previously_viewed",
-            Source::BoughtTogether => "bought_together",
-            Source::CartedTogether => "carted_together",
-            Source::ViewedTogether => "viewed_together",
-            Source::ForYou => "for_you",
-            Source::MostViewed => "most_viewed",
-            Source::MostViewedInCategory => "most_viewed_in_category",
-            Source::MostPurchased => "most_purchased",
-            Source::MostPurchasedInCategory => "most_purchased_in_category",
-            Source::Popular => "popular",
-            Source::PopularInCategory => "popular_in_category",
-        }
+        self.spec().name
+    }
+
+    /// The source's row of [`SOURCES`].
+    pub fn spec(self) -> &'static SourceSpec {
+        &SOURCES[self as usize]
+    }
+
+    /// Looks a source up by its config name.
+    pub fn from_name(name: &str) -> Option<Source> {
+        SOURCES.iter().find(|s| s.name == name).map(|s| s.source)
     }
 }
 
@@ -136,85 +133,293 @@ impl Algorithm {
 
     /// The `snake_case` name used in configs.
     pub fn name(self) -> &'static str {
-        match self {
-            Algorithm::PreviouslyViewed => "previously_viewed",
-            Algorithm::Upsell => "upsell",
-            Algorithm::CrossSell => "cross_sell",
-            Algorithm::AlsoViewed => "also_viewed",
-            Algorithm::AlsoBought => "also_bought",
-            Algorithm::MostViewed => "most_viewed",
-            Algorithm::MostViewedInCategory => "most_viewed_in_category",
-            Algorithm::MostPurchased => "most_purchased",
-            Algorithm::MostPurchasedInCategory => "most_purchased_in_category",
-            Algorithm::Popular => "popular",
-            Algorithm::PopularInCategory => "popular_in_category",
-            Algorithm::ForYou => "for_you",
-        }
+        self.spec().name
+    }
+
+    /// The algorithm's row of [`ALGORITHMS`].
+    pub fn spec(self) -> &'static AlgorithmSpec {
+        &ALGORITHMS[self as usize]
     }
 
     /// Looks an algorithm up by its config name.
     pub fn from_name(name: &str) -> Option<Algorithm> {
-        Algorithm::ALL.into_iter().find(|a| a.name() == name)
+        ALGORITHMS.iter().find(|a| a.name == name).map(|a| a.algorithm)
     }
 
     /// The algorithm's own steps, tried in order before the widget's fallback.
     pub fn steps(self) -> &'static [Source] {
-        use Source::*;
-        match self {
-            Algorithm::PreviouslyViewed => &[PreviouslyViewed],
-            Algorithm::Upsell | Algorithm::CrossSell => &[BoughtTogether, CartedTogether, ViewedTogether],
-            Algorithm::AlsoViewed => &[ViewedTogether],
-            Algorithm::AlsoBought => &[BoughtTogether],
-            Algorithm::MostViewed => &[MostViewed],
-            Algorithm::MostViewedInCategory => &[MostViewedInCategory],
-            Algorithm::MostPurchased => &[MostPurchased],
-            Algorithm::MostPurchasedInCategory => &[MostPurchasedInCategory],
-            Algorithm::Popular => &[Popular],
-            Algorithm::PopularInCategory => &[PopularInCategory],
-            Algorithm::ForYou => &[ForYou],
-        }
+        self.spec().steps
     }
 
     /// The rule the algorithm applies to every candidate of every step.
     pub fn constraint(self) -> Constraint {
-        match self {
-            Algorithm::Upsell => Constraint::SameCategoryPricier,
-            Algorithm::CrossSell => Constraint::OtherCategory,
-            _ => Constraint::None,
-        }
+        self.spec().constraint
     }
 
     /// The fallback chain a widget gets when its config names none.
     pub fn default_fallback(self) -> Vec<Source> {
-        use Source::*;
-        match self {
-            Algorithm::PreviouslyViewed | Algorithm::Popular => vec![],
-            Algorithm::Upsell => vec![MostPurchasedInCategory, PopularInCategory],
-            Algorithm::CrossSell => vec![MostPurchased, Popular],
-            Algorithm::AlsoViewed => vec![MostViewedInCategory, MostViewed],
-            Algorithm::AlsoBought => vec![MostPurchasedInCategory, MostPurchased],
-            Algorithm::MostViewed | Algorithm::MostPurchased | Algorithm::ForYou => vec![Popular],
-            Algorithm::MostViewedInCategory | Algorithm::MostPurchasedInCategory | Algorithm::PopularInCategory => {
-                vec![Popular]
-            }
-        }
+        self.spec().fallback.to_vec()
     }
 
     /// The heading a widget of this algorithm shows when its config gives no title.
     pub fn default_title(self) -> &'static str {
-        match self {
-            Algorithm::PreviouslyViewed => "Recently viewed",
-            Algorithm::Upsell => "You may also like",
-            Algorithm::CrossSell => "Complete your purchase",
-            Algorithm::AlsoViewed => "Shoppers also viewed",
-            Algorithm::AlsoBought => "Frequently bought together",
-            Algorithm::MostViewed => "Most viewed",
-            Algorithm::MostViewedInCategory => "Most viewed in this category",
-            Algorithm::MostPurchased => "Best sellers",
-            Algorithm::MostPurchasedInCategory => "Best sellers in this category",
-            Algorithm::Popular => "Popular right now",
-            Algorithm::PopularInCategory => "Popular in this category",
-            Algorithm::ForYou => "Picked for you",
+        self.spec().title
+    }
+}
+
+/// One algorithm, as data: the row every consumer (engine, CLI, docs, JS package, preview page)
+/// reads instead of keeping its own copy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AlgorithmSpec {
+    /// The algorithm.
+    pub algorithm: Algorithm,
+    /// Its `snake_case` name in configs and requests.
+    pub name: &'static str,
+    /// The heading of a widget that gives no title.
+    pub title: &'static str,
+    /// Its own steps, tried in order before the widget's fallback.
+    pub steps: &'static [Source],
+    /// The rule it applies to every candidate of every step.
+    pub constraint: Constraint,
+    /// The fallback chain of a widget whose config names none.
+    pub fallback: &'static [Source],
+    /// Whether the anchors (the current product, the cart, the latest view) are left out of its
+    /// list. History lists (previously viewed, the in-session list) may show them.
+    pub excludes_anchors: bool,
+    /// One line for docs and the preview page.
+    pub doc: &'static str,
+}
+
+/// One source (a step of a chain), as data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SourceSpec {
+    /// The source.
+    pub source: Source,
+    /// Its `snake_case` name in configs and in every item's `reason`.
+    pub name: &'static str,
+    /// The heading that says where a list came from when this step filled it (a fallback step
+    /// does not claim the widget's own title).
+    pub title: &'static str,
+    /// The snapshot sections it reads: without them it gives nothing and the chain goes on.
+    pub sections: &'static [&'static str],
+}
+
+use Source as S;
+
+/// Every source, in declaration order (`Source as usize` indexes it).
+pub const SOURCES: [SourceSpec; 12] = [
+    SourceSpec { source: S::ForceInclude, name: "force_include", title: "Featured", sections: &[] },
+    SourceSpec { source: S::PreviouslyViewed, name: "previously_viewed", title: "Recently viewed", sections: &[] },
+    SourceSpec {
+        source: S::BoughtTogether,
+        name: "bought_together",
+        title: "Frequently bought together",
+        sections: &["neighbours.bought_together"],
+    },
+    SourceSpec {
+        source: S::CartedTogether,
+        name: "carted_together",
+        title: "Often added to cart together",
+        sections: &["neighbours.carted_together"],
+    },
+    SourceSpec {
+        source: S::ViewedTogether,
+        name: "viewed_together",
+        title: "Shoppers also viewed",
+        sections: &["neighbours.viewed_together"],
+    },
+    SourceSpec {
+        source: S::ForYou,
+        name: "for_you",
+        title: "Picked for you",
+        sections: &[
+            "neighbours.viewed_next",
+            "neighbours.viewed_together",
+            "neighbours.carted_together",
+            "neighbours.bought_together",
+            "popularity.popular",
+        ],
+    },
+    SourceSpec { source: S::MostViewed, name: "most_viewed", title: "Most viewed", sections: &["popularity.views"] },
+    SourceSpec {
+        source: S::MostViewedInCategory,
+        name: "most_viewed_in_category",
+        title: "Most viewed in this category",
+        sections: &["popularity.views"],
+    },
+    SourceSpec {
+        source: S::MostPurchased,
+        name: "most_purchased",
+        title: "Best sellers",
+        sections: &["popularity.purchases"],
+    },
+    SourceSpec {
+        source: S::MostPurchasedInCategory,
+        name: "most_purchased_in_category",
+        title: "Best sellers in this category",
+        sections: &["popularity.purchases"],
+    },
+    SourceSpec { source: S::Popular, name: "popular", title: "Popular right now", sections: &["popularity.popular"] },
+    SourceSpec {
+        source: S::PopularInCategory,
+        name: "popular_in_category",
+        title: "Popular in this category",
+        sections: &["popularity.popular"],
+    },
+];
+
+const fn row(
+    algorithm: Algorithm,
+    name: &'static str,
+    title: &'static str,
+    steps: &'static [Source],
+    fallback: &'static [Source],
+    doc: &'static str,
+) -> AlgorithmSpec {
+    AlgorithmSpec { algorithm, name, title, steps, constraint: Constraint::None, fallback, excludes_anchors: true, doc }
+}
+
+const TOGETHER: &[Source] = &[S::BoughtTogether, S::CartedTogether, S::ViewedTogether];
+
+/// Every algorithm, in declaration order (`Algorithm as usize` indexes it).
+pub const ALGORITHMS: [AlgorithmSpec; 12] = [
+    AlgorithmSpec {
+        excludes_anchors: false,
+        ..row(
+            Algorithm::PreviouslyViewed,
+            "previously_viewed",
+            "Recently viewed",
+            &[S::PreviouslyViewed],
+            &[],
+            "The session's views, most recent first.",
+        )
+    },
+    AlgorithmSpec {
+        constraint: Constraint::SameCategoryPricier,
+        ..row(
+            Algorithm::Upsell,
+            "upsell",
+            "You may also like",
+            TOGETHER,
+            &[S::MostPurchasedInCategory, S::PopularInCategory],
+            "Same category, same price or higher, bought / carted / viewed with the current product.",
+        )
+    },
+    AlgorithmSpec {
+        constraint: Constraint::OtherCategory,
+        ..row(
+            Algorithm::CrossSell,
+            "cross_sell",
+            "Complete your purchase",
+            TOGETHER,
+            &[S::MostPurchased, S::Popular],
+            "Other categories, bought / carted / viewed with the current product or the cart.",
+        )
+    },
+    row(
+        Algorithm::AlsoViewed,
+        "also_viewed",
+        "Shoppers also viewed",
+        &[S::ViewedTogether],
+        &[S::MostViewedInCategory, S::MostViewed],
+        "Viewed in the same sessions as the current product.",
+    ),
+    row(
+        Algorithm::AlsoBought,
+        "also_bought",
+        "Frequently bought together",
+        &[S::BoughtTogether],
+        &[S::MostPurchasedInCategory, S::MostPurchased],
+        "Bought in the same orders as the current product.",
+    ),
+    row(
+        Algorithm::MostViewed,
+        "most_viewed",
+        "Most viewed",
+        &[S::MostViewed],
+        &[S::Popular],
+        "Most viewed (time-decayed).",
+    ),
+    row(
+        Algorithm::MostViewedInCategory,
+        "most_viewed_in_category",
+        "Most viewed in this category",
+        &[S::MostViewedInCategory],
+        &[S::Popular],
+        "Most viewed in the current product's category.",
+    ),
+    row(
+        Algorithm::MostPurchased,
+        "most_purchased",
+        "Best sellers",
+        &[S::MostPurchased],
+        &[S::Popular],
+        "Most units bought in the recent window.",
+    ),
+    row(
+        Algorithm::MostPurchasedInCategory,
+        "most_purchased_in_category",
+        "Best sellers in this category",
+        &[S::MostPurchasedInCategory],
+        &[S::Popular],
+        "Most units bought in the current product's category.",
+    ),
+    row(
+        Algorithm::Popular,
+        "popular",
+        "Popular right now",
+        &[S::Popular],
+        &[],
+        "The weighted blend of every event kind (time-decayed).",
+    ),
+    row(
+        Algorithm::PopularInCategory,
+        "popular_in_category",
+        "Popular in this category",
+        &[S::PopularInCategory],
+        &[S::Popular],
+        "The blend, in the current product's category.",
+    ),
+    AlgorithmSpec {
+        excludes_anchors: false,
+        ..row(
+            Algorithm::ForYou,
+            "for_you",
+            "Picked for you",
+            &[S::ForYou],
+            &[S::Popular],
+            "From everything in the session so far, recent events weighing more.",
+        )
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_tables_are_indexed_by_the_enums() {
+        for (i, a) in Algorithm::ALL.iter().enumerate() {
+            assert_eq!(ALGORITHMS[i].algorithm, *a, "row {i} of ALGORITHMS");
+            assert_eq!(Algorithm::from_name(a.name()), Some(*a));
+        }
+        for (i, s) in Source::ALL.iter().enumerate() {
+            assert_eq!(SOURCES[i].source, *s, "row {i} of SOURCES");
+            assert_eq!(Source::from_name(s.name()), Some(*s));
+        }
+        let names: Vec<&str> = ALGORITHMS.iter().map(|a| a.name).collect();
+        let mut unique = names.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(unique.len(), names.len(), "algorithm names are unique");
+    }
+
+    #[test]
+    fn every_section_a_source_reads_is_a_snapshot_section() {
+        for s in SOURCES {
+            for section in s.sections {
+                assert!(crate::snapshot::SECTIONS.iter().any(|x| x.name == *section), "{}: {section}", s.name);
+            }
         }
     }
 }

@@ -22,7 +22,7 @@ mod for_you;
 mod patch;
 mod widget;
 
-pub use algorithm::{Algorithm, Constraint, Source};
+pub use algorithm::{Algorithm, AlgorithmSpec, Constraint, Source, SourceSpec, ALGORITHMS, SOURCES};
 pub use filters::Filters;
 pub use for_you::{ForYouParams, ForYouPatch};
 pub use patch::WidgetPatch;
