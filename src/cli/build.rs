@@ -19,7 +19,7 @@ use crate::time::{format_timestamp, parse_timestamp};
 /// Arguments of `edgerec build`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Product catalog (.csv, .ndjson or .jsonl, optionally .gz).
+    /// Product catalog (.csv, .ndjson, .jsonl or .json, optionally .gz).
     #[arg(long)]
     catalog: PathBuf,
     /// Shopper events; repeat the flag to read several files.

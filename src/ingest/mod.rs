@@ -98,7 +98,7 @@ impl fmt::Display for InputError {
             InputError::Strict(p) => write!(f, "{p} (--strict makes malformed rows fatal)"),
             InputError::UnknownFormat { path } => write!(
                 f,
-                "{}: unknown format: name the file .csv, .ndjson or .jsonl, optionally followed by .gz",
+                "{}: unknown format: name the file .csv, .ndjson, .jsonl or .json, optionally followed by .gz",
                 path.display()
             ),
         }
