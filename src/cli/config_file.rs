@@ -1,9 +1,10 @@
 //! `edgerec.toml`: reading it (on top of the built-in defaults) and printing the defaults.
 //!
 //! Every key is optional. `[training]` and `[for_you]` keys replace the defaults one by one;
-//! `[training.weights]` adds to the default weights. Each `[widgets.NAME]` replaces the built-in
-//! widget of that name; a widget named after an algorithm runs that algorithm unless it says
-//! otherwise. `default_widgets = false` starts from no widgets at all.
+//! `[training.weights]` adds to the default weights. Each `[widgets.NAME]` is a
+//! [`WidgetPatch`] layered over the built-in widget of that name, or, for a new name, over the
+//! defaults of its `algorithm` (which may be left out when the name is an algorithm's); see
+//! `crate::config` for the rule. `default_widgets = false` starts from no widgets at all.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -11,7 +12,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::Error;
-use crate::config::{default_widgets, Algorithm, Config, Filters, ForYouParams, Source, TrainingConfig, WidgetConfig};
+use crate::config::{default_widgets, Config, ForYouParams, TrainingConfig, WidgetPatch};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -25,28 +26,11 @@ struct ConfigFile {
     #[serde(default)]
     for_you: ForYouParams,
     #[serde(default)]
-    widgets: BTreeMap<String, WidgetFile>,
+    widgets: BTreeMap<String, WidgetPatch>,
 }
 
 fn yes() -> bool {
     true
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct WidgetFile {
-    algorithm: Option<Algorithm>,
-    title: Option<String>,
-    limit: Option<u32>,
-    threshold: Option<f32>,
-    fallback: Option<Vec<Source>>,
-    #[serde(default)]
-    filters: Filters,
-    exclude_purchased: Option<bool>,
-    #[serde(default)]
-    force_include: Vec<String>,
-    force_include_out_of_stock: Option<bool>,
-    for_you: Option<ForYouParams>,
 }
 
 /// Parses configuration text on top of the defaults and validates it.
@@ -57,36 +41,10 @@ pub fn parse_config(text: &str) -> Result<Config, String> {
         training.weights.entry(k).or_insert(v);
     }
     let mut widgets = if file.default_widgets { default_widgets() } else { BTreeMap::new() };
-    for (name, w) in file.widgets {
-        let Some(algorithm) = w.algorithm.or_else(|| Algorithm::from_name(&name)) else {
-            let names: Vec<&str> = Algorithm::ALL.iter().map(|a| a.name()).collect();
-            return Err(format!("widgets.{name}.algorithm: missing; allowed: {}", names.join(", ")));
-        };
-        let mut c = WidgetConfig::for_algorithm(algorithm);
-        if let Some(v) = w.title {
-            c.title = v;
-        }
-        if let Some(v) = w.limit {
-            c.limit = v;
-        }
-        if let Some(v) = w.threshold {
-            c.threshold = v;
-        }
-        if let Some(v) = w.fallback {
-            c.fallback = v;
-        }
-        c.filters = w.filters;
-        if let Some(v) = w.exclude_purchased {
-            c.exclude_purchased = v;
-        }
-        c.force_include = w.force_include;
-        if let Some(v) = w.force_include_out_of_stock {
-            c.force_include_out_of_stock = v;
-        }
-        if let Some(v) = w.for_you {
-            c.for_you = Some(v);
-        }
-        widgets.insert(name, c);
+    for (name, patch) in file.widgets {
+        let w =
+            patch.resolve(Some(&name), widgets.get(&name), &file.for_you).map_err(|e| format!("widgets.{name}.{e}"))?;
+        widgets.insert(name, w);
     }
     let config = Config { blacklist: file.blacklist, training, for_you: file.for_you, widgets };
     config.validate().map_err(|e| e.to_string())?;
@@ -105,6 +63,9 @@ pub const DEFAULT_CONFIG_TOML: &str = include_str!("default_config.toml");
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::config::{Algorithm, WidgetConfig};
+    use crate::engine::Recommender;
+    use crate::snapshot::Snapshot;
 
     #[test]
     fn the_printed_defaults_are_the_defaults() {
@@ -155,5 +116,63 @@ mod tests {
         assert!(e.contains("nope") && e.contains("`most_purchased`"), "{e}");
         let e = parse_config("default_widgets = false\n").unwrap();
         assert!(e.widgets.is_empty());
+    }
+
+    #[test]
+    fn a_partial_widget_starts_from_the_built_in_one() {
+        let c = parse_config("[widgets.buy_again]\nlimit = 5\n").unwrap();
+        assert_eq!(c.widgets["buy_again"], WidgetConfig { limit: 5, ..WidgetConfig::buy_again() });
+        // Naming the algorithm it runs already keeps its title and tuned weights.
+        let c = parse_config("[widgets.buy_again]\nalgorithm = \"for_you\"\n").unwrap();
+        assert_eq!(c.widgets["buy_again"], WidgetConfig::buy_again());
+        // One weight given: the other tuned weights stay.
+        let c = parse_config("[widgets.buy_again.for_you]\nhop_weight = 0.0\n").unwrap();
+        assert_eq!(c.widgets["buy_again"].for_you, Some(ForYouParams { hop_weight: 0.0, ..ForYouParams::buy_again() }));
+        // A widget without weights of its own takes the file's [for_you] for the others.
+        let c = parse_config("[for_you]\nrecency_decay = 0.4\n[widgets.for_you.for_you]\nhop_weight = 0.0\n").unwrap();
+        let want = ForYouParams { recency_decay: 0.4, hop_weight: 0.0, ..ForYouParams::default() };
+        assert_eq!(c.widgets["for_you"].for_you, Some(want));
+        // Another algorithm: custom keys stay, the old algorithm's defaults become the new one's.
+        let c = parse_config("[widgets.buy_again]\nalgorithm = \"most_purchased\"\n").unwrap();
+        let w = &c.widgets["buy_again"];
+        assert_eq!(
+            (w.title.as_str(), w.limit, w.exclude_purchased, w.for_you.as_ref()),
+            ("Buy it again", 10, false, None)
+        );
+        // Without the built-in widgets there is nothing to start from but the algorithm.
+        let c = parse_config("default_widgets = false\n[widgets.buy_again]\nalgorithm = \"for_you\"\n").unwrap();
+        assert_eq!(c.widgets["buy_again"], WidgetConfig::for_algorithm(Algorithm::ForYou));
+        let e = parse_config("default_widgets = false\n[widgets.buy_again]\nlimit = 5\n").unwrap_err();
+        assert!(e.starts_with("widgets.buy_again.algorithm: missing; allowed: previously_viewed"), "{e}");
+    }
+
+    #[test]
+    fn weights_on_a_widget_that_does_not_run_for_you_are_refused() {
+        let e = parse_config("[widgets.popular.for_you]\nhop_weight = 1.0\n").unwrap_err();
+        assert_eq!(e, "widgets.popular.for_you: only a widget of the for_you algorithm has weights");
+        let e = parse_config("[widgets.buy_again.for_you]\nhop = 1.0\n").unwrap_err();
+        assert!(e.contains("unknown field `hop`") && e.contains("`hop_weight`"), "{e}");
+    }
+
+    #[test]
+    fn a_request_and_the_file_layer_a_patch_alike() {
+        let base = "[for_you]\nrecency_decay = 0.4\n";
+        let mut snapshot = Snapshot::decode(include_bytes!("../../tests/fixtures/small.snap")).unwrap();
+        snapshot.config = parse_config(base).unwrap();
+        let rec = Recommender::new(snapshot);
+        for (name, patch) in [
+            ("buy_again", "limit = 5\n"),
+            ("buy_again", "algorithm = \"popular\"\ntitle = \"Again\"\n"),
+            ("buy_again", "for_you = { popular_weight = 2.0 }\n"),
+            ("for_you", "for_you = { hop_weight = 0.0 }\nfallback = []\n"),
+            ("upsell", "limit = 3\nfilters = { price_min = 10.0, tags = [\"eco\"] }\n"),
+            ("upsell", "algorithm = \"cross_sell\"\nforce_include = [\"P00001\"]\n"),
+        ] {
+            let from_file = parse_config(&format!("{base}[widgets.{name}]\n{patch}")).unwrap();
+            let per_request: WidgetPatch = toml::from_str(patch).unwrap();
+            assert_eq!(rec.widget_with(name, &per_request).unwrap(), from_file.widgets[name], "{name}: {patch}");
+        }
+        let e = rec.widget_with("popular", &toml::from_str("for_you = { hop_weight = 1.0 }").unwrap()).unwrap_err();
+        assert_eq!(e.to_string(), "invalid option `for_you`: only a widget of the for_you algorithm has weights");
     }
 }

@@ -226,19 +226,32 @@ impl Recommender {
         ctx: &Context,
         overrides: &Overrides,
     ) -> Result<Recommendations, EngineError> {
-        let Some(compiled) = self.widgets.get(widget) else {
-            return Err(EngineError::UnknownWidget {
-                name: widget.to_string(),
-                available: self.widgets.keys().cloned().collect(),
-            });
-        };
+        let compiled = self.compiled(widget)?;
         if overrides.is_empty() {
             return Ok(self.run(compiled, ctx));
         }
+        let config = self.patched(compiled, overrides)?;
+        Ok(self.run(&Compiled::new(config, self.catalog()), ctx))
+    }
+
+    /// The named widget with per-request overrides layered over it ([`WidgetConfig::apply`], with
+    /// the snapshot's `[for_you]`) and checked: what [`Recommender::recommend`] runs.
+    pub fn widget_with(&self, widget: &str, overrides: &Overrides) -> Result<WidgetConfig, EngineError> {
+        self.patched(self.compiled(widget)?, overrides)
+    }
+
+    fn compiled(&self, widget: &str) -> Result<&Compiled, EngineError> {
+        self.widgets.get(widget).ok_or_else(|| EngineError::UnknownWidget {
+            name: widget.to_string(),
+            available: self.widgets.keys().cloned().collect(),
+        })
+    }
+
+    fn patched(&self, compiled: &Compiled, overrides: &Overrides) -> Result<WidgetConfig, EngineError> {
         let mut config = compiled.config.clone();
         config.apply(overrides, &self.snapshot.config.for_you);
         config.validate("").map_err(|e| EngineError::InvalidOption(option_key(e)))?;
-        Ok(self.run(&Compiled::new(config, self.catalog()), ctx))
+        Ok(config)
     }
 
     /// Recommends for an ad-hoc widget configuration (the merchandiser preview).
