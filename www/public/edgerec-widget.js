@@ -24,7 +24,6 @@
 // The module also exports the shared loaders, so a page can use the same package, snapshot and
 // session as its widgets: import { getRecommender, getSession } from "/edgerec-widget.js".
 
-const PACKAGE_URL = new URL("./pkg/edgerec.js", import.meta.url).href;
 export const DEFAULT_SNAPSHOT = "/data/model.snap";
 export const DEFAULT_SESSION_KEY = "edgerec:session";
 /** Cards say "Only N left" at or below this tracked stock. */
@@ -39,7 +38,10 @@ const sessions = new Map(); // storage key -> Promise<Session>
 
 /** The initialised edgerec package module (imported and instantiated once per page). */
 export function loadPackage() {
-  packagePromise ??= import(PACKAGE_URL).then(async (pkg) => {
+  // A literal specifier, relative to this module: bundlers follow it, browsers resolve it against
+  // this file's URL. In the npm package (widget.js, next to edgerec.js) scripts/package.mjs
+  // rewrites it to "./edgerec.js".
+  packagePromise ??= import("./pkg/edgerec.js").then(async (pkg) => {
     await pkg.default();
     return pkg;
   });
