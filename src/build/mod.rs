@@ -13,6 +13,7 @@
 
 pub mod cooccurrence;
 pub mod popularity;
+pub mod similar;
 
 use crate::catalog::Catalog;
 use crate::config::{Config, DateRange};
