@@ -67,7 +67,12 @@ fn month_days(year: i64, month: u32) -> u32 {
 
 /// Parses `YYYY-MM-DD` into a day number since 1970-01-01.
 pub fn parse_date(s: &str) -> Result<i64, TimeError> {
-    let b = s.as_bytes();
+    date_of(s.as_bytes())
+}
+
+/// [`parse_date`] on bytes, so that a caller can hand over the first ten bytes of a longer text
+/// without cutting it inside a multi-byte character (which slicing the `&str` would panic on).
+fn date_of(b: &[u8]) -> Result<i64, TimeError> {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(TimeError("expected a date as YYYY-MM-DD"));
     }
@@ -97,7 +102,7 @@ pub fn parse_timestamp(s: &str) -> Result<i64, TimeError> {
     if b.len() < 10 {
         return Err(TimeError("expected an RFC 3339 date-time or Unix seconds"));
     }
-    let day = parse_date(&s[..10])?;
+    let day = date_of(&b[..10])?;
     if b.len() == 10 {
         return Ok(day * DAY);
     }
@@ -197,6 +202,28 @@ mod tests {
         }
         assert_eq!(parse_date("2024-02-29"), Ok(days_from_civil(2024, 2, 29)));
         assert!(parse_date("2023-02-29").is_err());
+    }
+
+    #[test]
+    fn non_ascii_text_is_an_error_not_a_panic() {
+        // Each puts a multi-byte character across byte 10 (or elsewhere), where the date part
+        // used to be cut from the text by byte index.
+        for bad in [
+            "2026-01-0\u{e9}T10:00:00Z",
+            "2026-01-01\u{feff}T10:00:00Z",
+            "2026-01-\u{feff}01",
+            "\u{feff}2026-01-01T10:00:00Z",
+            "2026-01-01T10:00:0\u{e9}Z",
+            "2026-01-01T10:00:00.5\u{e9}",
+            "2026-01-01T10:00:00+02:0\u{e9}",
+            "\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}\u{e9}",
+            "12\u{e9}",
+            "-\u{e9}",
+        ] {
+            assert!(parse_timestamp(bad).is_err(), "{bad:?} should not parse");
+        }
+        assert_eq!(parse_timestamp("2026-01-0\u{e9}T10:00:00Z"), Err(TimeError("expected a date as YYYY-MM-DD")));
+        assert!(parse_date("2026-01-0\u{e9}").is_err());
     }
 
     #[test]
