@@ -4,9 +4,11 @@
 //
 // The form is the source of truth: readConfig() turns it into a WidgetConfig (snake_case keys,
 // as in edgerec.toml), writeForm() loads one into it. Multi-value fields (brands, categories,
-// tags, product ids) are token lists kept in `tokens`; the fallback chain in `fallback`.
+// tags, product ids) are token lists kept in `tokens`; the fallback chain in `fallback`; a
+// for_you widget's weights in the "fy-" inputs (empty: the snapshot's [for_you] weight).
 
 import { getRecommender, getSession, formatPrice, stockState, escapeHtml as html, safeUrl } from "/edgerec-widget.js";
+import { FOR_YOU_WEIGHTS, NUMBER_FILTERS, toToml } from "./preview-toml.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -47,7 +49,6 @@ const TOKEN_FIELDS = [
   { key: "exclude_products", label: "Never these products", list: "product-list", box: "token-exclusions", filter: true, ids: true },
   { key: "force_include", label: "Show these products first, in this order", list: "product-list", box: "token-force", ids: true },
 ];
-const NUMBER_FILTERS = ["price_min", "price_max", "stock_min", "stock_max", "discount_min", "discount_max", "added_within_days"];
 const INTEGER_FILTERS = new Set(["stock_min", "stock_max", "added_within_days"]);
 
 let rec = null;
@@ -56,61 +57,6 @@ let widgets = []; // rec.widgets()
 const tokens = Object.fromEntries(TOKEN_FIELDS.map((f) => [f.key, []]));
 let fallback = [];
 let downloadUrl = null;
-
-// ---------------------------------------------------------------------------------------------
-// TOML export
-
-const TOML_ESCAPES = { "\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r" };
-
-/** A TOML basic string. */
-export function tomlString(s) {
-  return `"${String(s).replace(/[\\"\u0000-\u001f\u007f]/g, (c) => TOML_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
-}
-const tomlKey = (k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : tomlString(k));
-const tomlArray = (xs) => `[${xs.map(tomlString).join(", ")}]`;
-const tomlFloat = (x) => (Number.isInteger(x) ? x.toFixed(1) : String(x));
-
-/**
- * The `[widgets.NAME]` block (and `[widgets.NAME.filters]` when a filter is set) of a
- * configuration. The widget keys are always written (so the block means the same whatever the
- * algorithm's defaults); filters, force_include and its switch only when set.
- */
-export function toToml(name, c) {
-  const table = `widgets.${tomlKey(name)}`;
-  const lines = [
-    `[${table}]`,
-    `algorithm = ${tomlString(c.algorithm)}`,
-    `title = ${tomlString(c.title)}`,
-    `limit = ${c.limit}`,
-    `threshold = ${tomlFloat(c.threshold)}`,
-    `fallback = ${tomlArray(c.fallback)}`,
-    `exclude_purchased = ${c.exclude_purchased}`,
-  ];
-  if (c.force_include.length) lines.push(`force_include = ${tomlArray(c.force_include)}`);
-  if (c.force_include_out_of_stock) lines.push("force_include_out_of_stock = true");
-  const f = c.filters;
-  const filterLines = [];
-  for (const key of ["brands", "exclude_brands", "products", "exclude_products", "categories", "exclude_categories", "tags", "exclude_tags"]) {
-    if (f[key]?.length) filterLines.push(`${key} = ${tomlArray(f[key])}`);
-  }
-  for (const key of NUMBER_FILTERS) {
-    if (key === "added_within_days") continue;
-    if (f[key] !== undefined) filterLines.push(`${key} = ${f[key]}`);
-  }
-  if (f.added?.length) {
-    const ranges = f.added.map((r) => {
-      const parts = [];
-      if (r.from) parts.push(`from = ${tomlString(r.from)}`);
-      if (r.to) parts.push(`to = ${tomlString(r.to)}`);
-      return `{ ${parts.join(", ")} }`;
-    });
-    filterLines.push(`added = [${ranges.join(", ")}]`);
-  }
-  if (f.added_within_days !== undefined) filterLines.push(`added_within_days = ${f.added_within_days}`);
-  if (f.show_out_of_stock) filterLines.push("show_out_of_stock = true");
-  if (filterLines.length) lines.push("", `[${table}.filters]`, ...filterLines);
-  return lines.join("\n") + "\n";
-}
 
 // ---------------------------------------------------------------------------------------------
 // Form <-> configuration
@@ -153,6 +99,18 @@ function readConfig() {
     const unknown = tokens[f.key].filter((id) => !rec.product(id));
     if (unknown.length) problems.push(`${f.label}: not in the catalogue: ${unknown.join(", ")}`);
   }
+  const weights = {};
+  if ($("algorithm").value === "for_you") {
+    for (const [key] of FOR_YOU_WEIGHTS) {
+      const input = $(`fy-${key}`);
+      const raw = input.value.trim();
+      const n = Number(raw);
+      if (raw === "") {
+        if (input.validity.badInput) problems.push(`${labelOf(input.id)}: not a number`);
+      } else if (!Number.isFinite(n) || n < 0) problems.push(`${labelOf(input.id)}: a number of 0 or more`);
+      else weights[key] = n;
+    }
+  }
   const config = {
     algorithm: $("algorithm").value,
     title: $("title").value,
@@ -164,6 +122,7 @@ function readConfig() {
     force_include: [...tokens.force_include],
     force_include_out_of_stock: $("force_include_out_of_stock").checked,
   };
+  if (Object.keys(weights).length) config.for_you = weights;
   return { name, config, problems };
 }
 
@@ -190,6 +149,7 @@ function writeForm(name, w) {
   $("added").innerHTML = "";
   for (const r of f.added ?? []) addRange(r);
   if (!f.added?.length) addRange({});
+  for (const [key] of FOR_YOU_WEIGHTS) $(`fy-${key}`).value = w.for_you?.[key] ?? "";
   fallback = [...w.fallback];
   renderFallback();
 }
@@ -263,8 +223,28 @@ function renderTokens(field) {
 // ---------------------------------------------------------------------------------------------
 // Fallback chain and date ranges
 
+/** The for_you weights panel, after the fallback chain: one number per weight. */
+function buildWeights() {
+  const panel = document.createElement("fieldset");
+  panel.className = "panel";
+  panel.id = "for-you-weights";
+  panel.innerHTML = `<legend>For-you weights</legend>
+    <p class="hint">How the in-session list weighs the session. An empty weight takes the snapshot's <code>[for_you]</code>.</p>
+    <div class="grid-2">${FOR_YOU_WEIGHTS.map(
+      ([key, hint]) => `<div class="field">
+        <label for="fy-${key}">${key}</label>
+        <input id="fy-${key}" name="fy-${key}" type="number" min="0" step="any" inputmode="decimal" aria-describedby="fy-${key}-hint">
+        <p class="hint" id="fy-${key}-hint">${html(hint)}</p>
+      </div>`,
+    ).join("")}</div>`;
+  $("fallback").closest("fieldset").after(panel);
+}
+
 function renderFallback() {
   const algorithm = $("algorithm").value;
+  // Only the for_you algorithm has weights (edgerec refuses them on other widgets).
+  // (style, not `hidden`: the stylesheet gives every panel a display.)
+  $("for-you-weights").style.display = algorithm === "for_you" ? "" : "none";
   const steps = ALGORITHM_STEPS[algorithm] ?? [];
   $("steps-hint").innerHTML =
     `The algorithm's own steps come first: ${steps.map((s) => `<code>${s}</code>`).join(" → ")}. ` +
@@ -494,6 +474,7 @@ async function start() {
   $("tag-list").innerHTML = tags.map((t) => option(t)).join("");
   $("category-list").innerHTML = rec.categories().map((c) => option(c.name)).join("");
   for (const field of TOKEN_FIELDS) buildTokenField(field);
+  buildWeights();
 
   const widgetName = widgets.some((w) => w.name === params.get("widget")) ? params.get("widget") : "upsell";
   $("widget").value = widgets.some((w) => w.name === widgetName) ? widgetName : widgets[0].name;

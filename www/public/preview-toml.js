@@ -1,0 +1,77 @@
+// The merchandiser preview's TOML export: a widget configuration (snake_case keys, as in
+// edgerec.toml) as the `[widgets.NAME]` block `edgerec build --config` reads. No DOM: the preview
+// page (preview.js) and the Node tests import it.
+
+/** The number filters, in the order the form and the export show them. */
+export const NUMBER_FILTERS = ["price_min", "price_max", "stock_min", "stock_max", "discount_min", "discount_max", "added_within_days"];
+
+/** The weights of the for_you algorithm (`[widgets.NAME.for_you]`), with what each one weighs. */
+export const FOR_YOU_WEIGHTS = [
+  ["recency_decay", "Recency decay: the i-th most recent view weighs this to the power i"],
+  ["next_weight", "Viewed next"],
+  ["together_weight", "Viewed in the same session"],
+  ["bought_weight", "Bought or carted together"],
+  ["repeat_weight", "Products already in the session"],
+  ["cart_boost", "A cart item counts as this many views"],
+  ["purchase_weight", "Neighbours of past purchases"],
+  ["purchase_decay", "Each older purchase line weighs this much less"],
+  ["rebuy_weight", "Past purchases themselves (buy again)"],
+  ["hop_weight", "Neighbours of the best candidates (two hops)"],
+  ["popular_weight", "Best sellers as a prior"],
+];
+
+const TOML_ESCAPES = { "\\": "\\\\", '"': '\\"', "\b": "\\b", "\t": "\\t", "\n": "\\n", "\f": "\\f", "\r": "\\r" };
+
+/** A TOML basic string. */
+export function tomlString(s) {
+  return `"${String(s).replace(/[\\"\u0000-\u001f\u007f]/g, (c) => TOML_ESCAPES[c] ?? `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`;
+}
+const tomlKey = (k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : tomlString(k));
+const tomlArray = (xs) => `[${xs.map(tomlString).join(", ")}]`;
+const tomlFloat = (x) => (Number.isInteger(x) ? x.toFixed(1) : String(x));
+
+/**
+ * The `[widgets.NAME]` block (with `[widgets.NAME.filters]` when a filter is set, and
+ * `[widgets.NAME.for_you]` with the weights given, for a for_you widget) of a configuration. The
+ * widget keys are always written (so the block means the same whatever the algorithm's
+ * defaults); filters, force_include and its switch only when set; weights left out take the
+ * widget's own or the file's `[for_you]`.
+ */
+export function toToml(name, c) {
+  const table = `widgets.${tomlKey(name)}`;
+  const lines = [
+    `[${table}]`,
+    `algorithm = ${tomlString(c.algorithm)}`,
+    `title = ${tomlString(c.title)}`,
+    `limit = ${c.limit}`,
+    `threshold = ${tomlFloat(c.threshold)}`,
+    `fallback = ${tomlArray(c.fallback)}`,
+    `exclude_purchased = ${c.exclude_purchased}`,
+  ];
+  if (c.force_include.length) lines.push(`force_include = ${tomlArray(c.force_include)}`);
+  if (c.force_include_out_of_stock) lines.push("force_include_out_of_stock = true");
+  const f = c.filters;
+  const filterLines = [];
+  for (const key of ["brands", "exclude_brands", "products", "exclude_products", "categories", "exclude_categories", "tags", "exclude_tags"]) {
+    if (f[key]?.length) filterLines.push(`${key} = ${tomlArray(f[key])}`);
+  }
+  for (const key of NUMBER_FILTERS) {
+    if (key === "added_within_days") continue;
+    if (f[key] !== undefined) filterLines.push(`${key} = ${f[key]}`);
+  }
+  if (f.added?.length) {
+    const ranges = f.added.map((r) => {
+      const parts = [];
+      if (r.from) parts.push(`from = ${tomlString(r.from)}`);
+      if (r.to) parts.push(`to = ${tomlString(r.to)}`);
+      return `{ ${parts.join(", ")} }`;
+    });
+    filterLines.push(`added = [${ranges.join(", ")}]`);
+  }
+  if (f.added_within_days !== undefined) filterLines.push(`added_within_days = ${f.added_within_days}`);
+  if (f.show_out_of_stock) filterLines.push("show_out_of_stock = true");
+  if (filterLines.length) lines.push("", `[${table}.filters]`, ...filterLines);
+  const weights = FOR_YOU_WEIGHTS.filter(([key]) => c.for_you?.[key] !== undefined && c.for_you[key] !== null);
+  if (weights.length) lines.push("", `[${table}.for_you]`, ...weights.map(([key]) => `${key} = ${tomlFloat(c.for_you[key])}`));
+  return lines.join("\n") + "\n";
+}
