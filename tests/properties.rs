@@ -2,11 +2,14 @@
 //! list never holds the current product, a repeat, a blacklisted, excluded or filtered-out
 //! product, a cart item (outside history lists) or a purchase (when excluded), and never more
 //! than the limit. Upsell items share the product's category and cost at least as much.
+//!
+//! The filter rules are checked against a second, naive implementation written here from the
+//! definitions in docs/configuration.md, over the test's own plain product records: never
+//! against the engine's `CompiledFilter`, which would be its own oracle.
 
 use edgerec::build::{build, BuildOptions};
 use edgerec::catalog::{CatalogBuilder, ProductRecord};
-use edgerec::config::{Algorithm, Config, Filters, Source, WidgetConfig};
-use edgerec::filter::CompiledFilter;
+use edgerec::config::{Algorithm, Config, DateRange, Filters, Source, WidgetConfig};
 use edgerec::ingest::events::{Event, EventLog, CART, NONE, PURCHASE, VIEW};
 use edgerec::snapshot::{write_sections, Toc};
 use edgerec::{Context, Overrides, Recommender, Snapshot, View};
@@ -14,6 +17,16 @@ use proptest::prelude::*;
 
 const CATEGORIES: [&str; 5] = ["A > X", "A > Y", "B", "B > Z > W", "C"];
 const BRANDS: [&str; 3] = ["", "Acme", "Bolt"];
+/// Dates the `added` filter ranges are made of, with their day numbers (days since 1970-01-01,
+/// worked out by hand, not by the crate): products are created on days 19000 to 19290.
+const DATES: [(&str, i32); 6] = [
+    ("2022-01-08", 19000),
+    ("2022-02-01", 19024),
+    ("2022-03-15", 19066),
+    ("2022-05-01", 19113),
+    ("2022-07-20", 19193),
+    ("2022-10-01", 19266),
+];
 
 #[derive(Debug, Clone)]
 struct Store {
@@ -43,17 +56,130 @@ fn store() -> impl Strategy<Value = Store> {
         .prop_map(|(products, events, min_count, blacklist)| Store { products, events, min_count, blacklist })
 }
 
-fn make(store: &Store) -> Recommender {
-    let mut b = CatalogBuilder::new();
-    for (i, &(cat, brand, price, stock)) in store.products.iter().enumerate() {
-        b.push(ProductRecord {
+/// A product as the test knows it, in plain fields: what the naive filter reads.
+#[derive(Debug)]
+struct Plain {
+    id: String,
+    category: &'static str,
+    brand: &'static str,
+    tags: Vec<&'static str>,
+    /// Cents.
+    price: Option<u32>,
+    compare_at: Option<u32>,
+    stock: Option<i32>,
+    /// Days since 1970-01-01.
+    created: i32,
+}
+
+fn plain(store: &Store) -> Vec<Plain> {
+    let tags =
+        |i: usize| [("sale", i % 3 == 0), ("new", i % 4 == 1)].into_iter().filter(|t| t.1).map(|t| t.0).collect();
+    store
+        .products
+        .iter()
+        .enumerate()
+        .map(|(i, &(cat, brand, price, stock))| Plain {
             id: format!("p{i:02}"),
-            categories: vec![CATEGORIES[cat].into()],
-            brand: BRANDS[brand].into(),
+            category: CATEGORIES[cat],
+            brand: BRANDS[brand],
+            tags: tags(i),
             price,
             compare_at: price.map(|p| p + p / 4 * (i as u32 % 2)),
             stock,
-            created: Some(19_000 + i as i32 * 10),
+            created: 19_000 + i as i32 * 10,
+        })
+        .collect()
+}
+
+/// docs/configuration.md's filters, written the plain way: whether `p` passes every filter set
+/// in `f` on day `today`.
+fn naive_passes(f: &Filters, p: &Plain, today: i64) -> bool {
+    let listed = |list: &Option<Vec<String>>, v: &str| list.as_ref().map(|l| l.iter().any(|x| x == v));
+    // "products in these categories or their subcategories (full paths)".
+    let in_any = |list: &Option<Vec<String>>| {
+        list.as_ref().map(|l| l.iter().any(|c| p.category == c || p.category.starts_with(&format!("{c} > "))))
+    };
+    let has_tag = |list: &Option<Vec<String>>| list.as_ref().map(|l| l.iter().any(|t| p.tags.contains(&t.as_str())));
+    let tracked_out = p.stock.is_some_and(|s| s <= 0);
+    if tracked_out && f.show_out_of_stock != Some(true) {
+        return false;
+    }
+    // A product without a brand is in no brand list.
+    let brand = Some(p.brand).filter(|b| !b.is_empty());
+    if f.brands.is_some() && brand.is_none_or(|b| listed(&f.brands, b) != Some(true)) {
+        return false;
+    }
+    if brand.is_some_and(|b| listed(&f.exclude_brands, b) == Some(true)) {
+        return false;
+    }
+    if listed(&f.products, &p.id) == Some(false) || listed(&f.exclude_products, &p.id) == Some(true) {
+        return false;
+    }
+    if in_any(&f.categories) == Some(false) || in_any(&f.exclude_categories) == Some(true) {
+        return false;
+    }
+    if has_tag(&f.tags) == Some(false) || has_tag(&f.exclude_tags) == Some(true) {
+        return false;
+    }
+    // Prices in currency units, inclusive; no price fails a price filter.
+    let units = p.price.map(|c| f64::from(c) / 100.0);
+    if f.price_min.is_some() || f.price_max.is_some() {
+        let Some(x) = units else { return false };
+        if f.price_min.is_some_and(|m| x < m - 1e-9) || f.price_max.is_some_and(|m| x > m + 1e-9) {
+            return false;
+        }
+    }
+    // Untracked stock always passes.
+    if let Some(st) = p.stock.map(i64::from) {
+        if f.stock_min.is_some_and(|m| st < m) || f.stock_max.is_some_and(|m| st > m) {
+            return false;
+        }
+    }
+    // 1 - price / compare_at_price, in percent; no compare-at price (or none above the price) is 0 %.
+    let discount = match (p.price, p.compare_at) {
+        (Some(a), Some(b)) if b > a => (1.0 - f64::from(a) / f64::from(b)) * 100.0,
+        _ => 0.0,
+    };
+    if f.discount_min.is_some_and(|m| discount < m - 1e-9) || f.discount_max.is_some_and(|m| discount > m + 1e-9) {
+        return false;
+    }
+    let day = |d: &Option<String>| d.as_ref().map(|d| DATES.iter().find(|x| x.0 == d).expect("a test date").1);
+    if let Some(ranges) = &f.added {
+        let inside = |r: &DateRange| {
+            day(&r.from).is_none_or(|lo| lo <= p.created) && day(&r.to).is_none_or(|hi| p.created <= hi)
+        };
+        if !ranges.iter().any(inside) {
+            return false;
+        }
+    }
+    if f.added_within_days.is_some_and(|n| i64::from(p.created) < today - i64::from(n)) {
+        return false;
+    }
+    true
+}
+
+fn by_id<'a>(products: &'a [Plain], id: &str) -> &'a Plain {
+    products.iter().find(|p| p.id == id).expect("a product of the store")
+}
+
+/// The request's day, as docs/configuration.md defines it: the context's time, else the
+/// snapshot's as-of time.
+fn today(rec: &Recommender, ctx: &Context) -> i64 {
+    ctx.now.unwrap_or(rec.snapshot().meta.as_of).div_euclid(86_400)
+}
+
+fn make(store: &Store) -> Recommender {
+    let mut b = CatalogBuilder::new();
+    for p in plain(store) {
+        b.push(ProductRecord {
+            id: p.id,
+            categories: vec![p.category.into()],
+            brand: p.brand.into(),
+            tags: p.tags.into_iter().map(String::from).collect(),
+            price: p.price,
+            compare_at: p.compare_at,
+            stock: p.stock,
+            created: Some(p.created),
             ..Default::default()
         });
     }
@@ -85,45 +211,50 @@ fn make(store: &Store) -> Recommender {
 }
 
 fn filters() -> impl Strategy<Value = Filters> {
-    let ids = proptest::collection::vec((0usize..30).prop_map(|i| format!("p{i:02}")), 0..4);
+    // Each filter is set a quarter of the time, so that lists are rarely filtered to nothing.
+    fn some<T: std::fmt::Debug>(s: impl Strategy<Value = T>) -> impl Strategy<Value = Option<T>> {
+        proptest::option::weighted(0.25, s)
+    }
+    fn names(from: &'static [&'static str]) -> impl Strategy<Value = Option<Vec<String>>> {
+        some(proptest::collection::vec(proptest::sample::select(from).prop_map(String::from), 1..3))
+    }
+    let ids =
+        |n: std::ops::Range<usize>| some(proptest::collection::vec((0usize..30).prop_map(|i| format!("p{i:02}")), n));
+    let date = proptest::option::of(proptest::sample::select(DATES.map(|d| d.0).to_vec()).prop_map(String::from));
+    let ranges =
+        some(proptest::collection::vec((date.clone(), date).prop_map(|(from, to)| DateRange { from, to }), 1..3));
+    const CATS: &[&str] = &["A", "A > X", "B > Z", "C", "Nope"];
     (
-        proptest::option::of(proptest::collection::vec(
-            proptest::sample::select(BRANDS[1..].to_vec()).prop_map(String::from),
-            1..2,
-        )),
-        proptest::option::of(ids.clone()),
-        proptest::option::of(proptest::collection::vec(
-            proptest::sample::select(vec!["A", "B > Z", "C", "Nope"]).prop_map(String::from),
-            1..2,
-        )),
-        proptest::option::of(0.0f64..60.0),
-        proptest::option::of(30.0f64..120.0),
-        proptest::option::of(any::<bool>()),
-        proptest::option::of(0.0f64..30.0),
-        proptest::option::of(-1i64..10),
+        (names(&["Acme", "Bolt", "Nobody"]), names(&["Acme", "Nobody"]), ids(1..8), ids(0..4)),
+        (names(CATS), names(CATS), names(&["sale", "new", "Nope"]), names(&["sale", "Nope"])),
+        (some(0.0f64..60.0), some(30.0f64..120.0), some(-1i64..10), some(0i64..20)),
+        (some(0.0f64..30.0), some(0.0f64..30.0), ranges, some(0u32..800), proptest::option::of(any::<bool>())),
     )
-        .prop_map(
-            |(
+        .prop_map(|(names, groups, ranges, more)| {
+            let (brands, exclude_brands, products, exclude_products) = names;
+            let (categories, exclude_categories, tags, exclude_tags) = groups;
+            let (price_min, price_max, stock_min, stock_max) = ranges;
+            let (discount_min, discount_max, added, added_within_days, show_out_of_stock) = more;
+            Filters {
                 brands,
+                exclude_brands,
+                products,
                 exclude_products,
                 categories,
+                exclude_categories,
+                tags,
+                exclude_tags,
                 price_min,
                 price_max,
-                show_out_of_stock,
-                discount_min,
                 stock_min,
-            )| Filters {
-                brands,
-                exclude_products,
-                categories,
-                price_min,
-                price_max,
-                show_out_of_stock,
+                stock_max,
                 discount_min,
-                stock_min,
-                ..Default::default()
-            },
-        )
+                discount_max,
+                added,
+                added_within_days,
+                show_out_of_stock,
+            }
+        })
 }
 
 fn context() -> impl Strategy<Value = Context> {
@@ -133,13 +264,15 @@ fn context() -> impl Strategy<Value = Context> {
         proptest::collection::vec(id.clone(), 0..8),
         proptest::collection::vec(id.clone(), 0..3),
         proptest::collection::vec(id, 0..3),
+        // The request's time: the snapshot's as-of time when absent, else a day in 2023.
+        proptest::option::of(1_672_531_200i64..1_704_067_200),
     )
-        .prop_map(|(product, views, cart, purchased)| Context {
+        .prop_map(|(product, views, cart, purchased, now)| Context {
             product,
             views: views.into_iter().map(|id| View { id, at: None }).collect(),
             cart,
             purchased,
-            now: None,
+            now,
         })
 }
 
@@ -173,7 +306,8 @@ proptest! {
             return Ok(());
         }
         let got = rec.recommend_with(&w, &ctx).unwrap();
-        let compiled = CompiledFilter::compile(&f, c);
+        let products = plain(&store);
+        let day = today(&rec, &ctx);
         prop_assert!(got.items.len() <= limit as usize);
         let mut seen = std::collections::HashSet::new();
         let current = ctx.product.as_deref().and_then(|id| c.index_of(id));
@@ -194,10 +328,7 @@ proptest! {
                 prop_assert!(force.contains(&id));
                 prop_assert_eq!(item.step, 0);
             } else {
-                prop_assert!(compiled.passes(c, p, 0), "{id} fails the filters {f:?}");
-                if let Some(list) = &f.exclude_products {
-                    prop_assert!(!list.contains(&id));
-                }
+                prop_assert!(naive_passes(&f, by_id(&products, &id), day), "{id} fails the filters {f:?}");
             }
             if algorithm == Algorithm::Upsell && item.source != Source::ForceInclude {
                 // The anchor: the current product, else the latest cart item, else the latest view.
@@ -220,6 +351,53 @@ proptest! {
     }
 
     #[test]
+    fn a_filtered_popular_list_is_the_ranking_through_the_naive_filter(
+        store in store(),
+        f in filters(),
+        ctx in context(),
+        limit in 1u32..12,
+        exclude_purchased in any::<bool>(),
+    ) {
+        // Both ways: every product the naive filter lets through is listed, in ranking order,
+        // until the limit; no other is.
+        let rec = make(&store);
+        prop_assume!(f.validate("filters").is_ok());
+        let mut w = WidgetConfig::for_algorithm(Algorithm::Popular);
+        w.fallback = vec![];
+        w.filters = f.clone();
+        w.limit = limit;
+        w.threshold = 0.0;
+        w.exclude_purchased = exclude_purchased;
+        let got: Vec<String> =
+            rec.recommend_with(&w, &ctx).unwrap().items.iter().map(|i| rec.catalog().id(i.product).to_string()).collect();
+        let (products, day) = (plain(&store), today(&rec, &ctx));
+        let known = |id: &String| products.iter().any(|p| &p.id == id);
+        // The anchor, left out of its list: the page's product, else every cart item, else the
+        // latest view (docs/javascript.md).
+        let mut excluded: Vec<String> = ctx.product.iter().filter(|id| known(id)).cloned().collect();
+        if excluded.is_empty() {
+            excluded.extend(ctx.views.iter().map(|v| v.id.clone()).find(|id| known(id)).filter(|_| ctx.cart.iter().all(|id| !known(id))));
+        }
+        excluded.extend(ctx.cart.iter().cloned());
+        excluded.extend(rec.snapshot().config.blacklist.iter().cloned());
+        if exclude_purchased {
+            excluded.extend(ctx.purchased.iter().cloned());
+        }
+        let want: Vec<String> = rec
+            .snapshot()
+            .popularity
+            .popular
+            .global
+            .iter()
+            .filter(|&&(_, score)| score > 0.0)
+            .map(|&(p, _)| rec.catalog().id(p).to_string())
+            .filter(|id| !excluded.contains(id) && naive_passes(&f, by_id(&products, id), day))
+            .take(limit as usize)
+            .collect();
+        prop_assert_eq!(got, want, "filters {:?}", f);
+    }
+
+    #[test]
     fn named_widgets_with_overrides_obey_the_same_rules(store in store(), ctx in context(), f in filters()) {
         let rec = make(&store);
         let names: Vec<String> = rec.widget_names().map(String::from).collect();
@@ -236,9 +414,10 @@ proptest! {
             ids.sort_unstable();
             ids.dedup();
             prop_assert_eq!(ids.len(), n);
-            let compiled = CompiledFilter::compile(&rec.widget(&name).unwrap().filters.merged(&f), rec.catalog());
-            for i in &got.items {
-                prop_assert!(compiled.passes(rec.catalog(), i.product, 0));
+            let products = plain(&store);
+            for i in got.items.iter().filter(|i| i.source != Source::ForceInclude) {
+                let p = by_id(&products, rec.catalog().id(i.product));
+                prop_assert!(naive_passes(&merged, p, today(&rec, &ctx)), "{name}: {} fails {merged:?}", p.id);
             }
         }
     }
