@@ -175,4 +175,14 @@ mod tests {
         let e = rec.widget_with("popular", &toml::from_str("for_you = { hop_weight = 1.0 }").unwrap()).unwrap_err();
         assert_eq!(e.to_string(), "invalid option `for_you`: only a widget of the for_you algorithm has weights");
     }
+
+    #[test]
+    fn the_example_in_configuration_md_is_valid_and_layered() {
+        let doc = include_str!("../../docs/configuration.md");
+        let example = doc.split("```toml\n").nth(1).and_then(|b| b.split("```").next()).unwrap();
+        let c = parse_config(example).unwrap();
+        assert_eq!(c.widgets["buy_again"], WidgetConfig { limit: 5, ..WidgetConfig::buy_again() });
+        let upsell = WidgetConfig { limit: 6, threshold: 0.2, ..WidgetConfig::for_algorithm(Algorithm::Upsell) };
+        assert_eq!(c.widgets["upsell"], upsell);
+    }
 }
