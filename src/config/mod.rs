@@ -9,7 +9,7 @@
 //! (upsell: same category, same price or higher; cross-sell: another category) apply to every step.
 //!
 //! Changes to a widget, from edgerec.toml, a request or a preview, are one [`WidgetPatch`] type,
-//! layered over a widget by [`WidgetConfig::apply`] (the rule is in the `patch` module's docs).
+//! layered over a widget by [`WidgetConfig::apply`] (the rule is on [`WidgetPatch`]).
 
 use std::collections::BTreeMap;
 use std::fmt;

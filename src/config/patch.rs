@@ -1,26 +1,25 @@
-//! Changes to a widget, and the one rule that layers them over a widget.
-//!
-//! A [`WidgetPatch`] is what `[widgets.NAME]` in edgerec.toml, a request's options and
-//! `recommendWith` give: any subset of a widget's keys. [`WidgetConfig::apply`] layers it over a
-//! base widget: the existing widget of that name (built-in or from the snapshot), else the
-//! defaults of its algorithm ([`WidgetPatch::resolve`]).
-//!
-//! - Every key given replaces the base's; `filters` merge field by field ([`Filters::merged`]):
-//!   a filter given replaces that filter, the others stay.
-//! - `for_you` weights given replace those weights; the others are the widget's own weights when
-//!   it has some, else the shared `[for_you]` ones. Only a widget of the `for_you` algorithm has
-//!   weights ([`WidgetConfig::validate`] names `for_you` otherwise).
-//! - A new `algorithm` keeps every key the base had set to something else than its old
-//!   algorithm's default (a custom title, limit, fallback, filters, ...); the keys that were the
-//!   old algorithm's defaults (title, fallback, exclude_purchased) become the new one's. A widget
-//!   that no longer runs `for_you` drops its own weights.
+//! Changes to a widget ([`WidgetPatch`]) and the one rule that layers them over a widget
+//! ([`WidgetConfig::apply`]).
 
 use serde::{Deserialize, Serialize};
 
 use super::{err, Algorithm, ConfigError, Filters, ForYouParams, ForYouPatch, Source, WidgetConfig};
 
-/// Changes to a widget: every key of [`WidgetConfig`], each optional (`[widgets.NAME]`, a
-/// request's options, `recommendWith`). [`WidgetConfig::apply`] layers it over a widget.
+/// Changes to a widget: every key of [`WidgetConfig`], each optional. It is what
+/// `[widgets.NAME]` in edgerec.toml, a request's options and `recommendWith` give.
+///
+/// [`WidgetConfig::apply`] layers it over a base widget: the existing widget of that name
+/// (built-in or from the snapshot), else the defaults of its algorithm ([`WidgetPatch::resolve`]).
+///
+/// - Every key given replaces the base's; `filters` merge field by field ([`Filters::merged`]):
+///   a filter given replaces that filter, the others stay.
+/// - `for_you` weights given replace those weights; the others are the widget's own weights when
+///   it has some, else the shared `[for_you]` ones. Only a widget of the `for_you` algorithm has
+///   weights ([`WidgetConfig::validate`] names `for_you` otherwise).
+/// - A new `algorithm` keeps every key the base had set to something else than its old
+///   algorithm's default (a custom title, limit, fallback, filters, ...); the keys that were the
+///   old algorithm's defaults (title, fallback, exclude_purchased) become the new one's. A widget
+///   that no longer runs `for_you` drops its own weights.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WidgetPatch {
@@ -88,7 +87,7 @@ impl WidgetPatch {
 }
 
 impl WidgetConfig {
-    /// Layers `patch` over this widget (the rule is in the module docs); `shared_for_you` (the
+    /// Layers `patch` over this widget (the rule is on [`WidgetPatch`]); `shared_for_you` (the
     /// top-level `[for_you]`) is what weights the widget does not have of its own default to.
     pub fn apply(&mut self, patch: &WidgetPatch, shared_for_you: &ForYouParams) {
         if let Some(a) = patch.algorithm {
