@@ -316,3 +316,22 @@ fn ties_are_broken_by_product_id() {
     assert_eq!(a, ["board", "knife-a", "mug"]);
     assert_eq!(a, ids(&r, &r.recommend_with(&w, &on("knife-c")).unwrap()));
 }
+
+#[test]
+fn a_request_may_change_any_key_by_the_layering_rule() {
+    let r = fixture();
+    let ctx = Context::from_ids(None, &["knife-a"], &[], &[]);
+    // popular asked to run most_purchased is the built-in most_purchased widget (same fallback).
+    let over = Overrides { algorithm: Some(Algorithm::MostPurchased), ..Default::default() };
+    assert_eq!(r.widget_with("popular", &over).unwrap().fallback, r.widget("most_purchased").unwrap().fallback);
+    assert_eq!(ask(&r, "popular", &ctx, &over), ask(&r, "most_purchased", &ctx, &Overrides::default()));
+    // Per-request weights: only the one given changes, on a for_you widget only.
+    let hop = Overrides {
+        for_you: Some(crate::config::ForYouPatch { hop_weight: Some(0.0), ..Default::default() }),
+        ..Default::default()
+    };
+    let w = r.widget_with("for_you", &hop).unwrap();
+    assert_eq!(w.for_you, Some(crate::config::ForYouParams { hop_weight: 0.0, ..Default::default() }));
+    let e = r.recommend("popular", &ctx, &hop).unwrap_err();
+    assert_eq!(e.to_string(), "invalid option `for_you`: only a widget of the for_you algorithm has weights");
+}
