@@ -2,9 +2,6 @@
 // edgerec.toml) as the `[widgets.NAME]` block `edgerec build --config` reads. No DOM: the preview
 // page (preview.js) and the Node tests import it.
 
-/** The number filters, in the order the form and the export show them. */
-export const NUMBER_FILTERS = ["price_min", "price_max", "stock_min", "stock_max", "discount_min", "discount_max", "added_within_days"];
-
 /** The weights of the for_you algorithm (`[widgets.NAME.for_you]`), with what each one weighs. */
 export const FOR_YOU_WEIGHTS = [
   ["recency_decay", "Recency decay: the i-th most recent view weighs this to the power i"],
@@ -34,8 +31,9 @@ const tomlFloat = (x) => (Number.isInteger(x) ? x.toFixed(1) : String(x));
  * The `[widgets.NAME]` block (with `[widgets.NAME.filters]` when a filter is set, and
  * `[widgets.NAME.for_you]` with the weights given, for a for_you widget) of a configuration. The
  * widget keys are always written (so the block means the same whatever the algorithm's
- * defaults); filters, force_include and its switch only when set; weights left out take the
- * widget's own or the file's `[for_you]`.
+ * defaults); force_include and its switch only when set; every filter set, by its own key (no
+ * list of filter names to keep in step here); weights left out take the widget's own or the
+ * file's `[for_you]`.
  */
 export function toToml(name, c) {
   const table = `widgets.${tomlKey(name)}`;
@@ -50,26 +48,15 @@ export function toToml(name, c) {
   ];
   if (c.force_include.length) lines.push(`force_include = ${tomlArray(c.force_include)}`);
   if (c.force_include_out_of_stock) lines.push("force_include_out_of_stock = true");
-  const f = c.filters;
+  // Every filter the form set, whatever its key: lists, numbers, switches and date ranges.
   const filterLines = [];
-  for (const key of ["brands", "exclude_brands", "products", "exclude_products", "categories", "exclude_categories", "tags", "exclude_tags"]) {
-    if (f[key]?.length) filterLines.push(`${key} = ${tomlArray(f[key])}`);
+  for (const [key, v] of Object.entries(c.filters ?? {})) {
+    if (v === undefined || v === null || (Array.isArray(v) && !v.length)) continue;
+    if (key === "added") {
+      const ranges = v.map((r) => `{ ${[r.from && `from = ${tomlString(r.from)}`, r.to && `to = ${tomlString(r.to)}`].filter(Boolean).join(", ")} }`);
+      filterLines.push(`added = [${ranges.join(", ")}]`);
+    } else filterLines.push(`${key} = ${Array.isArray(v) ? tomlArray(v) : typeof v === "string" ? tomlString(v) : v}`);
   }
-  for (const key of NUMBER_FILTERS) {
-    if (key === "added_within_days") continue;
-    if (f[key] !== undefined) filterLines.push(`${key} = ${f[key]}`);
-  }
-  if (f.added?.length) {
-    const ranges = f.added.map((r) => {
-      const parts = [];
-      if (r.from) parts.push(`from = ${tomlString(r.from)}`);
-      if (r.to) parts.push(`to = ${tomlString(r.to)}`);
-      return `{ ${parts.join(", ")} }`;
-    });
-    filterLines.push(`added = [${ranges.join(", ")}]`);
-  }
-  if (f.added_within_days !== undefined) filterLines.push(`added_within_days = ${f.added_within_days}`);
-  if (f.show_out_of_stock) filterLines.push("show_out_of_stock = true");
   if (filterLines.length) lines.push("", `[${table}.filters]`, ...filterLines);
   const weights = FOR_YOU_WEIGHTS.filter(([key]) => c.for_you?.[key] !== undefined && c.for_you[key] !== null);
   if (weights.length) lines.push("", `[${table}.for_you]`, ...weights.map(([key]) => `${key} = ${tomlFloat(c.for_you[key])}`));

@@ -8,7 +8,7 @@
 // for_you widget's weights in the "fy-" inputs (empty: the snapshot's [for_you] weight).
 
 import { getRecommender, getSession, formatPrice, stockState, escapeHtml as html, safeUrl } from "/edgerec-widget.js";
-import { FOR_YOU_WEIGHTS, NUMBER_FILTERS, toToml } from "./preview-toml.js";
+import { FOR_YOU_WEIGHTS, toToml } from "./preview-toml.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -49,6 +49,7 @@ const TOKEN_FIELDS = [
   { key: "exclude_products", label: "Never these products", list: "product-list", box: "token-exclusions", filter: true, ids: true },
   { key: "force_include", label: "Show these products first, in this order", list: "product-list", box: "token-force", ids: true },
 ];
+const NUMBER_FILTERS = ["price_min", "price_max", "stock_min", "stock_max", "discount_min", "discount_max", "added_within_days"];
 const INTEGER_FILTERS = new Set(["stock_min", "stock_max", "added_within_days"]);
 
 let rec = null;

@@ -50,11 +50,20 @@ const widget = (over) => ({
   ...over,
 });
 
-test("the export writes the weights given, and edgerec accepts them", () => {
+test("the export writes the filters and weights given, and edgerec accepts them", () => {
   const toml = toToml("buy_again", widget({ for_you: { popular_weight: 2, purchase_decay: 0.995 } }));
   assert.ok(toml.endsWith("\n[widgets.buy_again.for_you]\npurchase_decay = 0.995\npopular_weight = 2.0\n"), toml);
   assert.match(check(toml), /valid/);
   assert.ok(!toToml("popular", widget({ algorithm: "popular" })).includes("for_you]"));
+  // Every filter is written by its own key, none from a list to keep in step.
+  const filters = { exclude_tags: ["a \"b\""], price_max: 40, stock_min: -2, added: [{ from: "2025-01-01" }, { to: "2025-03-31" }], show_out_of_stock: true };
+  const block = toToml("deals", widget({ algorithm: "popular", filters, brands: [] }));
+  assert.ok(
+    block.endsWith('\n[widgets.deals.filters]\nexclude_tags = ["a \\"b\\""]\nprice_max = 40\nstock_min = -2\n' +
+      'added = [{ from = "2025-01-01" }, { to = "2025-03-31" }]\nshow_out_of_stock = true\n'),
+    block,
+  );
+  assert.match(check(block), /valid/);
   // The list the form shows is every weight the engine has.
   assert.equal(FOR_YOU_WEIGHTS.length, 11);
   // Weights on a widget that is not for_you are refused, naming the key, as the export avoids.
