@@ -19,15 +19,18 @@ pub enum NeighbourKind {
     BoughtTogether,
     /// Viewed soon after, in the same session (directed).
     ViewedNext,
+    /// Alike by catalog attributes (learnt from the catalog alone).
+    Similar,
 }
 
 impl NeighbourKind {
     /// Every kind, in storage order.
-    pub const ALL: [NeighbourKind; 4] = [
+    pub const ALL: [NeighbourKind; 5] = [
         NeighbourKind::ViewedTogether,
         NeighbourKind::CartedTogether,
         NeighbourKind::BoughtTogether,
         NeighbourKind::ViewedNext,
+        NeighbourKind::Similar,
     ];
 
     /// The kind's name in reports.
@@ -37,6 +40,7 @@ impl NeighbourKind {
             NeighbourKind::CartedTogether => "carted_together",
             NeighbourKind::BoughtTogether => "bought_together",
             NeighbourKind::ViewedNext => "viewed_next",
+            NeighbourKind::Similar => "similar",
         }
     }
 }
@@ -91,6 +95,8 @@ pub struct Neighbours {
     pub bought: NeighbourTable,
     /// Viewed next.
     pub next: NeighbourTable,
+    /// Similar by catalog attributes.
+    pub similar: NeighbourTable,
 }
 
 impl Neighbours {
@@ -101,6 +107,7 @@ impl Neighbours {
             NeighbourKind::CartedTogether => &self.carted,
             NeighbourKind::BoughtTogether => &self.bought,
             NeighbourKind::ViewedNext => &self.next,
+            NeighbourKind::Similar => &self.similar,
         }
     }
 
@@ -111,6 +118,7 @@ impl Neighbours {
             NeighbourKind::CartedTogether => &mut self.carted,
             NeighbourKind::BoughtTogether => &mut self.bought,
             NeighbourKind::ViewedNext => &mut self.next,
+            NeighbourKind::Similar => &mut self.similar,
         }
     }
 

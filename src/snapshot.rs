@@ -63,7 +63,7 @@ const fn spec(name: &'static str, required: bool) -> SectionSpec {
 }
 
 /// Every section this library knows, in the order it writes them.
-pub const SECTIONS: [SectionSpec; 11] = [
+pub const SECTIONS: [SectionSpec; 12] = [
     spec("meta", true),
     spec("config", true),
     spec("catalog", true),
@@ -75,6 +75,7 @@ pub const SECTIONS: [SectionSpec; 11] = [
     spec("neighbours.carted_together", false),
     spec("neighbours.bought_together", false),
     spec("neighbours.viewed_next", false),
+    spec("neighbours.similar", false),
 ];
 
 /// Counts from the build's input, kept so `inspect` and `info()` can show what a model learnt from.
@@ -564,7 +565,7 @@ mod tests {
         let s = Snapshot::decode(bytes).unwrap();
         assert_eq!(s.catalog.len(), 300);
         assert!(s.neighbours.bought.entries() > 0 && s.popularity.popular.global.len() > 100);
-        assert_eq!(s.config.widgets.len(), 13);
+        assert_eq!(s.config.widgets.len(), 14);
     }
 
     #[test]
@@ -648,6 +649,17 @@ mod tests {
         assert!(matches!(&err, SnapshotError::Checksum { section, .. } if section == "catalog"), "{err}");
         assert!(toc.section(&v, "meta").is_ok(), "other sections still check");
         assert_eq!(toc.section(&bytes, "nope").unwrap(), None);
+    }
+
+    #[test]
+    fn model_sections_line_up_with_the_kinds() {
+        for (i, k) in PopularityKind::ALL.iter().enumerate() {
+            assert_eq!(SECTIONS[3 + i].name, format!("popularity.{}", k.name()));
+        }
+        for (i, k) in NeighbourKind::ALL.iter().enumerate() {
+            assert_eq!(SECTIONS[3 + PopularityKind::ALL.len() + i].name, format!("neighbours.{}", k.name()));
+        }
+        assert_eq!(SECTIONS.len(), 3 + PopularityKind::ALL.len() + NeighbourKind::ALL.len());
     }
 
     #[test]

@@ -271,6 +271,10 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
         pairs.push((kind, counted, kept));
         *neighbours.table_mut(kind) = table;
     }
+    // Similar products come from the catalog alone: every product gets them, events or not.
+    let sim = &config.similarity;
+    *neighbours.table_mut(NeighbourKind::Similar) =
+        similar::similar_table(&catalog, &sim.attributes, sim.neighbours as usize, 2);
     pairs.sort_by_key(|p| NeighbourKind::ALL.iter().position(|k| *k == p.0));
     let tallies = [
         (PopularityKind::Views, &views_t),

@@ -12,7 +12,7 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::Error;
-use crate::config::{default_widgets, Config, ForYouParams, TrainingConfig, WidgetPatch};
+use crate::config::{default_widgets, Config, ForYouParams, SimilarityConfig, TrainingConfig, WidgetPatch};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -25,6 +25,8 @@ struct ConfigFile {
     training: TrainingConfig,
     #[serde(default)]
     for_you: ForYouParams,
+    #[serde(default)]
+    similarity: Option<SimilarityConfig>,
     #[serde(default)]
     widgets: BTreeMap<String, WidgetPatch>,
 }
@@ -46,7 +48,9 @@ pub fn parse_config(text: &str) -> Result<Config, String> {
             patch.resolve(Some(&name), widgets.get(&name), &file.for_you).map_err(|e| format!("widgets.{name}.{e}"))?;
         widgets.insert(name, w);
     }
-    let config = Config { blacklist: file.blacklist, training, for_you: file.for_you, widgets };
+    // `[similarity] attributes` replaces the default weights as a whole (they must sum to 100).
+    let similarity = file.similarity.unwrap_or_default();
+    let config = Config { blacklist: file.blacklist, training, for_you: file.for_you, similarity, widgets };
     config.validate().map_err(|e| e.to_string())?;
     Ok(config)
 }

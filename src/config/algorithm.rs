@@ -32,6 +32,8 @@ pub enum Algorithm {
     PopularInCategory,
     /// From everything in the session so far, recent events weighing more.
     ForYou,
+    /// Alike by catalog attributes (`[similarity]`); needs no events.
+    Similar,
 }
 
 /// The steps a widget's chain is made of: the places candidates come from.
@@ -62,11 +64,13 @@ pub enum Source {
     Popular,
     /// Blended popularity in the anchor's categories.
     PopularInCategory,
+    /// Alike by catalog attributes.
+    Similar,
 }
 
 impl Source {
     /// Every source, in declaration order.
-    pub const ALL: [Source; 12] = [
+    pub const ALL: [Source; 13] = [
         Source::ForceInclude,
         Source::PreviouslyViewed,
         Source::BoughtTogether,
@@ -79,6 +83,7 @@ impl Source {
         Source::MostPurchasedInCategory,
         Source::Popular,
         Source::PopularInCategory,
+        Source::Similar,
     ];
 
     /// The `snake_case` name used in configs and reasons.
@@ -116,7 +121,7 @@ pub enum Constraint {
 
 impl Algorithm {
     /// Every algorithm, in declaration order.
-    pub const ALL: [Algorithm; 12] = [
+    pub const ALL: [Algorithm; 13] = [
         Algorithm::PreviouslyViewed,
         Algorithm::Upsell,
         Algorithm::CrossSell,
@@ -129,6 +134,7 @@ impl Algorithm {
         Algorithm::Popular,
         Algorithm::PopularInCategory,
         Algorithm::ForYou,
+        Algorithm::Similar,
     ];
 
     /// The `snake_case` name used in configs.
@@ -207,7 +213,7 @@ pub struct SourceSpec {
 use Source as S;
 
 /// Every source, in declaration order (`Source as usize` indexes it).
-pub const SOURCES: [SourceSpec; 12] = [
+pub const SOURCES: [SourceSpec; 13] = [
     SourceSpec { source: S::ForceInclude, name: "force_include", title: "Featured", sections: &[] },
     SourceSpec { source: S::PreviouslyViewed, name: "previously_viewed", title: "Recently viewed", sections: &[] },
     SourceSpec {
@@ -266,6 +272,7 @@ pub const SOURCES: [SourceSpec; 12] = [
         title: "Popular in this category",
         sections: &["popularity.popular"],
     },
+    SourceSpec { source: S::Similar, name: "similar", title: "Similar products", sections: &["neighbours.similar"] },
 ];
 
 const fn row(
@@ -282,7 +289,7 @@ const fn row(
 const TOGETHER: &[Source] = &[S::BoughtTogether, S::CartedTogether, S::ViewedTogether];
 
 /// Every algorithm, in declaration order (`Algorithm as usize` indexes it).
-pub const ALGORITHMS: [AlgorithmSpec; 12] = [
+pub const ALGORITHMS: [AlgorithmSpec; 13] = [
     AlgorithmSpec {
         excludes_anchors: false,
         ..row(
@@ -321,7 +328,7 @@ pub const ALGORITHMS: [AlgorithmSpec; 12] = [
         "also_viewed",
         "Shoppers also viewed",
         &[S::ViewedTogether],
-        &[S::MostViewedInCategory, S::MostViewed],
+        &[S::Similar, S::MostViewedInCategory, S::MostViewed],
         "Viewed in the same sessions as the current product.",
     ),
     row(
@@ -391,6 +398,14 @@ pub const ALGORITHMS: [AlgorithmSpec; 12] = [
             "From everything in the session so far, recent events weighing more.",
         )
     },
+    row(
+        Algorithm::Similar,
+        "similar",
+        "Similar products",
+        &[S::Similar],
+        &[S::MostViewedInCategory, S::PopularInCategory],
+        "Alike by catalog attributes (category, brand, title, price, ...); works for products with no events.",
+    ),
 ];
 
 #[cfg(test)]

@@ -20,12 +20,14 @@ mod algorithm;
 mod filters;
 mod for_you;
 mod patch;
+mod similarity;
 mod widget;
 
 pub use algorithm::{Algorithm, AlgorithmSpec, Constraint, Source, SourceSpec, ALGORITHMS, SOURCES};
 pub use filters::Filters;
 pub use for_you::{ForYouParams, ForYouPatch};
 pub use patch::WidgetPatch;
+pub use similarity::SimilarityConfig;
 pub use widget::{default_widgets, WidgetConfig};
 
 /// The most items one widget returns, whatever the configuration or request asks.
@@ -42,6 +44,8 @@ pub struct Config {
     pub training: TrainingConfig,
     /// Tuning of the in-session `for_you` list.
     pub for_you: ForYouParams,
+    /// What makes products similar (the `similar` model).
+    pub similarity: SimilarityConfig,
     /// The widgets, by name.
     pub widgets: BTreeMap<String, WidgetConfig>,
 }
@@ -52,6 +56,7 @@ impl Default for Config {
             blacklist: Vec::new(),
             training: TrainingConfig::default(),
             for_you: ForYouParams::default(),
+            similarity: SimilarityConfig::default(),
             widgets: default_widgets(),
         }
     }
@@ -236,6 +241,7 @@ impl Config {
             check_dates(&format!("training.exclude_periods[{i}]"), p)?;
         }
         self.for_you.validate("for_you")?;
+        self.similarity.validate("similarity")?;
         for (name, w) in &self.widgets {
             if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
                 return Err(err(format!("widgets.{name}"), "widget names use letters, digits, `_` and `-`"));

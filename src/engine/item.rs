@@ -103,6 +103,8 @@ fn explanation_parts(source: Source, anchor_title: Option<&str>, own_history: bo
         (Source::MostPurchasedInCategory, _) => fixed("A best seller in this category"),
         (Source::Popular, _) => fixed("Popular right now"),
         (Source::PopularInCategory, _) => fixed("Popular in this category"),
+        (Source::Similar, Some(t)) => ["Similar to ", t, ""],
+        (Source::Similar, None) => fixed("Similar to this product"),
     }
 }
 

@@ -16,7 +16,7 @@ use rustc_hash::FxHashMap;
 use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
-use crate::config::{Algorithm, ConfigError, Constraint, Source, WidgetConfig, WidgetPatch, MAX_LIMIT};
+use crate::config::{ConfigError, Constraint, Source, WidgetConfig, WidgetPatch, MAX_LIMIT};
 use crate::filter::{day_of, CompiledFilter};
 use crate::neighbours::{NeighbourKind, NeighbourTable};
 use crate::popularity::{PopularityKind, PopularityList};
@@ -322,7 +322,7 @@ impl Recommender {
         let q = self.resolve(ctx, &mut unknown);
         let anchors = self.anchors(&q);
         let limit = w.config.limit.min(MAX_LIMIT) as usize;
-        let exclude_anchors = !matches!(w.config.algorithm, Algorithm::PreviouslyViewed | Algorithm::ForYou);
+        let exclude_anchors = w.config.algorithm.spec().excludes_anchors;
         let mut run =
             Run { rec: self, w, q: &q, anchors: &anchors, out: Vec::with_capacity(limit), limit, exclude_anchors };
         run.force_include();
@@ -496,6 +496,7 @@ impl Run<'_> {
             Source::MostViewedInCategory => self.in_category(source, step, pop(PopularityKind::Views)),
             Source::MostPurchasedInCategory => self.in_category(source, step, pop(PopularityKind::Purchases)),
             Source::PopularInCategory => self.in_category(source, step, pop(PopularityKind::Popular)),
+            Source::Similar => self.neighbours(source, step, NeighbourKind::Similar),
         }
     }
 

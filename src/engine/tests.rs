@@ -65,7 +65,7 @@ fn fixture_with(config: Config) -> Recommender {
         &[("knife-a", &[("knife-b", 0.9)]), ("knife-b", &[("knife-d", 0.8), ("board", 0.4)])],
     ));
 
-    let n = Neighbours { bought, viewed, carted, next };
+    let n = Neighbours { bought, viewed, carted, next, ..Default::default() };
     let mut pop = Popularity::default();
     let order: &[(&str, f32)] = &[
         ("mug", 10.0),
