@@ -444,3 +444,42 @@ fn evaluate_and_predict_write_their_tables() {
         assert!(list.windows(2).all(|w| w[1].0 == w[0].0 + 1 && w[1].1 <= w[0].1 && w[1].1 > 0.0), "{user}: {list:?}");
     }
 }
+
+/// Writes `files` (name, contents) into `d`.
+fn write_all(d: &Path, files: &[(&str, &str)]) {
+    for (name, text) in files {
+        std::fs::write(d.join(name), text).unwrap();
+    }
+}
+
+#[test]
+fn a_non_ascii_character_in_a_timestamp_is_a_bad_row_not_a_panic() {
+    // Issue 18, item 0: found by fuzzing the readers; `&s[..10]` cut inside the `é` or the BOM.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_all(
+        d,
+        &[
+            ("catalog.csv", "id,created_at\nA,2026-01-0\u{e9}\nB,2026-01-01\n"),
+            (
+                "events.csv",
+                "timestamp,user_id,event,product_id\n2026-01-0\u{e9}T10:00:00Z,u1,view,A\n2026-01-01\u{feff}T10:00:00Z,u1,view,A\n2026-01-01T10:00:00Z,u1,view,B\n",
+            ),
+        ],
+    );
+    let (cat, ev, snap) = (d.join("catalog.csv"), d.join("events.csv"), d.join("m.snap"));
+    let args = ["build", "--catalog", p(&cat), "--events", p(&ev), "--out", p(&snap)];
+    let out = ok(&args);
+    for expected in [
+        format!("{}:2: field `created_at`: \"2026-01-0\u{e9}\": expected a date as YYYY-MM-DD", cat.display()),
+        format!("{}:2: field `timestamp`: \"2026-01-0\u{e9}T10:00:00Z\": expected a date", ev.display()),
+        format!("{}:3: field `timestamp`: \"2026-01-01\u{feff}T10:00:00Z\": expected a time", ev.display()),
+    ] {
+        assert!(out.contains(&expected), "missing `{expected}` in:\n{out}");
+    }
+    assert!(out.contains("events    3 rows, 2 rejected"), "{out}");
+    let mut strict = args.to_vec();
+    strict.push("--strict");
+    let e = fails(&strict);
+    assert!(e.contains(&format!("{}:2: field `created_at`", cat.display())) && !e.contains("panicked"), "{e}");
+}
