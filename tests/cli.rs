@@ -483,3 +483,37 @@ fn a_non_ascii_character_in_a_timestamp_is_a_bad_row_not_a_panic() {
     let e = fails(&strict);
     assert!(e.contains(&format!("{}:2: field `created_at`", cat.display())) && !e.contains("panicked"), "{e}");
 }
+
+#[test]
+fn events_without_user_or_session_are_not_distinct_shoppers() {
+    // Issue 18, item 1: three id-less views (perhaps one visitor) must not meet min_count = 3.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut events = String::from("timestamp,user_id,session_id,event,product_id\n");
+    for i in 0..3 {
+        events.push_str(&format!("2024-01-01T0{i}:00:00Z,,,view,A\n"));
+        events.push_str(&format!("2024-01-01T0{i}:00:00Z,u{i},,view,B\n"));
+    }
+    write_all(d, &[("catalog.csv", "id\nA\nB\n"), ("events.csv", &events)]);
+    let (cat, ev, snap) = (d.join("catalog.csv"), d.join("events.csv"), d.join("m.snap"));
+    let args = ["build", "--catalog", p(&cat), "--events", p(&ev), "--out", p(&snap)];
+    let out = ok(&args);
+    assert!(out.contains("events    6 rows, 3 rejected"), "{out}");
+    assert!(out.contains("rejected  no user_id or session_id: 3"), "{out}");
+    assert!(
+        out.contains(&format!("{}:2: no user_id or session_id: cannot tell shoppers apart", ev.display())),
+        "{out}"
+    );
+    let mut json = args.to_vec();
+    json.push("--json");
+    let v: serde_json::Value = serde_json::from_str(&ok(&json)).unwrap();
+    assert_eq!(v["lists"]["views"], 1, "only B, viewed by three users: {v}");
+    assert_eq!(v["counts"]["shoppers"], 3, "{v}");
+    let got = items(&ok(&["recommend", "--snapshot", p(&snap), "--widget", "most_viewed", "--json"]));
+    let ids: Vec<&str> = got.iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["B"]);
+    let mut strict = args.to_vec();
+    strict.push("--strict");
+    let e = fails(&strict);
+    assert!(e.contains(&format!("{}:2: no user_id or session_id", ev.display())), "{e}");
+}

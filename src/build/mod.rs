@@ -46,6 +46,9 @@ pub struct BuildStats {
     pub pairs: Vec<(NeighbourKind, usize, usize)>,
     /// Products on each global popularity list.
     pub listed: Vec<(PopularityKind, usize)>,
+    /// Events left out because they have neither a user nor a session id. The readers reject
+    /// such rows ([`crate::ingest::events::NO_SHOPPER`]), so only a log made in code has them.
+    pub without_shopper: u64,
 }
 
 fn in_range(range: &DateRange, day: i64) -> bool {
@@ -54,15 +57,16 @@ fn in_range(range: &DateRange, day: i64) -> bool {
     lo <= day && day <= hi
 }
 
-/// Sorting key: shopper, then session, then time. A shopper is the user, else the session, else
-/// the event alone.
-fn shopper_of(e: &Event, i: usize) -> u64 {
+/// Sorting key: shopper, then session, then time. A shopper is the user, else the session; an
+/// event with neither has no shopper (it is not one of its own: a single anonymous visitor would
+/// then meet `min_count` alone).
+fn shopper_of(e: &Event) -> Option<u64> {
     if e.user != NONE {
-        u64::from(e.user)
+        Some(u64::from(e.user))
     } else if e.session != NONE {
-        (1 << 32) | u64::from(e.session)
+        Some((1 << 32) | u64::from(e.session))
     } else {
-        (2 << 32) | i as u64
+        None
     }
 }
 
@@ -83,15 +87,16 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
     let as_of = opts.as_of.unwrap_or(newest);
     // (shopper, file position, event): the position keeps the order of equal keys deterministic.
     let mut events: Vec<(u64, u32, Event)> = Vec::with_capacity(log.events.len());
+    let mut without_shopper = 0;
     for (i, e) in log.events.iter().enumerate() {
         let day = e.ts.div_euclid(DAY);
         let inside = e.ts <= as_of
             && t.period.as_ref().is_none_or(|p| in_range(p, day))
             && !t.exclude_periods.iter().any(|p| in_range(p, day));
-        if inside {
-            events.push((shopper_of(e, i), i as u32, *e));
-        } else {
-            counts.outside_period += 1;
+        match shopper_of(e) {
+            None => without_shopper += 1,
+            Some(shopper) if inside => events.push((shopper, i as u32, *e)),
+            Some(_) => counts.outside_period += 1,
         }
     }
     counts.events_used = events.len() as u64;
@@ -295,7 +300,7 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
         holdout: None,
     };
     let snapshot = Snapshot { meta, config: config.clone(), catalog, popularity, neighbours, absent: Vec::new() };
-    (snapshot, BuildStats { counts, pairs, listed })
+    (snapshot, BuildStats { counts, pairs, listed, without_shopper })
 }
 
 #[cfg(test)]
@@ -389,5 +394,28 @@ mod tests {
         let (snap, _) = build(catalog(), &log, &BuildOptions::default());
         assert_eq!(snap.neighbours.viewed.entries(), 0, "five sessions of one shopper are not three shoppers");
         assert!(snap.popularity.views.global.is_empty());
+    }
+
+    #[test]
+    fn events_without_a_user_or_session_are_no_shoppers() {
+        let mut log = EventLog::new();
+        // Three id-less views of `old` (perhaps one visitor) and of `new` together, an hour apart.
+        for s in 0..3i64 {
+            for p in [0u32, 1] {
+                log.events.push(Event {
+                    ts: 1000 + s * 3600 + i64::from(p),
+                    product: p,
+                    user: NONE,
+                    session: NONE,
+                    order: NONE,
+                    qty: 1,
+                    kind: VIEW,
+                });
+            }
+        }
+        let (snap, stats) = build(catalog(), &log, &BuildOptions::default());
+        assert!(snap.popularity.views.global.is_empty(), "{:?}", snap.popularity.views.global);
+        assert_eq!(snap.neighbours.viewed.entries(), 0);
+        assert_eq!((stats.without_shopper, stats.counts.shoppers, stats.counts.events_used), (6, 0, 0));
     }
 }

@@ -46,6 +46,8 @@ pub struct Event {
 const COLUMNS: [&str; 8] =
     ["timestamp", "user_id", "session_id", "event", "product_id", "quantity", "price", "order_id"];
 const REQUIRED: [&str; 3] = ["timestamp", "event", "product_id"];
+/// The reason counted for an event row with neither `user_id` nor `session_id`.
+pub const NO_SHOPPER: &str = "no user_id or session_id";
 /// Plain CSV files from this size on are parsed on two threads.
 pub const PARALLEL_MIN_BYTES: u64 = 4 << 20;
 
@@ -275,6 +277,10 @@ impl EventLog {
         }
     }
 
+    /// Parses one row into an event. A row is rejected (returned as a problem) when a field is
+    /// malformed or when it has neither a user nor a session id: such events cannot be told apart
+    /// by shopper, and counting each as a shopper of its own would let one anonymous visitor meet
+    /// `min_count` alone. An unknown product is counted in [`EventLog::unknown_products`].
     fn push_row(&mut self, row: &Row, file: &str, line: u64, catalog: &Catalog) -> Result<(), Problem> {
         let problem = |field: &str, kind: &'static str, detail: String| Problem::field(file, line, field, kind, detail);
         let get = |i: usize| row.get(i).map_err(|e| problem(COLUMNS[i], "invalid field", e.0.to_string()));
@@ -284,6 +290,16 @@ impl EventLog {
                 parse_timestamp(&s).map_err(|e| problem("timestamp", "invalid timestamp", format!("\"{s}\": {e}")))?
             }
         };
+        let (user, session) = (get(1)?, get(2)?);
+        if user.is_none() && session.is_none() {
+            return Err(Problem {
+                file: file.to_string(),
+                line,
+                field: None,
+                kind: NO_SHOPPER,
+                detail: "no user_id or session_id: cannot tell shoppers apart".into(),
+            });
+        }
         let kind = match get(3)? {
             None => {
                 return Err(problem(
@@ -345,8 +361,8 @@ impl EventLog {
             }
             return Ok(());
         };
-        let user = get(1)?.map_or(NONE, |s| intern(&mut self.user_ids, &s));
-        let session = get(2)?.map_or(NONE, |s| intern(&mut self.session_ids, &s));
+        let user = user.map_or(NONE, |s| intern(&mut self.user_ids, &s));
+        let session = session.map_or(NONE, |s| intern(&mut self.session_ids, &s));
         let order = get(7)?.map_or(NONE, |s| intern(&mut self.order_ids, &s));
         self.events.push(Event { ts, product, user, session, order, qty, kind });
         Ok(())
