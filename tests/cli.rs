@@ -517,3 +517,25 @@ fn events_without_user_or_session_are_not_distinct_shoppers() {
     let e = fails(&strict);
     assert!(e.contains(&format!("{}:2: no user_id or session_id", ev.display())), "{e}");
 }
+
+#[test]
+fn strict_makes_an_event_for_an_unknown_product_fatal() {
+    // Issue 18, item 3.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_all(
+        d,
+        &[
+            ("catalog.csv", "id\nA\n"),
+            ("events.csv", "timestamp,user_id,event,product_id\n2024-01-01,u1,view,A\n2024-01-02,u1,view,ZZZ\n"),
+        ],
+    );
+    let (cat, ev, snap) = (d.join("catalog.csv"), d.join("events.csv"), d.join("m.snap"));
+    let args = ["build", "--catalog", p(&cat), "--events", p(&ev), "--out", p(&snap)];
+    assert!(ok(&args).contains("2 rows, 0 rejected, 1 for unknown products"));
+    let mut strict = args.to_vec();
+    strict.push("--strict");
+    let e = fails(&strict);
+    let want = format!("{}:3: field `product_id`: \"ZZZ\" is not in the catalog (--strict", ev.display());
+    assert!(e.contains(&want), "{e}");
+}

@@ -125,7 +125,7 @@ impl EventLog {
                 r
             }
             None => for_each_row(path, &COLUMNS, &REQUIRED, strict, on_progress, |row, line| {
-                self.push_row(row, &file, line, catalog)
+                self.push_row(row, &file, line, catalog, strict)
             })?,
         };
         Ok(self.add_report(report))
@@ -142,7 +142,7 @@ impl EventLog {
     ) -> Result<Report, InputError> {
         let file = path.display().to_string();
         let report = for_each_row_in(opened, path, &COLUMNS, &REQUIRED, strict, &mut |_, _| {}, |row, line| {
-            self.push_row(row, &file, line, catalog)
+            self.push_row(row, &file, line, catalog, strict)
         })?;
         Ok(self.add_report(report))
     }
@@ -208,7 +208,7 @@ impl EventLog {
             let mut rdr = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(chunk);
             let mut report = Report::default();
             csv_rows(&mut rdr, header, &idx, &file, offset, strict, &mut report, &mut || {}, &mut |row, line| {
-                log.push_row(row, &file, line, catalog)
+                log.push_row(row, &file, line, catalog, strict)
             })
             .map_err(|e| match e {
                 RowsError::Io(error) => InputError::Io { path: path.to_path_buf(), error },
@@ -280,8 +280,9 @@ impl EventLog {
     /// Parses one row into an event. A row is rejected (returned as a problem) when a field is
     /// malformed or when it has neither a user nor a session id: such events cannot be told apart
     /// by shopper, and counting each as a shopper of its own would let one anonymous visitor meet
-    /// `min_count` alone. An unknown product is counted in [`EventLog::unknown_products`].
-    fn push_row(&mut self, row: &Row, file: &str, line: u64, catalog: &Catalog) -> Result<(), Problem> {
+    /// `min_count` alone. An unknown product is counted in [`EventLog::unknown_products`], or,
+    /// with `strict`, returned as a problem too (which makes it fatal).
+    fn push_row(&mut self, row: &Row, file: &str, line: u64, catalog: &Catalog, strict: bool) -> Result<(), Problem> {
         let problem = |field: &str, kind: &'static str, detail: String| Problem::field(file, line, field, kind, detail);
         let get = |i: usize| row.get(i).map_err(|e| problem(COLUMNS[i], "invalid field", e.0.to_string()));
         let ts = match get(0)? {
@@ -350,14 +351,14 @@ impl EventLog {
             parse_cents(&s).map_err(|e| problem("price", "invalid price", format!("\"{s}\": {e}")))?;
         }
         let Some(product) = product else {
+            let id = get(4)?.unwrap_or_default();
+            let p = problem("product_id", "unknown product", format!("\"{id}\" is not in the catalog"));
+            if strict {
+                return Err(p);
+            }
             self.unknown_products += 1;
             if self.unknown_examples.len() < MAX_EXAMPLES {
-                let id = get(4)?.unwrap_or_default().into_owned();
-                self.unknown_examples.push(problem(
-                    "product_id",
-                    "unknown product",
-                    format!("\"{id}\" is not in the catalog"),
-                ));
+                self.unknown_examples.push(p);
             }
             return Ok(());
         };
