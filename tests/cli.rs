@@ -539,3 +539,55 @@ fn strict_makes_an_event_for_an_unknown_product_fatal() {
     let want = format!("{}:3: field `product_id`: \"ZZZ\" is not in the catalog (--strict", ev.display());
     assert!(e.contains(&want), "{e}");
 }
+
+#[test]
+fn predict_and_evaluate_report_malformed_rows_like_build() {
+    // Issue 18, item 6: a bad timestamp or a short row no longer vanishes.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut good = String::new();
+    for u in 0..4 {
+        for (i, prod) in ["A", "B", "C"].iter().enumerate() {
+            good.push_str(&format!("2024-01-0{}T10:00:0{i}Z,u{u},s{u},view,{prod},\n", u + 1));
+            good.push_str(&format!("2024-01-0{}T11:00:0{i}Z,u{u},s{u},purchase,{prod},o{u}\n", u + 1));
+        }
+    }
+    let header = "timestamp,user_id,session_id,event,product_id,order_id\n";
+    let bad = "yesterday,u1,s1,view,A,\n2024-01-05T10:00:00Z,u1,s1,view\n";
+    let events = format!("{header}{bad}{good}");
+    write_all(
+        d,
+        &[("catalog.csv", "id\nA\nB\nC\n"), ("events.csv", &events), ("good.csv", &format!("{header}{good}"))],
+    );
+    let (cat, ev, good) = (d.join("catalog.csv"), d.join("events.csv"), d.join("good.csv"));
+    let problems = [
+        format!("{}:2: field `timestamp`: \"yesterday\"", ev.display()),
+        format!("{}:3: has 4 fields, the header has 6", ev.display()),
+    ];
+    let reported = |out: &str| {
+        assert!(out.contains("rejected  invalid timestamp: 1, wrong number of fields: 1"), "{out}");
+        assert!(problems.iter().all(|p| out.contains(p.as_str())), "{out}");
+    };
+    let (snap, crm) = (d.join("m.snap"), d.join("crm.csv"));
+    ok(&["build", "--catalog", p(&cat), "--events", p(&good), "--out", p(&snap)]);
+    let predict = ["predict", "--snapshot", p(&snap), "--events", p(&ev), "--out", p(&crm)];
+    let out = ok(&predict);
+    assert!(out.contains("26 event rows, 2 rejected"), "{out}");
+    reported(&out);
+    let next_item = ["evaluate", "next-item", "--train", p(&good), "--test", p(&ev), "--catalog", p(&cat)];
+    reported(&ok(&next_item));
+    let basket = ["evaluate", "basket", "--history", p(&ev), "--future", p(&good), "--catalog", p(&cat)];
+    let out = ok(&basket);
+    reported(&out);
+    assert_eq!(out.matches("field `timestamp`").count(), 1, "the history is read twice, reported once: {out}");
+    let v: serde_json::Value = serde_json::from_str(&ok(&[&next_item[..], &["--json"]].concat())).unwrap();
+    assert_eq!(v["rejected"], serde_json::json!({"invalid timestamp": 1, "wrong number of fields": 1}), "{v}");
+    assert_eq!(
+        v["problems"][0].as_str().unwrap(),
+        format!("{}: expected an RFC 3339 date-time or Unix seconds", problems[0])
+    );
+    for args in [&predict[..], &next_item[..], &basket[..]] {
+        let e = fails(&[args, &["--strict"]].concat());
+        assert!(e.contains(problems[0].as_str()) && e.contains("--strict"), "{args:?}: {e}");
+    }
+}

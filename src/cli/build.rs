@@ -5,14 +5,14 @@ use std::time::Instant;
 
 use serde_json::json;
 
-use super::output::{bytes, file_progress, metrics_line, thousands, write_atomic};
+use super::output::{bytes, file_progress, metrics_line, thousands, write_atomic, Rejections};
 use super::{load_config, Error};
 use crate::build::{build, BuildOptions, BuildStats};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::ingest::catalog::read_catalog;
 use crate::ingest::events::EventLog;
-use crate::ingest::{Problem, Report};
+use crate::ingest::Report;
 use crate::snapshot::Snapshot;
 use crate::time::{format_timestamp, parse_timestamp};
 
@@ -133,13 +133,8 @@ pub fn run(a: Args) -> Result<(), Error> {
     let write_secs = t2.elapsed().as_secs_f64();
     let total = t0.elapsed().as_secs_f64();
     let timing = Timing { read: inputs.read_secs, aggregate: aggregate_secs, write: write_secs, total };
-    let problems: Vec<&Problem> = inputs
-        .catalog_report
-        .examples
-        .iter()
-        .chain(&inputs.log.report.examples)
-        .chain(&inputs.log.unknown_examples)
-        .collect();
+    let mut rejections = Rejections::default();
+    rejections.add(&inputs.catalog_report).add(&inputs.log.report).add_unknown(&inputs.log);
     let summary = Summary {
         out: &a.out,
         s: &snapshot,
@@ -148,7 +143,8 @@ pub fn run(a: Args) -> Result<(), Error> {
         log: &inputs.log,
         size: encoded.len(),
         t: &timing,
-        problems: &problems,
+        rejections: &rejections,
+        warnings: list_warnings(&snapshot, &stats),
     };
     if a.json {
         println!("{}", serde_json::to_string_pretty(&summary.json())?);
@@ -205,12 +201,14 @@ struct Summary<'a> {
     log: &'a EventLog,
     size: usize,
     t: &'a Timing,
-    problems: &'a [&'a Problem],
+    rejections: &'a Rejections,
+    /// Lists that came out empty, with the setting to change.
+    warnings: Vec<String>,
 }
 
 impl Summary<'_> {
     fn print(&self) {
-        let Summary { out, s, st, cat, log, size, t, problems } = *self;
+        let Summary { out, s, st, cat, log, size, t, rejections, ref warnings } = *self;
         let c = &st.counts;
         let n = |x: u64| thousands(x);
         println!("edgerec build: wrote {} ({}) in {:.2} s", out.display(), bytes(size as u64), t.total);
@@ -262,27 +260,20 @@ impl Summary<'_> {
             t.aggregate,
             t.write
         );
-        let rejected: Vec<String> =
-            cat.rejected.iter().chain(log.report.rejected.iter()).map(|(k, v)| format!("{k}: {}", n(*v))).collect();
-        if !rejected.is_empty() {
-            println!("  rejected  {}", rejected.join(", "));
+        if let Some(line) = rejections.line() {
+            println!("{line}");
         }
-        for w in list_warnings(s, st) {
+        for w in warnings {
             println!("  warning   {w}");
         }
         if let Some(h) = &s.meta.holdout {
             println!("  holdout   last {} days: {}", h.days, metrics_line(&h.metrics));
         }
-        if !problems.is_empty() {
-            println!("first problems (all are counted above; --strict makes them fatal):");
-            for p in problems {
-                println!("  {p}");
-            }
-        }
+        rejections.print_problems();
     }
 
     fn json(&self) -> serde_json::Value {
-        let Summary { out, s, st, cat, log, size, t, problems } = *self;
+        let Summary { out, s, st, cat, log, size, t, rejections, ref warnings } = *self;
         let c = &st.counts;
         json!({
             "out": out.display().to_string(),
@@ -297,8 +288,8 @@ impl Summary<'_> {
             "seconds": { "read": t.read, "aggregate": t.aggregate, "write": t.write, "total": t.total },
             "eventsPerSecond": c.event_rows as f64 / (t.read + t.aggregate).max(1e-9),
             "holdout": s.meta.holdout.as_ref().map(|h| json!({"days": h.days, "cases": h.cases, "metrics": h.metrics})),
-            "problems": problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
-            "warnings": list_warnings(s, st),
+            "problems": rejections.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+            "warnings": warnings,
         })
     }
 }

@@ -10,7 +10,7 @@ use clap::Subcommand;
 use serde_json::json;
 
 use super::build::{now, read_inputs};
-use super::output::thousands;
+use super::output::{thousands, Rejections};
 use super::{load_config, Error};
 use crate::build::{build, BuildOptions};
 use crate::config::{Config, WidgetConfig};
@@ -54,6 +54,9 @@ pub struct NextItemArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    /// Make any malformed row (and any event for a product not in the catalog) fatal.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// Arguments of `edgerec evaluate basket`.
@@ -83,12 +86,23 @@ pub struct BasketArgs {
     /// Print JSON.
     #[arg(long)]
     json: bool,
+    /// Make any malformed row (and any event for a product not in the catalog) fatal.
+    #[arg(long)]
+    strict: bool,
 }
 
-/// Builds a snapshot from `catalog` and `train` in memory.
-pub fn train(catalog: &Path, events: &Path, config: &Config) -> Result<(Recommender, f64), Error> {
+/// Builds a snapshot from `catalog` and `train` in memory; the rows rejected while reading them
+/// go to `rejections`.
+pub fn train(
+    catalog: &Path,
+    events: &Path,
+    config: &Config,
+    strict: bool,
+    rejections: &mut Rejections,
+) -> Result<(Recommender, f64), Error> {
     let t = Instant::now();
-    let inputs = read_inputs(catalog, &[events.to_path_buf()], false, true)?;
+    let inputs = read_inputs(catalog, &[events.to_path_buf()], strict, true)?;
+    rejections.add(&inputs.catalog_report).add(&inputs.log.report).add_unknown(&inputs.log);
     let (snapshot, _) =
         build(inputs.catalog, &inputs.log, &BuildOptions { config: config.clone(), as_of: None, built_at: now() });
     Ok((Recommender::new(snapshot), t.elapsed().as_secs_f64()))
@@ -104,10 +118,27 @@ fn widget_of(config: &Config, name: &str) -> Result<WidgetConfig, Error> {
     })
 }
 
-fn read_log(path: &Path, rec: &Recommender) -> Result<EventLog, Error> {
+fn read_log(path: &Path, rec: &Recommender, strict: bool, rejections: &mut Rejections) -> Result<EventLog, Error> {
     let mut log = EventLog::new();
-    log.read(path, rec.catalog(), false, &mut |_, _| {})?;
+    log.read(path, rec.catalog(), strict, &mut |_, _| {})?;
+    rejections.add(&log.report).add_unknown(&log);
     Ok(log)
+}
+
+/// Adds the rows rejected while reading to `--json` output.
+fn with_rejections(mut v: serde_json::Value, rejections: &Rejections) -> serde_json::Value {
+    if let (Some(o), serde_json::Value::Object(r)) = (v.as_object_mut(), rejections.json()) {
+        o.extend(r);
+    }
+    v
+}
+
+/// Prints the rows rejected while reading, after the table.
+fn print_rejections(rejections: &Rejections) {
+    if let Some(line) = rejections.line() {
+        println!("{line}");
+    }
+    rejections.print_problems();
 }
 
 fn writer(path: &Option<PathBuf>) -> Result<Option<BufWriter<File>>, Error> {
@@ -168,8 +199,9 @@ pub fn run(p: Protocol) -> Result<(), Error> {
         Protocol::NextItem(a) => {
             let config = a.config.as_deref().map(load_config).transpose()?.unwrap_or_default();
             let widget = widget_of(&config, &a.widget)?;
-            let (rec, build_secs) = train(&a.catalog, &a.train, &config)?;
-            let test = read_log(&a.test, &rec)?;
+            let mut rejections = Rejections::default();
+            let (rec, build_secs) = train(&a.catalog, &a.train, &config, a.strict, &mut rejections)?;
+            let test = read_log(&a.test, &rec, a.strict, &mut rejections)?;
             let names = test.session_names();
             let users = test.user_names();
             let sessions = view_sessions(&test);
@@ -201,7 +233,7 @@ pub fn run(p: Protocol) -> Result<(), Error> {
                     "sessions": sessions.len(), "unknownTargets": test.unknown_products,
                     "buildSeconds": build_secs, "evaluateSeconds": eval_secs, "results": rows,
                 });
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                println!("{}", serde_json::to_string_pretty(&with_rejections(v, &rejections))?);
             } else {
                 print(
                     &format!(
@@ -213,18 +245,23 @@ pub fn run(p: Protocol) -> Result<(), Error> {
                     &rows,
                     false,
                 );
+                print_rejections(&rejections);
             }
         }
         Protocol::Basket(a) => {
             let config = a.config.as_deref().map(load_config).transpose()?.unwrap_or_default();
             let widget = widget_of(&config, &a.widget)?;
-            let (rec, build_secs) = train(&a.catalog, &a.history, &config)?;
+            let mut rejections = Rejections::default();
+            let (rec, build_secs) = train(&a.catalog, &a.history, &config, a.strict, &mut rejections)?;
             // The history again, as each shopper's own purchases, with user ids shared with the
             // future file (both are read into one log so the ids intern to the same numbers).
+            // Its rejected rows were counted when training read it.
             let mut log = EventLog::new();
-            log.read(&a.history, rec.catalog(), false, &mut |_, _| {})?;
+            log.read(&a.history, rec.catalog(), a.strict, &mut |_, _| {})?;
             let split = log.events.len();
-            log.read(&a.future, rec.catalog(), false, &mut |_, _| {})?;
+            let unknown_before = log.unknown_examples.len();
+            rejections.add(&log.read(&a.future, rec.catalog(), a.strict, &mut |_, _| {})?);
+            rejections.problems.extend(log.unknown_examples[unknown_before..].iter().cloned());
             let users = log.user_names();
             let future_events = log.events.split_off(split);
             let history = purchases_by_user(&log);
@@ -245,7 +282,7 @@ pub fn run(p: Protocol) -> Result<(), Error> {
                     "protocol": "basket", "k": a.k, "widget": a.widget, "users": shoppers.future.len(),
                     "buildSeconds": build_secs, "evaluateSeconds": eval_secs, "results": rows,
                 });
-                println!("{}", serde_json::to_string_pretty(&v)?);
+                println!("{}", serde_json::to_string_pretty(&with_rejections(v, &rejections))?);
             } else {
                 print(
                     &format!(
@@ -256,6 +293,7 @@ pub fn run(p: Protocol) -> Result<(), Error> {
                     &rows,
                     true,
                 );
+                print_rejections(&rejections);
             }
         }
     }

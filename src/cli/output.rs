@@ -1,11 +1,14 @@
 //! Output helpers shared by the subcommands: number formatting, progress bars, atomic writes.
 
+use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
 use std::path::Path;
 
 use indicatif::{ProgressBar, ProgressStyle};
 
 use super::Error;
+use crate::ingest::events::EventLog;
+use crate::ingest::{Problem, Report};
 
 /// `1234567` as `1,234,567`.
 pub fn thousands(n: u64) -> String {
@@ -35,6 +38,58 @@ pub fn metrics_line(metrics: &std::collections::BTreeMap<String, f64>) -> String
         )
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// Rows rejected while reading inputs, counted by reason over every file read, and the first
+/// problems of each file verbatim (`file:line: field `name`: what is wrong`). `build`, `predict`
+/// and `evaluate` report them alike: [`Rejections::line`] and [`Rejections::print_problems`].
+#[derive(Debug, Default)]
+pub struct Rejections {
+    /// Rows rejected, by reason.
+    pub by_reason: BTreeMap<&'static str, u64>,
+    /// The first problems, in the order the files were added.
+    pub problems: Vec<Problem>,
+}
+
+impl Rejections {
+    /// Adds one input's report (its counts and its first problems).
+    pub fn add(&mut self, report: &Report) -> &mut Self {
+        for (k, v) in &report.rejected {
+            *self.by_reason.entry(k).or_insert(0) += v;
+        }
+        self.problems.extend(report.examples.iter().cloned());
+        self
+    }
+
+    /// Adds an event log's first events for unknown products (counted by the log, not rejected).
+    pub fn add_unknown(&mut self, log: &EventLog) -> &mut Self {
+        self.problems.extend(log.unknown_examples.iter().cloned());
+        self
+    }
+
+    /// `  rejected  invalid timestamp: 2, wrong number of fields: 1`, or `None` when none was.
+    pub fn line(&self) -> Option<String> {
+        let parts: Vec<String> = self.by_reason.iter().map(|(k, v)| format!("{k}: {}", thousands(*v))).collect();
+        (!parts.is_empty()).then(|| format!("  rejected  {}", parts.join(", ")))
+    }
+
+    /// Prints the first problems under a heading, if there are any.
+    pub fn print_problems(&self) {
+        if !self.problems.is_empty() {
+            println!("first problems (all are counted above; --strict makes them fatal):");
+            for p in &self.problems {
+                println!("  {p}");
+            }
+        }
+    }
+
+    /// `{"rejected": {reason: count}, "problems": [text]}` for `--json` output.
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "rejected": self.by_reason,
+            "problems": self.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
+        })
+    }
 }
 
 /// A byte count in B, KB, MB (powers of 1000, as file managers show them).

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use rustc_hash::FxHashMap;
 
 use super::inspect::load;
-use super::output::thousands;
+use super::output::{thousands, Rejections};
 use super::Error;
 use crate::engine::{Context, Overrides, Recommender, View};
 use crate::evaluate::csv_field;
@@ -34,6 +34,9 @@ pub struct Args {
     /// The widget that recommends.
     #[arg(long, default_value = "for_you")]
     widget: String,
+    /// Make any malformed row (and any event for a product not in the snapshot) fatal.
+    #[arg(long)]
+    strict: bool,
 }
 
 /// Views kept per customer, most recent first.
@@ -52,7 +55,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         .into());
     }
     let mut log = EventLog::new();
-    log.read(&a.events, rec.catalog(), false, &mut |_, _| {})?;
+    log.read(&a.events, rec.catalog(), a.strict, &mut |_, _| {})?;
     let names = log.user_names();
     // Per customer: events in time order (file order breaks ties).
     let mut by_user: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
@@ -127,13 +130,21 @@ pub fn run(a: Args) -> Result<(), Error> {
     }
     out.flush()?;
     println!(
-        "edgerec predict: wrote {} rows for {} customers to {} ({} from their own history, {} popular fallback only; {} events for unknown products)",
+        "edgerec predict: wrote {} rows for {} customers to {} ({} from their own history, {} popular fallback only; {} event rows, {} rejected, {} for unknown products)",
         thousands(rows),
         thousands(with_history + fallback_only),
         a.out.display(),
         thousands(with_history),
         thousands(fallback_only),
+        thousands(log.report.rows),
+        thousands(log.report.rejected_total()),
         thousands(log.unknown_products)
     );
+    let mut rejections = Rejections::default();
+    rejections.add(&log.report).add_unknown(&log);
+    if let Some(line) = rejections.line() {
+        println!("{line}");
+    }
+    rejections.print_problems();
     Ok(())
 }
