@@ -63,7 +63,7 @@ const fn spec(name: &'static str, required: bool) -> SectionSpec {
 }
 
 /// Every section this library knows, in the order it writes them.
-pub const SECTIONS: [SectionSpec; 12] = [
+pub const SECTIONS: [SectionSpec; 13] = [
     spec("meta", true),
     spec("config", true),
     spec("catalog", true),
@@ -76,6 +76,7 @@ pub const SECTIONS: [SectionSpec; 12] = [
     spec("neighbours.bought_together", false),
     spec("neighbours.viewed_next", false),
     spec("neighbours.similar", false),
+    spec("catalog.recent", false),
 ];
 
 /// Counts from the build's input, kept so `inspect` and `info()` can show what a model learnt from.
@@ -153,6 +154,8 @@ pub struct Snapshot {
     pub popularity: Popularity,
     /// Neighbour lists.
     pub neighbours: Neighbours,
+    /// New arrivals: products by the day they were added, newest first (`catalog.recent`).
+    pub recent: PopularityList,
     /// Optional sections this snapshot does not have (or has in a version this library does not
     /// read): their models answer nothing, and their widgets fall back.
     pub absent: Vec<&'static str>,
@@ -446,6 +449,7 @@ impl Snapshot {
         let mut parts = vec![section_bytes(&self.meta), section_bytes(&self.config), section_bytes(&self.catalog)];
         parts.extend(PopularityKind::ALL.iter().map(|&k| section_bytes(self.popularity.list(k))));
         parts.extend(NeighbourKind::ALL.iter().map(|&k| section_bytes(self.neighbours.table(k))));
+        parts.push(section_bytes(&self.recent));
         let sections: Vec<(&str, u32, Vec<u8>)> =
             SECTIONS.iter().zip(parts).map(|(s, b)| (s.name, s.version, b)).collect();
         write_sections(&sections)
@@ -482,6 +486,15 @@ impl Snapshot {
                     table.check(kind.name(), products).map_err(|d| corrupt(spec.name, d))?;
                     *snapshot.neighbours.table_mut(kind) = table;
                 }
+            }
+        }
+        let spec = &SECTIONS[SECTIONS.len() - 1];
+        match sections.get(spec)? {
+            None => snapshot.absent.push(spec.name),
+            Some(b) => {
+                let list: PopularityList = decode_value(spec.name, b)?;
+                list.check("recent", products, categories).map_err(|d| corrupt(spec.name, d))?;
+                snapshot.recent = list;
             }
         }
         Ok(snapshot)
@@ -522,12 +535,17 @@ mod tests {
             *neighbours.table_mut(kind) =
                 crate::neighbours::NeighbourTable::from_rows(&[vec![(1, 0.5)], vec![(0, 0.5)], vec![]]);
         }
+        let mut recent = PopularityList { global: vec![(1, 20_000.0)], ..Default::default() };
+        for _ in 0..catalog.category_names().len() {
+            recent.by_category.push_row([(1, 20_000.0)]);
+        }
         Snapshot {
             meta: Meta { edgerec_version: "test".into(), built_at: 1, ..Default::default() },
             config: Config::default(),
             catalog,
             popularity,
             neighbours,
+            recent,
             absent: Vec::new(),
         }
     }
@@ -565,7 +583,7 @@ mod tests {
         let s = Snapshot::decode(bytes).unwrap();
         assert_eq!(s.catalog.len(), 300);
         assert!(s.neighbours.bought.entries() > 0 && s.popularity.popular.global.len() > 100);
-        assert_eq!(s.config.widgets.len(), 14);
+        assert_eq!(s.config.widgets.len(), 18);
     }
 
     #[test]
@@ -659,7 +677,8 @@ mod tests {
         for (i, k) in NeighbourKind::ALL.iter().enumerate() {
             assert_eq!(SECTIONS[3 + PopularityKind::ALL.len() + i].name, format!("neighbours.{}", k.name()));
         }
-        assert_eq!(SECTIONS.len(), 3 + PopularityKind::ALL.len() + NeighbourKind::ALL.len());
+        assert_eq!(SECTIONS.len(), 3 + PopularityKind::ALL.len() + NeighbourKind::ALL.len() + 1);
+        assert_eq!(SECTIONS[SECTIONS.len() - 1].name, "catalog.recent");
     }
 
     #[test]

@@ -13,6 +13,7 @@
 
 pub mod cooccurrence;
 pub mod popularity;
+pub mod recent;
 pub mod similar;
 
 use crate::catalog::Catalog;
@@ -299,7 +300,9 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
         counts: counts.clone(),
         holdout: None,
     };
-    let snapshot = Snapshot { meta, config: config.clone(), catalog, popularity, neighbours, absent: Vec::new() };
+    let recent = recent::recent_list(&catalog, t.list_size as usize, t.category_list_size as usize);
+    let snapshot =
+        Snapshot { meta, config: config.clone(), catalog, popularity, neighbours, recent, absent: Vec::new() };
     (snapshot, BuildStats { counts, pairs, listed, without_shopper })
 }
 

@@ -5,6 +5,7 @@ use std::time::Instant;
 
 use serde_json::json;
 
+use super::config_names::unmatched_names;
 use super::output::{bytes, file_progress, metrics_line, thousands, write_atomic, Rejections};
 use super::{load_config, Error};
 use crate::build::{build, BuildOptions, BuildStats};
@@ -121,6 +122,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         ),
         None => None,
     };
+    let config_warnings = unmatched_names(&opts.config, &inputs.catalog);
     let (mut snapshot, mut stats) = build(inputs.catalog, &inputs.log, &opts);
     snapshot.meta.holdout = holdout;
     snapshot.meta.counts.catalog_rows = inputs.catalog_report.rows;
@@ -144,7 +146,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         size: encoded.len(),
         t: &timing,
         rejections: &rejections,
-        warnings: list_warnings(&snapshot, &stats),
+        warnings: config_warnings.into_iter().chain(list_warnings(&snapshot, &stats)).collect(),
     };
     if a.json {
         println!("{}", serde_json::to_string_pretty(&summary.json())?);
@@ -202,7 +204,7 @@ struct Summary<'a> {
     size: usize,
     t: &'a Timing,
     rejections: &'a Rejections,
-    /// Lists that came out empty, with the setting to change.
+    /// Configured names that match nothing in the catalog, then lists that came out empty.
     warnings: Vec<String>,
 }
 

@@ -4,6 +4,7 @@
 pub mod bench;
 mod build;
 mod config_file;
+mod config_names;
 mod demo_data;
 mod evaluate;
 mod inspect;
@@ -51,6 +52,9 @@ enum Command {
         /// Check this file instead of printing the defaults.
         #[arg(long)]
         check: Option<PathBuf>,
+        /// With --check: also warn about names in the file that match nothing in this catalog.
+        #[arg(long, requires = "check")]
+        catalog: Option<PathBuf>,
     },
 }
 
@@ -71,18 +75,11 @@ pub fn main() -> i32 {
         Command::DemoData(a) => demo_data::run(a),
         Command::Evaluate(p) => evaluate::run(p),
         Command::Predict(a) => predict::run(a),
-        Command::Config { check: None } => {
+        Command::Config { check: None, .. } => {
             print!("{DEFAULT_CONFIG_TOML}");
             Ok(())
         }
-        Command::Config { check: Some(path) } => load_config(&path).map(|c| {
-            println!(
-                "{}: valid ({} widgets: {})",
-                path.display(),
-                c.widgets.len(),
-                c.widgets.keys().cloned().collect::<Vec<_>>().join(", ")
-            );
-        }),
+        Command::Config { check: Some(path), catalog } => config_names::check(&path, catalog.as_deref()),
     };
     match result {
         Ok(()) => 0,

@@ -34,6 +34,14 @@ pub enum Algorithm {
     ForYou,
     /// Alike by catalog attributes (`[similarity]`); needs no events.
     Similar,
+    /// Most added to cart (time-decayed).
+    MostCarted,
+    /// Most added to cart in the current product's category.
+    MostCartedInCategory,
+    /// Added to the catalog lately (`filters.added_within_days`, 30 by default), newest first.
+    RecentlyAdded,
+    /// The same, in the current product's category.
+    RecentlyAddedInCategory,
 }
 
 /// The steps a widget's chain is made of: the places candidates come from.
@@ -66,11 +74,19 @@ pub enum Source {
     PopularInCategory,
     /// Alike by catalog attributes.
     Similar,
+    /// Global most added to cart.
+    MostCarted,
+    /// Most added to cart in the anchor's categories.
+    MostCartedInCategory,
+    /// Newest products.
+    RecentlyAdded,
+    /// Newest products in the anchor's categories.
+    RecentlyAddedInCategory,
 }
 
 impl Source {
     /// Every source, in declaration order.
-    pub const ALL: [Source; 13] = [
+    pub const ALL: [Source; 17] = [
         Source::ForceInclude,
         Source::PreviouslyViewed,
         Source::BoughtTogether,
@@ -84,6 +100,10 @@ impl Source {
         Source::Popular,
         Source::PopularInCategory,
         Source::Similar,
+        Source::MostCarted,
+        Source::MostCartedInCategory,
+        Source::RecentlyAdded,
+        Source::RecentlyAddedInCategory,
     ];
 
     /// The `snake_case` name used in configs and reasons.
@@ -121,7 +141,7 @@ pub enum Constraint {
 
 impl Algorithm {
     /// Every algorithm, in declaration order.
-    pub const ALL: [Algorithm; 13] = [
+    pub const ALL: [Algorithm; 17] = [
         Algorithm::PreviouslyViewed,
         Algorithm::Upsell,
         Algorithm::CrossSell,
@@ -135,6 +155,10 @@ impl Algorithm {
         Algorithm::PopularInCategory,
         Algorithm::ForYou,
         Algorithm::Similar,
+        Algorithm::MostCarted,
+        Algorithm::MostCartedInCategory,
+        Algorithm::RecentlyAdded,
+        Algorithm::RecentlyAddedInCategory,
     ];
 
     /// The `snake_case` name used in configs.
@@ -192,6 +216,8 @@ pub struct AlgorithmSpec {
     /// Whether the anchors (the current product, the cart, the latest view) are left out of its
     /// list. History lists (previously viewed, the in-session list) may show them.
     pub excludes_anchors: bool,
+    /// The `filters.added_within_days` a widget of this algorithm gets by default.
+    pub max_age_days: Option<u32>,
     /// One line for docs and the preview page.
     pub doc: &'static str,
 }
@@ -213,7 +239,7 @@ pub struct SourceSpec {
 use Source as S;
 
 /// Every source, in declaration order (`Source as usize` indexes it).
-pub const SOURCES: [SourceSpec; 13] = [
+pub const SOURCES: [SourceSpec; 17] = [
     SourceSpec { source: S::ForceInclude, name: "force_include", title: "Featured", sections: &[] },
     SourceSpec { source: S::PreviouslyViewed, name: "previously_viewed", title: "Recently viewed", sections: &[] },
     SourceSpec {
@@ -273,6 +299,30 @@ pub const SOURCES: [SourceSpec; 13] = [
         sections: &["popularity.popular"],
     },
     SourceSpec { source: S::Similar, name: "similar", title: "Similar products", sections: &["neighbours.similar"] },
+    SourceSpec {
+        source: S::MostCarted,
+        name: "most_carted",
+        title: "Most added to cart",
+        sections: &["popularity.carts"],
+    },
+    SourceSpec {
+        source: S::MostCartedInCategory,
+        name: "most_carted_in_category",
+        title: "Most added to cart in this category",
+        sections: &["popularity.carts"],
+    },
+    SourceSpec {
+        source: S::RecentlyAdded,
+        name: "recently_added",
+        title: "New arrivals",
+        sections: &["catalog.recent"],
+    },
+    SourceSpec {
+        source: S::RecentlyAddedInCategory,
+        name: "recently_added_in_category",
+        title: "New in this category",
+        sections: &["catalog.recent"],
+    },
 ];
 
 const fn row(
@@ -283,13 +333,23 @@ const fn row(
     fallback: &'static [Source],
     doc: &'static str,
 ) -> AlgorithmSpec {
-    AlgorithmSpec { algorithm, name, title, steps, constraint: Constraint::None, fallback, excludes_anchors: true, doc }
+    AlgorithmSpec {
+        algorithm,
+        name,
+        title,
+        steps,
+        constraint: Constraint::None,
+        fallback,
+        excludes_anchors: true,
+        max_age_days: None,
+        doc,
+    }
 }
 
 const TOGETHER: &[Source] = &[S::BoughtTogether, S::CartedTogether, S::ViewedTogether];
 
 /// Every algorithm, in declaration order (`Algorithm as usize` indexes it).
-pub const ALGORITHMS: [AlgorithmSpec; 13] = [
+pub const ALGORITHMS: [AlgorithmSpec; 17] = [
     AlgorithmSpec {
         excludes_anchors: false,
         ..row(
@@ -406,6 +466,44 @@ pub const ALGORITHMS: [AlgorithmSpec; 13] = [
         &[S::MostViewedInCategory, S::PopularInCategory],
         "Alike by catalog attributes (category, brand, title, price, ...); works for products with no events.",
     ),
+    row(
+        Algorithm::MostCarted,
+        "most_carted",
+        "Most added to cart",
+        &[S::MostCarted],
+        &[S::Popular],
+        "Most added to cart (time-decayed).",
+    ),
+    row(
+        Algorithm::MostCartedInCategory,
+        "most_carted_in_category",
+        "Most added to cart in this category",
+        &[S::MostCartedInCategory],
+        &[S::Popular],
+        "Most added to cart in the current product's category.",
+    ),
+    AlgorithmSpec {
+        max_age_days: Some(30),
+        ..row(
+            Algorithm::RecentlyAdded,
+            "recently_added",
+            "New arrivals",
+            &[S::RecentlyAdded],
+            &[],
+            "Added to the catalog within filters.added_within_days (30) of now, newest first; needs no events.",
+        )
+    },
+    AlgorithmSpec {
+        max_age_days: Some(30),
+        ..row(
+            Algorithm::RecentlyAddedInCategory,
+            "recently_added_in_category",
+            "New in this category",
+            &[S::RecentlyAddedInCategory],
+            &[S::RecentlyAdded],
+            "The same, in the current product's category.",
+        )
+    },
 ];
 
 #[cfg(test)]

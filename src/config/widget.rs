@@ -42,7 +42,7 @@ impl WidgetConfig {
             limit: 8,
             threshold: 0.0,
             fallback: algorithm.default_fallback(),
-            filters: Filters::default(),
+            filters: Filters { added_within_days: algorithm.spec().max_age_days, ..Filters::default() },
             exclude_purchased: algorithm != Algorithm::PreviouslyViewed,
             force_include: Vec::new(),
             force_include_out_of_stock: false,

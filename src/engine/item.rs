@@ -105,6 +105,10 @@ fn explanation_parts(source: Source, anchor_title: Option<&str>, own_history: bo
         (Source::PopularInCategory, _) => fixed("Popular in this category"),
         (Source::Similar, Some(t)) => ["Similar to ", t, ""],
         (Source::Similar, None) => fixed("Similar to this product"),
+        (Source::MostCarted, _) => fixed("Often added to cart"),
+        (Source::MostCartedInCategory, _) => fixed("Often added to cart in this category"),
+        (Source::RecentlyAdded, _) => fixed("New in"),
+        (Source::RecentlyAddedInCategory, _) => fixed("New in this category"),
     }
 }
 

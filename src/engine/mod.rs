@@ -497,6 +497,10 @@ impl Run<'_> {
             Source::MostPurchasedInCategory => self.in_category(source, step, pop(PopularityKind::Purchases)),
             Source::PopularInCategory => self.in_category(source, step, pop(PopularityKind::Popular)),
             Source::Similar => self.neighbours(source, step, NeighbourKind::Similar),
+            Source::MostCarted => self.global(source, step, pop(PopularityKind::Carts)),
+            Source::MostCartedInCategory => self.in_category(source, step, pop(PopularityKind::Carts)),
+            Source::RecentlyAdded => self.global(source, step, &self.rec.snapshot.recent),
+            Source::RecentlyAddedInCategory => self.in_category(source, step, &self.rec.snapshot.recent),
         }
     }
 

@@ -91,6 +91,7 @@ fn fixture_with(config: Config) -> Recommender {
         catalog: c,
         popularity: pop,
         neighbours: n,
+        recent: Default::default(),
         absent: Vec::new(),
     })
 }
