@@ -541,6 +541,51 @@ fn strict_makes_an_event_for_an_unknown_product_fatal() {
 }
 
 #[test]
+fn configured_names_that_match_nothing_are_warned_about() {
+    // Issue 18, item 4: a typo in the config no longer empties a widget without a word.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_all(
+        d,
+        &[
+            ("catalog.csv", "id,brand,category,tags\nA,Acme,Kitchen > Knives,eco\ngift-card,,,\n"),
+            ("events.csv", "timestamp,user_id,event,product_id\n2024-01-01,u1,view,A\n"),
+            (
+                "edgerec.toml",
+                "blacklist = [\"gift-card\", \"gift-cardd\"]\n[widgets.upsell]\nforce_include = [\"B\"]\n[widgets.upsell.filters]\nbrands = [\"Acmee\"]\ncategories = [\"Kitchen>Knives\", \"Garden\"]\nexclude_tags = [\"ecco\"]\n",
+            ),
+        ],
+    );
+    let (cat, ev, conf) = (d.join("catalog.csv"), d.join("events.csv"), d.join("edgerec.toml"));
+    let warnings = [
+        "blacklist[1]: \"gift-cardd\" is not in the catalog",
+        "widgets.upsell.force_include[0]: \"B\" is not in the catalog",
+        "widgets.upsell.filters.brands: \"Acmee\" matches no product",
+        "widgets.upsell.filters.categories: \"Garden\" matches no product",
+        "widgets.upsell.filters.exclude_tags: \"ecco\" matches no product",
+    ];
+    let snap = d.join("m.snap");
+    let args = ["build", "--catalog", p(&cat), "--events", p(&ev), "--config", p(&conf), "--out", p(&snap)];
+    let out = ok(&args);
+    for w in warnings {
+        assert!(out.contains(&format!("  warning   {w}\n")), "missing `{w}` in:\n{out}");
+    }
+    assert_eq!(out.matches("warning   blacklist").count() + out.matches("warning   widgets.").count(), 5, "{out}");
+    let mut json = args.to_vec();
+    json.push("--json");
+    let v: serde_json::Value = serde_json::from_str(&ok(&json)).unwrap();
+    assert!(warnings.iter().all(|w| v["warnings"].as_array().unwrap().contains(&serde_json::json!(w))), "{v}");
+    // `config --check` with a catalog prints the same warnings and still passes.
+    let out = ok(&["config", "--check", p(&conf), "--catalog", p(&cat)]);
+    assert!(out.contains("valid ("), "{out}");
+    let printed: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("warning: ")).collect();
+    assert_eq!(printed, warnings, "{out}");
+    std::fs::write(&conf, "blacklist = [\"gift-card\"]\n").unwrap();
+    let out = ok(&["config", "--check", p(&conf), "--catalog", p(&cat)]);
+    assert!(!out.contains("warning") && out.contains("is in"), "{out}");
+}
+
+#[test]
 fn predict_and_evaluate_report_malformed_rows_like_build() {
     // Issue 18, item 6: a bad timestamp or a short row no longer vanishes.
     let dir = tempfile::tempdir().unwrap();
