@@ -16,12 +16,19 @@ pub enum PopularityKind {
     Purchases,
     /// The weighted blend of every event kind, time-decayed.
     Popular,
+    /// Rising demand against each product's own baseline (`[trending]`).
+    Trending,
 }
 
 impl PopularityKind {
     /// Every kind, in storage order.
-    pub const ALL: [PopularityKind; 4] =
-        [PopularityKind::Views, PopularityKind::Carts, PopularityKind::Purchases, PopularityKind::Popular];
+    pub const ALL: [PopularityKind; 5] = [
+        PopularityKind::Views,
+        PopularityKind::Carts,
+        PopularityKind::Purchases,
+        PopularityKind::Popular,
+        PopularityKind::Trending,
+    ];
 
     /// The kind's name in reports.
     pub fn name(self) -> &'static str {
@@ -30,6 +37,7 @@ impl PopularityKind {
             PopularityKind::Carts => "carts",
             PopularityKind::Purchases => "purchases",
             PopularityKind::Popular => "popular",
+            PopularityKind::Trending => "trending",
         }
     }
 }
@@ -54,6 +62,8 @@ pub struct Popularity {
     pub purchases: PopularityList,
     /// The blend.
     pub popular: PopularityList,
+    /// Trending.
+    pub trending: PopularityList,
 }
 
 impl Popularity {
@@ -64,6 +74,7 @@ impl Popularity {
             PopularityKind::Carts => &self.carts,
             PopularityKind::Purchases => &self.purchases,
             PopularityKind::Popular => &self.popular,
+            PopularityKind::Trending => &self.trending,
         }
     }
 
@@ -74,6 +85,7 @@ impl Popularity {
             PopularityKind::Carts => &mut self.carts,
             PopularityKind::Purchases => &mut self.purchases,
             PopularityKind::Popular => &mut self.popular,
+            PopularityKind::Trending => &mut self.trending,
         }
     }
 

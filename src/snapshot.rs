@@ -63,7 +63,7 @@ const fn spec(name: &'static str, required: bool) -> SectionSpec {
 }
 
 /// Every section this library knows, in the order it writes them.
-pub const SECTIONS: [SectionSpec; 13] = [
+pub const SECTIONS: [SectionSpec; 14] = [
     spec("meta", true),
     spec("config", true),
     spec("catalog", true),
@@ -71,6 +71,7 @@ pub const SECTIONS: [SectionSpec; 13] = [
     spec("popularity.carts", false),
     spec("popularity.purchases", false),
     spec("popularity.popular", false),
+    spec("popularity.trending", false),
     spec("neighbours.viewed_together", false),
     spec("neighbours.carted_together", false),
     spec("neighbours.bought_together", false),
@@ -583,7 +584,7 @@ mod tests {
         let s = Snapshot::decode(bytes).unwrap();
         assert_eq!(s.catalog.len(), 300);
         assert!(s.neighbours.bought.entries() > 0 && s.popularity.popular.global.len() > 100);
-        assert_eq!(s.config.widgets.len(), 18);
+        assert_eq!(s.config.widgets.len(), 20);
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod cooccurrence;
 pub mod popularity;
 pub mod recent;
 pub mod similar;
+pub mod trending;
 
 use crate::catalog::Catalog;
 use crate::config::{Config, DateRange};
@@ -288,7 +289,23 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
         (PopularityKind::Purchases, &purchases_t),
         (PopularityKind::Popular, &popular_t),
     ];
-    let popularity = popularity::lists(&tallies, &catalog, min, t.list_size as usize, t.category_list_size as usize);
+    let mut popularity =
+        popularity::lists(&tallies, &catalog, min, t.list_size as usize, t.category_list_size as usize);
+    let tr = &config.trending;
+    let params = trending::TrendingParams {
+        window_days: tr.window_days,
+        baseline_days: tr.baseline_days,
+        min_shoppers: tr.min_shoppers.max(min),
+    };
+    popularity.trending = trending::trending_list(
+        events.iter().map(|(s, _, e)| (*s, e)),
+        &kind_weights,
+        &catalog,
+        as_of,
+        params,
+        t.list_size as usize,
+        t.category_list_size as usize,
+    );
     let listed = PopularityKind::ALL.iter().map(|&k| (k, popularity.list(k).global.len())).collect();
     let used = events.iter().map(|(_, _, e)| e.ts);
     let meta = Meta {

@@ -170,6 +170,8 @@ pub fn list_warnings(s: &Snapshot, st: &BuildStats) -> Vec<String> {
             Carts => (c.carts, "add-to-carts"),
             Purchases => (c.purchases, "purchases"),
             Popular => (c.events_used, "events"),
+            // No product rising is an answer, not a setting to change.
+            Trending => continue,
         };
         let (days, key) =
             if kind == Purchases { (t.recent_days, "recent_days") } else { (t.timeframe_days, "timeframe_days") };

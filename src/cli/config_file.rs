@@ -12,7 +12,9 @@ use std::path::Path;
 use serde::Deserialize;
 
 use super::Error;
-use crate::config::{default_widgets, Config, ForYouParams, SimilarityConfig, TrainingConfig, WidgetPatch};
+use crate::config::{
+    default_widgets, Config, ForYouParams, SimilarityConfig, TrainingConfig, TrendingConfig, WidgetPatch,
+};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -27,6 +29,8 @@ struct ConfigFile {
     for_you: ForYouParams,
     #[serde(default)]
     similarity: Option<SimilarityConfig>,
+    #[serde(default)]
+    trending: TrendingConfig,
     #[serde(default)]
     widgets: BTreeMap<String, WidgetPatch>,
 }
@@ -50,7 +54,14 @@ pub fn parse_config(text: &str) -> Result<Config, String> {
     }
     // `[similarity] attributes` replaces the default weights as a whole (they must sum to 100).
     let similarity = file.similarity.unwrap_or_default();
-    let config = Config { blacklist: file.blacklist, training, for_you: file.for_you, similarity, widgets };
+    let config = Config {
+        blacklist: file.blacklist,
+        training,
+        for_you: file.for_you,
+        similarity,
+        trending: file.trending,
+        widgets,
+    };
     config.validate().map_err(|e| e.to_string())?;
     Ok(config)
 }

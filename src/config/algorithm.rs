@@ -42,6 +42,10 @@ pub enum Algorithm {
     RecentlyAdded,
     /// The same, in the current product's category.
     RecentlyAddedInCategory,
+    /// Demand rising fastest against its own baseline (`[trending]`).
+    Trending,
+    /// The same, in the current product's category.
+    TrendingInCategory,
 }
 
 /// The steps a widget's chain is made of: the places candidates come from.
@@ -82,11 +86,15 @@ pub enum Source {
     RecentlyAdded,
     /// Newest products in the anchor's categories.
     RecentlyAddedInCategory,
+    /// Rising demand.
+    Trending,
+    /// Rising demand in the anchor's categories.
+    TrendingInCategory,
 }
 
 impl Source {
     /// Every source, in declaration order.
-    pub const ALL: [Source; 17] = [
+    pub const ALL: [Source; 19] = [
         Source::ForceInclude,
         Source::PreviouslyViewed,
         Source::BoughtTogether,
@@ -104,6 +112,8 @@ impl Source {
         Source::MostCartedInCategory,
         Source::RecentlyAdded,
         Source::RecentlyAddedInCategory,
+        Source::Trending,
+        Source::TrendingInCategory,
     ];
 
     /// The `snake_case` name used in configs and reasons.
@@ -141,7 +151,7 @@ pub enum Constraint {
 
 impl Algorithm {
     /// Every algorithm, in declaration order.
-    pub const ALL: [Algorithm; 17] = [
+    pub const ALL: [Algorithm; 19] = [
         Algorithm::PreviouslyViewed,
         Algorithm::Upsell,
         Algorithm::CrossSell,
@@ -159,6 +169,8 @@ impl Algorithm {
         Algorithm::MostCartedInCategory,
         Algorithm::RecentlyAdded,
         Algorithm::RecentlyAddedInCategory,
+        Algorithm::Trending,
+        Algorithm::TrendingInCategory,
     ];
 
     /// The `snake_case` name used in configs.
@@ -239,7 +251,7 @@ pub struct SourceSpec {
 use Source as S;
 
 /// Every source, in declaration order (`Source as usize` indexes it).
-pub const SOURCES: [SourceSpec; 17] = [
+pub const SOURCES: [SourceSpec; 19] = [
     SourceSpec { source: S::ForceInclude, name: "force_include", title: "Featured", sections: &[] },
     SourceSpec { source: S::PreviouslyViewed, name: "previously_viewed", title: "Recently viewed", sections: &[] },
     SourceSpec {
@@ -323,6 +335,13 @@ pub const SOURCES: [SourceSpec; 17] = [
         title: "New in this category",
         sections: &["catalog.recent"],
     },
+    SourceSpec { source: S::Trending, name: "trending", title: "Trending now", sections: &["popularity.trending"] },
+    SourceSpec {
+        source: S::TrendingInCategory,
+        name: "trending_in_category",
+        title: "Trending in this category",
+        sections: &["popularity.trending"],
+    },
 ];
 
 const fn row(
@@ -349,7 +368,7 @@ const fn row(
 const TOGETHER: &[Source] = &[S::BoughtTogether, S::CartedTogether, S::ViewedTogether];
 
 /// Every algorithm, in declaration order (`Algorithm as usize` indexes it).
-pub const ALGORITHMS: [AlgorithmSpec; 17] = [
+pub const ALGORITHMS: [AlgorithmSpec; 19] = [
     AlgorithmSpec {
         excludes_anchors: false,
         ..row(
@@ -504,6 +523,22 @@ pub const ALGORITHMS: [AlgorithmSpec; 17] = [
             "The same, in the current product's category.",
         )
     },
+    row(
+        Algorithm::Trending,
+        "trending",
+        "Trending now",
+        &[S::Trending],
+        &[S::Popular],
+        "Demand in the last window_days rising fastest against its own baseline, with a floor of distinct shoppers.",
+    ),
+    row(
+        Algorithm::TrendingInCategory,
+        "trending_in_category",
+        "Trending in this category",
+        &[S::TrendingInCategory],
+        &[S::Trending, S::PopularInCategory],
+        "The same, in the current product's category.",
+    ),
 ];
 
 #[cfg(test)]

@@ -21,6 +21,7 @@ mod filters;
 mod for_you;
 mod patch;
 mod similarity;
+mod trending;
 mod widget;
 
 pub use algorithm::{Algorithm, AlgorithmSpec, Constraint, Source, SourceSpec, ALGORITHMS, SOURCES};
@@ -28,6 +29,7 @@ pub use filters::Filters;
 pub use for_you::{ForYouParams, ForYouPatch};
 pub use patch::WidgetPatch;
 pub use similarity::SimilarityConfig;
+pub use trending::TrendingConfig;
 pub use widget::{default_widgets, WidgetConfig};
 
 /// The most items one widget returns, whatever the configuration or request asks.
@@ -46,6 +48,8 @@ pub struct Config {
     pub for_you: ForYouParams,
     /// What makes products similar (the `similar` model).
     pub similarity: SimilarityConfig,
+    /// How rising products are found (the `trending` model).
+    pub trending: TrendingConfig,
     /// The widgets, by name.
     pub widgets: BTreeMap<String, WidgetConfig>,
 }
@@ -57,6 +61,7 @@ impl Default for Config {
             training: TrainingConfig::default(),
             for_you: ForYouParams::default(),
             similarity: SimilarityConfig::default(),
+            trending: TrendingConfig::default(),
             widgets: default_widgets(),
         }
     }
@@ -242,6 +247,7 @@ impl Config {
         }
         self.for_you.validate("for_you")?;
         self.similarity.validate("similarity")?;
+        self.trending.validate("trending")?;
         for (name, w) in &self.widgets {
             if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
                 return Err(err(format!("widgets.{name}"), "widget names use letters, digits, `_` and `-`"));

@@ -109,6 +109,8 @@ fn explanation_parts(source: Source, anchor_title: Option<&str>, own_history: bo
         (Source::MostCartedInCategory, _) => fixed("Often added to cart in this category"),
         (Source::RecentlyAdded, _) => fixed("New in"),
         (Source::RecentlyAddedInCategory, _) => fixed("New in this category"),
+        (Source::Trending, _) => fixed("Trending now"),
+        (Source::TrendingInCategory, _) => fixed("Trending in this category"),
     }
 }
 

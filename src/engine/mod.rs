@@ -501,6 +501,8 @@ impl Run<'_> {
             Source::MostCartedInCategory => self.in_category(source, step, pop(PopularityKind::Carts)),
             Source::RecentlyAdded => self.global(source, step, &self.rec.snapshot.recent),
             Source::RecentlyAddedInCategory => self.in_category(source, step, &self.rec.snapshot.recent),
+            Source::Trending => self.global(source, step, pop(PopularityKind::Trending)),
+            Source::TrendingInCategory => self.in_category(source, step, pop(PopularityKind::Trending)),
         }
     }
 
