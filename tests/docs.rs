@@ -162,7 +162,8 @@ fn an_unknown_file_extension_names_every_accepted_one() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     std::fs::write(d.join("c.txt"), "id\np1\n").unwrap();
-    std::fs::write(d.join("e.csv"), "timestamp,session_id,event,product_id\n2026-01-01T00:00:00Z,s1,view,p1\n").unwrap();
+    std::fs::write(d.join("e.csv"), "timestamp,session_id,event,product_id\n2026-01-01T00:00:00Z,s1,view,p1\n")
+        .unwrap();
     let out = edgerec(&["build", "--catalog", p(&d.join("c.txt")), "--events", p(&d.join("e.csv")), "--out", "x"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
