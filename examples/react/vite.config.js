@@ -4,7 +4,8 @@ export default defineConfig({
   // .jsx with React's automatic runtime, without a plugin (no Fast Refresh; add
   // @vitejs/plugin-react for that).
   oxc: { jsx: { runtime: "automatic" } },
-  // The package loads edgerec_bg.wasm with new URL("edgerec_bg.wasm", import.meta.url); keep it
-  // out of the dev server's dependency pre-bundling so that URL points at the real file.
+  // The package loads edgerec_bg.wasm with new URL("edgerec_bg.wasm", import.meta.url). Vite 8
+  // handles that in dev and build; older versions' dependency pre-bundling could move edgerec.js
+  // away from the wasm file, and excluding the package kept the URL right.
   optimizeDeps: { exclude: ["edgerec"] },
 });

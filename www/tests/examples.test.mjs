@@ -143,10 +143,12 @@ async function open(url, { before: setup } = {}) {
   context.setDefaultTimeout(15_000);
   const page = await context.newPage();
   const errors = [];
+  const warnings = [];
   const requests = [];
   // Chromium asks for /favicon.ico by itself; the examples have none.
   const favicon = (m) => m.location()?.url?.endsWith("/favicon.ico");
   page.on("console", (m) => m.type() === "error" && !favicon(m) && errors.push(`console.error: ${m.text()}`));
+  page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
   page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()}`));
   page.on("response", (r) => requests.push({ path: new URL(r.url()).pathname, status: r.status() }));
@@ -156,7 +158,8 @@ async function open(url, { before: setup } = {}) {
     const widgets = [...document.querySelectorAll("edgerec-widget")];
     return widgets.length > 0 && widgets.every((w) => !["loading", null].includes(w.getAttribute("state")));
   });
-  const widgets = await renderedWidgets(page);
+  // The widget says why it shows nothing with a console.warn: keep it with the result.
+  const widgets = (await renderedWidgets(page)).map((w) => ({ ...w, warnings }));
   const bad = requests.filter((r) => r.status >= 400 && r.path !== "/favicon.ico");
   assert.deepEqual(bad, [], "no request failed");
   return {
@@ -188,7 +191,7 @@ function renderedWidgets(page) {
 
 /** The widget rendered items, each a product of the demo catalog with its catalog title. */
 function assertCatalogItems(widget) {
-  assert.equal(widget.state, "ready", `${widget.widget} is ready`);
+  assert.equal(widget.state, "ready", `${widget.widget} is ready (page warnings: ${widget.warnings?.join("; ") || "none"})`);
   assert.ok(widget.items.length > 0, `${widget.widget} shows items`);
   for (const { id, title } of widget.items) {
     const line = catalogLines.get(id);
