@@ -343,6 +343,7 @@ function rerenderCart() {
 
 function notFoundPage(message = "This page does not exist.") {
   return {
+    kind: "not-found",
     title: "Not found",
     html: `<section class="not-found">
       <h1 tabindex="-1">Not found</h1>
@@ -357,29 +358,47 @@ function notFoundPage(message = "This page does not exist.") {
 // Routing
 
 const ROUTES = [
-  [/^\/(?:index\.html)?$/, () => homePage()],
-  [/^\/category\/(.+)$/, (m) => categoryPage(categoryFromPath(m[1]))],
-  [/^\/product\/([^/]+)\/?$/, (m) => productPage(decodeURIComponent(m[1]))],
-  [/^\/cart\/?$/, () => cartPage()],
+  [/^\/(?:index\.html)?$/, "home", () => homePage()],
+  [/^\/category\/(.+)$/, "category", (m) => categoryPage(categoryFromPath(m[1]))],
+  [/^\/product\/([^/]+)\/?$/, "product", (m) => productPage(decodeURIComponent(m[1]))],
+  [/^\/cart\/?$/, "cart", () => cartPage()],
 ];
 
+/** The route of a path as { kind, page() }, or null when no route matches. */
 function findRoute(pathname) {
-  for (const [re, page] of ROUTES) {
+  for (const [re, kind, page] of ROUTES) {
     const m = pathname.match(re);
-    if (m) return () => page(m);
+    if (m) return { kind, page: () => page(m) };
   }
   return null;
 }
 
-/** Shows the page of the current URL; `track: false` re-renders without recording a view. */
+/** What a renderer that threw shows: an error, never mistaken for a "Not found" page. */
+function errorPage() {
+  return {
+    kind: "error",
+    title: "Something went wrong",
+    html: `<section class="not-found">
+      <h1 tabindex="-1">Something went wrong</h1>
+      <p>This page could not be shown. Reload it, or go back to the store.</p>
+      <p><a class="btn primary" href="/">Back to the store</a></p>
+    </section>`,
+  };
+}
+
+/** Shows the page of the current URL; `track: false` re-renders without recording a view.
+ * `main[data-view]` says which kind of page is shown (home, category, product, cart,
+ * not-found, or error when a renderer threw, which is also logged with console.error). */
 function render({ focus = false, track = true } = {}) {
   let view;
   try {
-    view = (findRoute(location.pathname) ?? (() => notFoundPage()))();
+    const route = findRoute(location.pathname);
+    view = route ? { kind: route.kind, ...route.page() } : notFoundPage();
   } catch (e) {
-    console.warn("storefront:", e);
-    view = notFoundPage("Something went wrong showing this page.");
+    console.error("storefront: the page could not be shown:", e);
+    view = errorPage();
   }
+  main.dataset.view = view.kind;
   main.innerHTML = view.html;
   document.title = `${view.title} · ${STORE}`;
   markDepartment();

@@ -251,6 +251,43 @@ test("the static server: content types, SPA fallback, ETag and 304", async () =>
   assert.equal(status, 404, "no path escapes the root");
 });
 
+test("fetchSnapshot revalidates: the browser sends the ETag, a 304 reuses its bytes, a new file is fetched", async () => {
+  const t = await openPage();
+  const { page } = t;
+  await visit(page, "/plain.html");
+  // A snapshot file of this test's own, so that it can be replaced while the page runs.
+  const name = `/data/revalidate-${process.pid}.snap`;
+  const file = join(publicDir, name);
+  writeFileSync(file, readFileSync(join(root, "tests/fixtures/small.snap")));
+  try {
+    const load = () =>
+      page.evaluate(async (url) => {
+        await (await import("/edgerec-widget.js")).getRecommender(); // the package is initialised
+        const { fetchSnapshot } = await import("/pkg/edgerec.js");
+        return (await fetchSnapshot(url)).info().products;
+      }, name);
+    const requests = () => server.requests.filter((r) => r.path === name && r.method === "GET");
+    assert.equal(await load(), 300);
+    assert.equal(requests().length, 1);
+    const [first] = requests();
+    assert.deepEqual([first.status, first.ifNoneMatch], [200, null], "the first load downloads");
+    const etag = (await fetch(server.url + name, { method: "HEAD" })).headers.get("etag");
+    assert.equal(await load(), 300, "the cached bytes make a Recommender");
+    assert.equal(requests().length, 2, "one request per load");
+    const second = requests()[1];
+    assert.deepEqual([second.status, second.ifNoneMatch], [304, etag], "the second load revalidates with the ETag and gets a 304");
+    // A new snapshot at the same URL is picked up at once.
+    writeFileSync(file, readFileSync(join(publicDir, "data/model.snap")));
+    assert.equal(await load(), products.length, "the new snapshot is loaded");
+    assert.equal(requests().length, 3);
+    const third = requests()[2];
+    assert.deepEqual([third.status, third.ifNoneMatch], [200, etag], "revalidated, changed: downloaded");
+  } finally {
+    rmSync(file, { force: true });
+  }
+  await t.done();
+});
+
 test("viewing A, B, C then D shows C, B, A in previously viewed on D's page", async () => {
   const t = await openPage();
   const { page } = t;
@@ -635,6 +672,29 @@ test("the merchandiser preview: edits change the list live and export valid TOML
   await t.done();
 });
 
+test("a renderer that throws shows an error page and logs a console error, not a 404", async () => {
+  const t = await openPage({ allowErrors: [/storefront: the page could not be shown/] });
+  const { page } = t;
+  const logged = [];
+  page.on("console", (m) => m.type() === "error" && logged.push(m.text()));
+  await visit(page, "/");
+  // Break the category page's renderer, then go to a category page in place.
+  await page.evaluate(async () => {
+    const rec = await (await import("/edgerec-widget.js")).getRecommender();
+    rec.products = () => {
+      throw new Error("boom");
+    };
+  });
+  await page.evaluate((path) => {
+    history.pushState({}, "", path);
+    dispatchEvent(new PopStateEvent("popstate"));
+  }, "/category/" + bigCategories[0].split(" > ").map(encodeURIComponent).join("/"));
+  assert.equal(await page.locator("main").getAttribute("data-view"), "error");
+  assert.equal((await page.locator("main h1").textContent()).trim(), "Something went wrong");
+  assert.ok(logged.some((l) => l.includes("storefront: the page could not be shown") && l.includes("boom")), `logged: ${logged.join(" | ")}`);
+  await t.done();
+});
+
 test("every page renders without console errors (screenshots in test-results/)", async () => {
   const t = await openPage();
   const { page } = t;
@@ -670,6 +730,7 @@ test("every page renders without console errors (screenshots in test-results/)",
   const loaded = server.requests.slice(requestsBefore).map((r) => r.path);
   assert.equal(loaded.filter((path) => path.startsWith("/data/model.snap")).length, 1, "one snapshot request");
   assert.equal(loaded.filter((path) => path.startsWith("/pkg/edgerec_bg.wasm")).length, 1, "one wasm request");
+  assert.equal(await page.locator("main").getAttribute("data-view"), "product");
   for (const name of ["previously_viewed", ...RECOMMENDATION_WIDGETS]) {
     assert.ok((await widgetIds(page, name)).length > 0, `${name} shows on the product page`);
   }
@@ -689,11 +750,19 @@ test("every page renders without console errors (screenshots in test-results/)",
   await page.getByRole("button", { name: "Add to cart", exact: true }).first().click();
   await visit(page, "/cart");
   assert.equal(await page.locator(".cart-line").count(), 1);
+  assert.equal(await page.locator("main").getAttribute("data-view"), "cart");
   await page.screenshot({ path: join(artifacts, "cart.png"), fullPage: true });
-  await visit(page, "/no/such/page");
-  assert.equal((await page.locator("main h1").textContent()).trim(), "Not found");
-  await visit(page, "/product/NOPE");
-  assert.equal((await page.locator("main h1").textContent()).trim(), "Not found");
+  // The 404 pages themselves, each with its own message: a renderer that threw shows an error
+  // page instead (data-view="error", and a console.error that fails this test).
+  const notFound = async (path, message) => {
+    await visit(page, path);
+    assert.equal(await page.locator("main").getAttribute("data-view"), "not-found", path);
+    assert.equal((await page.locator("main h1").textContent()).trim(), "Not found", path);
+    assert.equal((await page.locator("main .not-found p").first().textContent()).trim(), message, path);
+  };
+  await notFound("/no/such/page", "This page does not exist.");
+  await notFound("/product/NOPE", "We could not find the product “NOPE”.");
+  await notFound("/category/No/Such", "There is no category “No > Such”.");
   await visit(page, "/preview.html");
   await page.waitForSelector("#results [data-product-id]");
   await visit(page, "/plain.html");

@@ -40,7 +40,8 @@ export const CONTENT_TYPES = {
 
 /**
  * Starts serving `root` on `host:port` (port 0: a random free one).
- * Resolves to { url, port, requests, close() }; `requests` logs { method, path, status }.
+ * Resolves to { url, port, requests, close() }; `requests` logs { method, path, status,
+ * ifNoneMatch } (the request's If-None-Match header, or null).
  */
 export async function startStaticServer({ root, host = "127.0.0.1", port = 0, spaFallback = true, log = false } = {}) {
   const base = resolve(root);
@@ -84,7 +85,7 @@ export async function startStaticServer({ root, host = "127.0.0.1", port = 0, sp
 
   const server = createServer(async (req, res) => {
     const send = (status, headers, body) => {
-      requests.push({ method: req.method, path: req.url, status });
+      requests.push({ method: req.method, path: req.url, status, ifNoneMatch: req.headers["if-none-match"] ?? null });
       if (log) console.log(req.method, req.url, status);
       res.writeHead(status, headers);
       res.end(req.method === "HEAD" ? undefined : body);
