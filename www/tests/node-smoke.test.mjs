@@ -44,6 +44,26 @@ test("a session in Node lives in memory and feeds recommend", () => {
   assert.deepEqual(session.purchased(), ["P00012"]);
 });
 
+// docs/javascript.md: "Session.load never throws. With options it cannot use, it logs a warning
+// and goes on". A string is such an option: `Session.load("memory")` must not be silently the
+// default (localStorage in a browser).
+test("Session.load with a non-object argument warns and goes on", () => {
+  const warned = [];
+  const warn = console.warn;
+  console.warn = (...a) => warned.push(a.join(" "));
+  try {
+    for (const bad of ["memory", 42, ["memory"]]) {
+      warned.length = 0;
+      const s = Session.load(bad);
+      assert.equal(s.storageMode, "memory", "Node has no localStorage");
+      assert.equal(warned.length, 1, `one warning for ${JSON.stringify(bad)}: ${warned.join(" | ")}`);
+      assert.match(warned[0], /^edgerec: .*using the default session options/);
+    }
+  } finally {
+    console.warn = warn;
+  }
+});
+
 // Node's fetch has no HTTP cache, so nothing is revalidated here: the request only asks for it.
 // The revalidation itself (If-None-Match, 304, cached bytes) is checked in Chromium, in
 // e2e.test.mjs.
