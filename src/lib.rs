@@ -31,7 +31,7 @@
 //!
 //! ## Modules
 //! - [`snapshot`]: the binary format (magic, version, checksum, postcard sections).
-//! - [`catalog`], [`popularity`], [`neighbours`]: what a snapshot holds.
+//! - [`catalog`], [`popularity`], [`neighbours`], [`bundles`]: what a snapshot holds.
 //! - [`config`]: training parameters and widget configuration (`edgerec.toml`).
 //! - [`engine`] and [`filter`]: the recommender.
 //! - [`session`]: the shopper's session state kept on the device.
@@ -39,6 +39,7 @@
 
 #![warn(missing_docs)]
 
+pub mod bundles;
 pub mod catalog;
 pub mod columns;
 pub mod config;

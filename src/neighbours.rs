@@ -21,16 +21,19 @@ pub enum NeighbourKind {
     ViewedNext,
     /// Alike by catalog attributes (learnt from the catalog alone).
     Similar,
+    /// Viewed, then another product bought within the journey (directed).
+    UltimatelyBought,
 }
 
 impl NeighbourKind {
     /// Every kind, in storage order.
-    pub const ALL: [NeighbourKind; 5] = [
+    pub const ALL: [NeighbourKind; 6] = [
         NeighbourKind::ViewedTogether,
         NeighbourKind::CartedTogether,
         NeighbourKind::BoughtTogether,
         NeighbourKind::ViewedNext,
         NeighbourKind::Similar,
+        NeighbourKind::UltimatelyBought,
     ];
 
     /// The kind's name in reports.
@@ -41,6 +44,7 @@ impl NeighbourKind {
             NeighbourKind::BoughtTogether => "bought_together",
             NeighbourKind::ViewedNext => "viewed_next",
             NeighbourKind::Similar => "similar",
+            NeighbourKind::UltimatelyBought => "ultimately_bought",
         }
     }
 }
@@ -97,6 +101,8 @@ pub struct Neighbours {
     pub next: NeighbourTable,
     /// Similar by catalog attributes.
     pub similar: NeighbourTable,
+    /// Ultimately bought after viewing.
+    pub ultimately: NeighbourTable,
 }
 
 impl Neighbours {
@@ -108,6 +114,7 @@ impl Neighbours {
             NeighbourKind::BoughtTogether => &self.bought,
             NeighbourKind::ViewedNext => &self.next,
             NeighbourKind::Similar => &self.similar,
+            NeighbourKind::UltimatelyBought => &self.ultimately,
         }
     }
 
@@ -119,6 +126,7 @@ impl Neighbours {
             NeighbourKind::BoughtTogether => &mut self.bought,
             NeighbourKind::ViewedNext => &mut self.next,
             NeighbourKind::Similar => &mut self.similar,
+            NeighbourKind::UltimatelyBought => &mut self.ultimately,
         }
     }
 

@@ -31,6 +31,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use crate::bundles::Bundles;
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::neighbours::{NeighbourKind, NeighbourTable, Neighbours};
@@ -63,7 +64,7 @@ const fn spec(name: &'static str, required: bool) -> SectionSpec {
 }
 
 /// Every section this library knows, in the order it writes them.
-pub const SECTIONS: [SectionSpec; 14] = [
+pub const SECTIONS: [SectionSpec; 16] = [
     spec("meta", true),
     spec("config", true),
     spec("catalog", true),
@@ -77,7 +78,9 @@ pub const SECTIONS: [SectionSpec; 14] = [
     spec("neighbours.bought_together", false),
     spec("neighbours.viewed_next", false),
     spec("neighbours.similar", false),
+    spec("neighbours.ultimately_bought", false),
     spec("catalog.recent", false),
+    spec("bundles", false),
 ];
 
 /// Counts from the build's input, kept so `inspect` and `info()` can show what a model learnt from.
@@ -157,6 +160,8 @@ pub struct Snapshot {
     pub neighbours: Neighbours,
     /// New arrivals: products by the day they were added, newest first (`catalog.recent`).
     pub recent: PopularityList,
+    /// Exact combinations bought as one order (`bundles`).
+    pub bundles: Bundles,
     /// Optional sections this snapshot does not have (or has in a version this library does not
     /// read): their models answer nothing, and their widgets fall back.
     pub absent: Vec<&'static str>,
@@ -451,6 +456,7 @@ impl Snapshot {
         parts.extend(PopularityKind::ALL.iter().map(|&k| section_bytes(self.popularity.list(k))));
         parts.extend(NeighbourKind::ALL.iter().map(|&k| section_bytes(self.neighbours.table(k))));
         parts.push(section_bytes(&self.recent));
+        parts.push(section_bytes(&self.bundles));
         let sections: Vec<(&str, u32, Vec<u8>)> =
             SECTIONS.iter().zip(parts).map(|(s, b)| (s.name, s.version, b)).collect();
         write_sections(&sections)
@@ -489,13 +495,22 @@ impl Snapshot {
                 }
             }
         }
-        let spec = &SECTIONS[SECTIONS.len() - 1];
+        let spec = &SECTIONS[SECTIONS.len() - 2];
         match sections.get(spec)? {
             None => snapshot.absent.push(spec.name),
             Some(b) => {
                 let list: PopularityList = decode_value(spec.name, b)?;
                 list.check("recent", products, categories).map_err(|d| corrupt(spec.name, d))?;
                 snapshot.recent = list;
+            }
+        }
+        let spec = &SECTIONS[SECTIONS.len() - 1];
+        match sections.get(spec)? {
+            None => snapshot.absent.push(spec.name),
+            Some(b) => {
+                let bundles: Bundles = decode_value(spec.name, b)?;
+                bundles.check(products).map_err(|d| corrupt(spec.name, d))?;
+                snapshot.bundles = bundles;
             }
         }
         Ok(snapshot)
@@ -547,6 +562,7 @@ mod tests {
             popularity,
             neighbours,
             recent,
+            bundles: Bundles::from_counted(3, vec![(vec![0, 2], 4)]),
             absent: Vec::new(),
         }
     }
@@ -584,7 +600,7 @@ mod tests {
         let s = Snapshot::decode(bytes).unwrap();
         assert_eq!(s.catalog.len(), 300);
         assert!(s.neighbours.bought.entries() > 0 && s.popularity.popular.global.len() > 100);
-        assert_eq!(s.config.widgets.len(), 20);
+        assert_eq!(s.config.widgets.len(), 22);
     }
 
     #[test]
@@ -678,8 +694,9 @@ mod tests {
         for (i, k) in NeighbourKind::ALL.iter().enumerate() {
             assert_eq!(SECTIONS[3 + PopularityKind::ALL.len() + i].name, format!("neighbours.{}", k.name()));
         }
-        assert_eq!(SECTIONS.len(), 3 + PopularityKind::ALL.len() + NeighbourKind::ALL.len() + 1);
-        assert_eq!(SECTIONS[SECTIONS.len() - 1].name, "catalog.recent");
+        assert_eq!(SECTIONS.len(), 3 + PopularityKind::ALL.len() + NeighbourKind::ALL.len() + 2);
+        assert_eq!(SECTIONS[SECTIONS.len() - 2].name, "catalog.recent");
+        assert_eq!(SECTIONS[SECTIONS.len() - 1].name, "bundles");
     }
 
     #[test]

@@ -106,7 +106,7 @@ fn recommend_inspect_and_bench_work_on_the_demo_snapshot() {
     let snap = demo(dir.path());
     let info: serde_json::Value = serde_json::from_str(&ok(&["inspect", p(&snap), "--json"])).unwrap();
     assert_eq!(info["products"], 2000);
-    assert_eq!(info["formatVersion"], 1);
+    assert_eq!(info["formatVersion"], 2);
     assert!(info["counts"]["views"].as_u64().unwrap() > 10_000);
     assert!(info["sections"]["catalog"].as_u64().unwrap() > 0);
     assert!(ok(&["inspect", p(&snap)]).contains("sections"));
@@ -334,7 +334,7 @@ fn config_prints_and_checks() {
     assert!(defaults.contains("[widgets.upsell]") && defaults.contains("min_count = 3"));
     let f = dir.path().join("edgerec.toml");
     std::fs::write(&f, &defaults).unwrap();
-    assert!(ok(&["config", "--check", p(&f)]).contains("valid (20 widgets"));
+    assert!(ok(&["config", "--check", p(&f)]).contains("valid (22 widgets"));
     std::fs::write(&f, "[widgets.x]\nalgorithm = \"upsel\"\n").unwrap();
     let e = fails(&["config", "--check", p(&f)]);
     assert!(e.contains("unknown variant `upsel`") && e.contains("`upsell`"), "{e}");

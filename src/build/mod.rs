@@ -12,6 +12,7 @@
 //! No shopper, session or order id reaches the snapshot: they are numbers here and dropped after.
 
 pub mod cooccurrence;
+pub mod journeys;
 pub mod popularity;
 pub mod recent;
 pub mod similar;
@@ -142,6 +143,7 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
     let mut basket: Vec<u32> = Vec::new();
     let mut scratch: Vec<u32> = Vec::new();
 
+    let mut journeys = journeys::UltimatelyBought::new(n, t.journey_days, gap);
     let mut shopper_no: u32 = 0;
     let mut i = 0;
     while i < events.len() {
@@ -155,6 +157,7 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
         let shopper = shopper_no;
         shopper_no += 1;
         orders.clear();
+        journeys.observe(block.iter().map(|(_, _, e)| e));
 
         let mut s = 0;
         while s < block.len() {
@@ -278,6 +281,8 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
         pairs.push((kind, counted, kept));
         *neighbours.table_mut(kind) = table;
     }
+    *neighbours.table_mut(NeighbourKind::UltimatelyBought) = journeys.finish(min, k);
+    let bundles = journeys::bundles(n, &bought_baskets, min);
     // Similar products come from the catalog alone: every product gets them, events or not.
     let sim = &config.similarity;
     *neighbours.table_mut(NeighbourKind::Similar) =
@@ -319,7 +324,7 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
     };
     let recent = recent::recent_list(&catalog, t.list_size as usize, t.category_list_size as usize);
     let snapshot =
-        Snapshot { meta, config: config.clone(), catalog, popularity, neighbours, recent, absent: Vec::new() };
+        Snapshot { meta, config: config.clone(), catalog, popularity, neighbours, recent, bundles, absent: Vec::new() };
     (snapshot, BuildStats { counts, pairs, listed, without_shopper })
 }
 

@@ -46,6 +46,12 @@ pub enum Algorithm {
     Trending,
     /// The same, in the current product's category.
     TrendingInCategory,
+    /// What shoppers who viewed the current product ultimately bought instead
+    /// (`training.journey_days`), not what they bought with it.
+    UltimatelyBought,
+    /// The products of the bundles (exact combinations bought as one order) that contain the
+    /// current product, best bundle first.
+    Bundle,
 }
 
 /// The steps a widget's chain is made of: the places candidates come from.
@@ -90,11 +96,15 @@ pub enum Source {
     Trending,
     /// Rising demand in the anchor's categories.
     TrendingInCategory,
+    /// Viewed the anchor, then bought this within the journey.
+    UltimatelyBought,
+    /// In a bundle with the anchor.
+    Bundle,
 }
 
 impl Source {
     /// Every source, in declaration order.
-    pub const ALL: [Source; 19] = [
+    pub const ALL: [Source; 21] = [
         Source::ForceInclude,
         Source::PreviouslyViewed,
         Source::BoughtTogether,
@@ -114,6 +124,8 @@ impl Source {
         Source::RecentlyAddedInCategory,
         Source::Trending,
         Source::TrendingInCategory,
+        Source::UltimatelyBought,
+        Source::Bundle,
     ];
 
     /// The `snake_case` name used in configs and reasons.
@@ -151,7 +163,7 @@ pub enum Constraint {
 
 impl Algorithm {
     /// Every algorithm, in declaration order.
-    pub const ALL: [Algorithm; 19] = [
+    pub const ALL: [Algorithm; 21] = [
         Algorithm::PreviouslyViewed,
         Algorithm::Upsell,
         Algorithm::CrossSell,
@@ -171,6 +183,8 @@ impl Algorithm {
         Algorithm::RecentlyAddedInCategory,
         Algorithm::Trending,
         Algorithm::TrendingInCategory,
+        Algorithm::UltimatelyBought,
+        Algorithm::Bundle,
     ];
 
     /// The `snake_case` name used in configs.
@@ -251,7 +265,7 @@ pub struct SourceSpec {
 use Source as S;
 
 /// Every source, in declaration order (`Source as usize` indexes it).
-pub const SOURCES: [SourceSpec; 19] = [
+pub const SOURCES: [SourceSpec; 21] = [
     SourceSpec { source: S::ForceInclude, name: "force_include", title: "Featured", sections: &[] },
     SourceSpec { source: S::PreviouslyViewed, name: "previously_viewed", title: "Recently viewed", sections: &[] },
     SourceSpec {
@@ -342,6 +356,13 @@ pub const SOURCES: [SourceSpec; 19] = [
         title: "Trending in this category",
         sections: &["popularity.trending"],
     },
+    SourceSpec {
+        source: S::UltimatelyBought,
+        name: "ultimately_bought",
+        title: "Ultimately bought",
+        sections: &["neighbours.ultimately_bought"],
+    },
+    SourceSpec { source: S::Bundle, name: "bundle", title: "Frequently bought together", sections: &["bundles"] },
 ];
 
 const fn row(
@@ -368,7 +389,7 @@ const fn row(
 const TOGETHER: &[Source] = &[S::BoughtTogether, S::CartedTogether, S::ViewedTogether];
 
 /// Every algorithm, in declaration order (`Algorithm as usize` indexes it).
-pub const ALGORITHMS: [AlgorithmSpec; 19] = [
+pub const ALGORITHMS: [AlgorithmSpec; 21] = [
     AlgorithmSpec {
         excludes_anchors: false,
         ..row(
@@ -538,6 +559,22 @@ pub const ALGORITHMS: [AlgorithmSpec; 19] = [
         &[S::TrendingInCategory],
         &[S::Trending, S::PopularInCategory],
         "The same, in the current product's category.",
+    ),
+    row(
+        Algorithm::UltimatelyBought,
+        "ultimately_bought",
+        "What shoppers ultimately bought",
+        &[S::UltimatelyBought],
+        &[S::MostPurchasedInCategory, S::MostPurchased],
+        "Bought by shoppers after viewing the current product (journey_days), not together with it.",
+    ),
+    row(
+        Algorithm::Bundle,
+        "bundle",
+        "Frequently bought together",
+        &[S::Bundle],
+        &[],
+        "The products of the exact combinations bought as one order that contain the current product.",
     ),
 ];
 

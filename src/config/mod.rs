@@ -106,6 +106,8 @@ pub struct TrainingConfig {
     pub max_session_items: u32,
     /// "Viewed next" links a view to the views at most this many steps after it.
     pub next_window: u32,
+    /// "Ultimately bought" links a view to the shopper's purchases at most this many days later.
+    pub journey_days: u32,
     /// Only events inside this period are used (optional).
     pub period: Option<DateRange>,
     /// Events inside these periods are ignored (promotions, outages, bot attacks).
@@ -130,6 +132,7 @@ impl Default for TrainingConfig {
             session_gap_minutes: 30,
             max_session_items: 50,
             next_window: 5,
+            journey_days: 7,
             period: None,
             exclude_periods: Vec::new(),
         }
@@ -230,6 +233,9 @@ impl Config {
         }
         if t.max_session_items < 2 {
             return Err(err("training.max_session_items", "must be at least 2"));
+        }
+        if t.journey_days == 0 || t.journey_days > 365 {
+            return Err(err("training.journey_days", format!("{} is out of range: allowed 1 to 365", t.journey_days)));
         }
         if t.next_window == 0 || t.next_window > 50 {
             return Err(err("training.next_window", format!("{} is out of range: allowed 1 to 50", t.next_window)));

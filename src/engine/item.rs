@@ -111,6 +111,10 @@ fn explanation_parts(source: Source, anchor_title: Option<&str>, own_history: bo
         (Source::RecentlyAddedInCategory, _) => fixed("New in this category"),
         (Source::Trending, _) => fixed("Trending now"),
         (Source::TrendingInCategory, _) => fixed("Trending in this category"),
+        (Source::UltimatelyBought, Some(t)) => ["Shoppers who viewed ", t, " ultimately bought this"],
+        (Source::UltimatelyBought, None) => fixed("Shoppers who viewed this product ultimately bought this"),
+        (Source::Bundle, Some(t)) => ["Bought as a set with ", t, ""],
+        (Source::Bundle, None) => fixed("Bought as a set with this product"),
     }
 }
 

@@ -503,6 +503,8 @@ impl Run<'_> {
             Source::RecentlyAddedInCategory => self.in_category(source, step, &self.rec.snapshot.recent),
             Source::Trending => self.global(source, step, pop(PopularityKind::Trending)),
             Source::TrendingInCategory => self.in_category(source, step, pop(PopularityKind::Trending)),
+            Source::UltimatelyBought => self.neighbours(source, step, NeighbourKind::UltimatelyBought),
+            Source::Bundle => self.bundle(source, step),
         }
     }
 
@@ -657,6 +659,7 @@ impl Run<'_> {
     }
 }
 
+mod bundle;
 mod item;
 mod scratch;
 
@@ -665,6 +668,7 @@ use scratch::Scratch;
 /// The anchor of a candidate that no session item led to (the popularity prior).
 const NO_ANCHOR: u32 = u32::MAX;
 
+pub use bundle::{BundleAnswer, BundleOffer};
 pub use item::{explanation, Item, ProductInfo};
 
 #[cfg(test)]

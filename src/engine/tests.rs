@@ -92,6 +92,7 @@ fn fixture_with(config: Config) -> Recommender {
         popularity: pop,
         neighbours: n,
         recent: Default::default(),
+        bundles: Default::default(),
         absent: Vec::new(),
     })
 }
