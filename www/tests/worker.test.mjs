@@ -202,6 +202,61 @@ test("a KV snapshot: 503 while missing, loaded on the next request, replaced whe
   }
 });
 
+/**
+ * Whether `got` agrees with a documented example: every key shown has the value shown ("…"
+ * keys and array elements stand for what the docs leave out); the snapshot's identity and
+ * clocks (version, builtAt, loadedAt) change with every build and are not compared.
+ */
+function agrees(doc, got, path = "") {
+  if (Array.isArray(doc)) {
+    assert.ok(Array.isArray(got), `${path}: an array`);
+    const gap = doc.indexOf("…");
+    const [head, tail] = gap < 0 ? [doc, []] : [doc.slice(0, gap), doc.slice(gap + 1)];
+    if (gap < 0) assert.equal(got.length, doc.length, `${path}: length`);
+    head.forEach((d, i) => agrees(d, got[i], `${path}[${i}]`));
+    tail.forEach((d, i) => agrees(d, got[got.length - tail.length + i], `${path}[-${tail.length - i}]`));
+  } else if (doc !== null && typeof doc === "object") {
+    for (const [k, v] of Object.entries(doc)) {
+      if (k === "…" || ["version", "builtAt", "loadedAt"].includes(k)) continue;
+      assert.ok(got && k in got, `${path}.${k}: present`);
+      agrees(v, got[k], `${path}.${k}`);
+    }
+  } else {
+    assert.deepEqual(got, doc, path);
+  }
+}
+
+test("docs/edge-worker.md's examples are what the worker answers for tests/fixtures/small.snap", async () => {
+  const doc = readFileSync(root + "docs/edge-worker.md", "utf8");
+  /** The first ```lang block after `heading`. */
+  const block = (heading, lang) => {
+    const at = doc.indexOf(heading);
+    assert.ok(at >= 0, `the docs have ${heading}`);
+    const m = doc.slice(at).match(new RegExp("```" + lang + "\n([\\s\\S]*?)```"));
+    assert.ok(m, `a ${lang} block after ${heading}`);
+    return m[1];
+  };
+  const mf = await kvWorker(60);
+  try {
+    const kv = await mf.getKVNamespace("SNAPSHOT_KV");
+    await kv.put("model.snap", bytesOf("tests/fixtures/small.snap"));
+    const answer = async (path, init) => {
+      const r = await mf.dispatchFetch("http://localhost" + path, init);
+      assert.equal(r.status, 200, path);
+      return r.json();
+    };
+    const get = block("## `GET /v1/recommend`", "sh").match(/8787(\/v1\/[^'\s]*)/)[1];
+    agrees(JSON.parse(block("## `GET /v1/recommend`", "json")), await answer(get), "GET /v1/recommend");
+    const body = block("## `POST /v1/recommend`", "sh").match(/-d '([^']*)'/)[1];
+    const post = { method: "POST", headers: { "content-type": "application/json" }, body };
+    agrees(JSON.parse(block("## `POST /v1/recommend`", "json")), await answer("/v1/recommend", post), "POST /v1/recommend");
+    agrees(JSON.parse(block("## `GET /v1/widgets`", "json")), await answer("/v1/widgets"), "GET /v1/widgets");
+    agrees(JSON.parse(block("## `GET /v1/health`", "json")), await answer("/v1/health"), "GET /v1/health");
+  } finally {
+    await mf.dispose();
+  }
+});
+
 test("a corrupt snapshot gives a 503 that says why", async () => {
   const mf = await kvWorker(60);
   try {
