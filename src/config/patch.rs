@@ -46,6 +46,12 @@ pub struct WidgetPatch {
     pub force_include_out_of_stock: Option<bool>,
     /// `for_you` weights; each one set here replaces the widget's (for_you widgets only).
     pub for_you: Option<ForYouPatch>,
+    /// Answer nothing when only fallback steps filled the list.
+    #[serde(alias = "hideWhenFallback")]
+    pub hide_when_fallback: Option<bool>,
+    /// Answer nothing unless the widget's own steps found this many items.
+    #[serde(alias = "minOwnItems")]
+    pub min_own_items: Option<u32>,
 }
 
 impl WidgetPatch {
@@ -116,6 +122,12 @@ impl WidgetConfig {
         }
         if let Some(v) = patch.force_include_out_of_stock {
             self.force_include_out_of_stock = v;
+        }
+        if let Some(v) = patch.hide_when_fallback {
+            self.hide_when_fallback = v;
+        }
+        if let Some(v) = patch.min_own_items {
+            self.min_own_items = v;
         }
         match &patch.for_you {
             Some(p) => self.for_you.get_or_insert_with(|| shared_for_you.clone()).apply(p),

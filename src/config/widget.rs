@@ -31,6 +31,14 @@ pub struct WidgetConfig {
     /// This widget's own `for_you` weights (`[widgets.NAME.for_you]`, for_you widgets only),
     /// replacing the top-level `[for_you]` ones.
     pub for_you: Option<ForYouParams>,
+    /// Answer nothing (the storefront leaves the box out) when the widget's own steps found
+    /// nothing and only fallback steps filled the list.
+    #[serde(default)]
+    pub hide_when_fallback: bool,
+    /// Answer nothing unless the widget's own steps found at least this many items (0: always
+    /// answer), as Nosto's "min amount".
+    #[serde(default)]
+    pub min_own_items: u32,
 }
 
 impl WidgetConfig {
@@ -47,6 +55,8 @@ impl WidgetConfig {
             force_include: Vec::new(),
             force_include_out_of_stock: false,
             for_you: None,
+            hide_when_fallback: false,
+            min_own_items: 0,
         }
     }
 
@@ -99,7 +109,9 @@ impl WidgetConfig {
         self.filters.write_json(o.key("filters"));
         o.bool("exclude_purchased", self.exclude_purchased)
             .strs("force_include", &self.force_include)
-            .bool("force_include_out_of_stock", self.force_include_out_of_stock);
+            .bool("force_include_out_of_stock", self.force_include_out_of_stock)
+            .bool("hide_when_fallback", self.hide_when_fallback)
+            .int("min_own_items", i64::from(self.min_own_items));
         match &self.for_you {
             Some(p) => p.write_json(o.key("for_you")),
             None => o.key("for_you").push_str("null"),
@@ -118,6 +130,12 @@ impl WidgetConfig {
             ));
         }
         check_range(&format!("{key}.threshold"), Some(self.threshold as f64), 0.0, 1.0)?;
+        if self.min_own_items > self.limit {
+            return Err(err(
+                format!("{key}.min_own_items"),
+                format!("{} is more than the widget's limit ({})", self.min_own_items, self.limit),
+            ));
+        }
         if self.fallback.contains(&Source::ForceInclude) {
             return Err(err(
                 format!("{key}.fallback"),

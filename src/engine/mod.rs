@@ -104,6 +104,18 @@ pub struct Recommendations {
     pub items: Vec<Recommendation>,
     /// Context ids that are not in the snapshot's catalog (ignored).
     pub unknown_ids: Vec<String>,
+    /// Whether only fallback steps filled the list (the widget's own steps found nothing), so
+    /// that a storefront does not put the list under a heading that claims otherwise.
+    pub from_fallback: bool,
+    /// The heading that says where the list came from when it came from a fallback step (that
+    /// step's title, "Popular right now"); `None` when the widget's own title applies.
+    pub fallback_title: Option<&'static str>,
+    /// Why the list was withheld (`hide_when_fallback`, `min_own_items`): the storefront leaves
+    /// the box out.
+    pub hidden: Option<&'static str>,
+    /// Snapshot sections the widget's steps read that this snapshot does not have: their steps
+    /// gave nothing and the chain went on.
+    pub absent_sections: Vec<&'static str>,
 }
 
 /// Why a request cannot be answered.
@@ -332,7 +344,32 @@ impl Recommender {
             }
             run.step(source, i as u32 + 1);
         }
-        Recommendations { items: run.out, unknown_ids: unknown }
+        let mut items = run.out;
+        let own_steps = w.config.algorithm.steps().len() as u32;
+        let own = items.iter().filter(|r| (1..=own_steps).contains(&r.step)).count();
+        let fallback_item = items.iter().find(|r| r.step > own_steps);
+        let from_fallback = own == 0 && fallback_item.is_some();
+        let fallback_title = fallback_item.filter(|_| from_fallback).map(|r| r.source.spec().title);
+        let hidden = if w.config.hide_when_fallback && from_fallback {
+            Some("hide_when_fallback")
+        } else if own < w.config.min_own_items as usize {
+            Some("min_own_items")
+        } else {
+            None
+        };
+        if hidden.is_some() {
+            items.clear();
+        }
+        let absent = &self.snapshot.absent;
+        let mut absent_sections: Vec<&'static str> = Vec::new();
+        if !absent.is_empty() {
+            for s in w.chain.iter().flat_map(|s| s.spec().sections) {
+                if absent.contains(s) && !absent_sections.contains(s) {
+                    absent_sections.push(s);
+                }
+            }
+        }
+        Recommendations { items, unknown_ids: unknown, from_fallback, fallback_title, hidden, absent_sections }
     }
 }
 

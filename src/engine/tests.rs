@@ -337,3 +337,54 @@ fn a_request_may_change_any_key_by_the_layering_rule() {
     let e = r.recommend("popular", &ctx, &hop).unwrap_err();
     assert_eq!(e.to_string(), "invalid option `for_you`: only a widget of the for_you algorithm has weights");
 }
+
+#[test]
+fn a_list_filled_by_fallback_steps_says_so_with_that_steps_title() {
+    let r = fixture();
+    // knife-c was never bought with anything: also_bought's own step finds nothing.
+    let got = r.recommend("also_bought", &on("knife-c"), &Overrides::default()).unwrap();
+    assert!(!got.items.is_empty());
+    assert!(got.from_fallback);
+    assert_eq!(got.fallback_title, Some("Best sellers in this category"));
+    assert_eq!(got.items[0].source, Source::MostPurchasedInCategory);
+    // knife-a was: its own title applies, even where fallbacks fill the rest.
+    let got = r.recommend("also_bought", &on("knife-a"), &Overrides { limit: Some(8), ..Default::default() }).unwrap();
+    assert!(!got.from_fallback && got.fallback_title.is_none());
+    assert!(got.items.iter().any(|i| i.step > 1), "fallbacks fill the rest of the list");
+    assert_eq!(got.hidden, None);
+}
+
+#[test]
+fn hide_when_fallback_and_min_own_items_withhold_the_list() {
+    let r = fixture();
+    let hide = Overrides { hide_when_fallback: Some(true), ..Default::default() };
+    let got = r.recommend("also_bought", &on("knife-c"), &hide).unwrap();
+    assert!(got.items.is_empty());
+    assert_eq!(got.hidden, Some("hide_when_fallback"));
+    assert_eq!(r.recommend("also_bought", &on("knife-a"), &hide).unwrap().items[0].source, Source::BoughtTogether);
+    // knife-a has four bought-together neighbours; three of them pass for also_bought.
+    let min = |n| Overrides { min_own_items: Some(n), ..Default::default() };
+    let own = r.recommend("also_bought", &on("knife-a"), &Overrides::default()).unwrap();
+    let own = own.items.iter().filter(|i| i.step == 1).count() as u32;
+    assert!(own >= 2);
+    assert!(r.recommend("also_bought", &on("knife-a"), &min(own)).unwrap().hidden.is_none());
+    assert_eq!(r.recommend("also_bought", &on("knife-a"), &min(own + 1)).unwrap().hidden, Some("min_own_items"));
+    let e = r.recommend(
+        "also_bought",
+        &on("knife-a"),
+        &Overrides { limit: Some(2), min_own_items: Some(3), ..Default::default() },
+    );
+    assert!(e.is_err(), "more own items than the limit is refused");
+}
+
+#[test]
+fn a_snapshot_without_a_models_section_falls_back_and_names_it() {
+    let mut s = fixture().snapshot().clone();
+    s.neighbours.bought = NeighbourTable::default();
+    s.absent = vec!["neighbours.bought_together"];
+    let r = Recommender::new(s);
+    let got = r.recommend("also_bought", &on("knife-a"), &Overrides::default()).unwrap();
+    assert_eq!(got.absent_sections, ["neighbours.bought_together"]);
+    assert!(got.from_fallback && !got.items.is_empty());
+    assert!(r.recommend("also_viewed", &on("knife-a"), &Overrides::default()).unwrap().absent_sections.is_empty());
+}
