@@ -1,33 +1,54 @@
-//! Reading JavaScript arguments and options into engine types.
+//! Reading JavaScript arguments and options into engine types: the request options into a
+//! [`Context`] and a [`WidgetPatch`], `recommendWith`'s widget into a [`WidgetPatch`]. A key set to
+//! `undefined` or `null` is not given; an unknown key is an error naming it. Every error is an
+//! `invalid_option` naming the key at fault (`filters.priceMax`), or an `invalid_argument`.
 
 use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 use super::session::SESSIONS;
-use super::{js_err, now_secs, type_name};
-use crate::config::{Filters, Source, WidgetConfig};
-use crate::engine::{Context, Overrides, View};
+use super::{now_secs, type_name, ErrorCode, Thrown};
+use crate::config::{DateRange, Filters, ForYouParams, ForYouPatch, Source, WidgetPatch};
+use crate::engine::{Context, View};
+
+/// A positional argument of the wrong type: `invalid_argument`.
+pub(super) fn arg_error(msg: impl std::fmt::Display) -> Thrown {
+    Thrown::new(ErrorCode::InvalidArgument, msg)
+}
+
+/// ``invalid option `key`: msg``, naming the key.
+fn bad_option(key: &str, msg: &str) -> Thrown {
+    Thrown::new(ErrorCode::InvalidOption, format!("invalid option `{key}`: {msg}")).key(key)
+}
 
 /// A quantity argument: a whole number from `min` to 1,000,000.
-pub(super) fn quantity_arg(what: &str, q: &JsValue, min: f64) -> Result<u32, JsError> {
+pub(super) fn quantity_arg(what: &str, q: &JsValue, min: f64) -> Result<u32, Thrown> {
     match q.as_f64() {
         Some(x) if x.fract() == 0.0 && (min..=1_000_000.0).contains(&x) => Ok(x as u32),
-        Some(x) => Err(js_err(format!(
+        Some(x) => Err(arg_error(format!(
             "{what}: the quantity must be a whole number from {min} to 1000000, not {}",
             crate::config::show_number(x)
         ))),
-        None => Err(js_err(format!("{what}: the quantity must be a number, got {}", type_name(q)))),
+        None => Err(arg_error(format!("{what}: the quantity must be a number, got {}", type_name(q)))),
     }
 }
 
 /// A product id argument: a non-empty string of at most 256 characters.
-pub(super) fn id_arg(what: &str, v: &JsValue) -> Result<String, JsError> {
+pub(super) fn id_arg(what: &str, v: &JsValue) -> Result<String, Thrown> {
     match v.as_string() {
         Some(s) if !s.is_empty() && s.len() <= crate::session::MAX_ID_LEN => Ok(s),
-        Some(_) => Err(js_err(format!("{what}: a product id is 1 to {} characters", crate::session::MAX_ID_LEN))),
-        None => Err(js_err(format!("{what}: expected a product id string, got {}", type_name(v)))),
+        Some(_) => Err(arg_error(format!("{what}: a product id is 1 to {} characters", crate::session::MAX_ID_LEN))),
+        None => Err(arg_error(format!("{what}: expected a product id string, got {}", type_name(v)))),
     }
+}
+
+fn is_plain_object(v: &JsValue) -> bool {
+    v.is_object() && !v.is_array()
+}
+
+fn is_nothing(v: &JsValue) -> bool {
+    v.is_undefined() || v.is_null()
 }
 
 const OPTION_KEYS: &[&str] = &[
@@ -78,36 +99,33 @@ const FILTER_KEYS: &[&str] = &[
     "show_out_of_stock",
 ];
 
-/// serde-wasm-bindgen reads only the fields a struct knows, so a misspelt option would be
-/// ignored without a word: name it instead.
-pub(super) fn check_keys(value: &JsValue, allowed: &[&str], what: &str) -> Result<(), JsError> {
-    if !value.is_object() {
-        return Ok(());
-    }
+/// The keys of `value` given a value (not `undefined` or `null`), with their values; an unknown
+/// one is `unknown {what} "k"; allowed: ...`, its `key` the path `prefix` + `k`.
+fn given_keys(value: &JsValue, allowed: &[&str], what: &str, prefix: &str) -> Result<Vec<(String, JsValue)>, Thrown> {
+    let mut out = Vec::new();
     for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
         let k = key.as_string().unwrap_or_default();
         if !allowed.contains(&k.as_str()) {
-            return Err(js_err(format!("unknown {what} \"{k}\"; allowed: {}", allowed.join(", "))));
+            let msg = format!("unknown {what} \"{k}\"; allowed: {}", allowed.join(", "));
+            return Err(Thrown::new(ErrorCode::InvalidOption, msg).key(&format!("{prefix}{k}")));
+        }
+        let v = Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
+        if !is_nothing(&v) {
+            out.push((k, v));
         }
     }
-    Ok(())
+    Ok(out)
 }
 
 /// Reads filters (camelCase or snake_case keys) from a JS object; every key was checked.
-pub(super) fn filters_from_js(v: &JsValue) -> Result<Filters, JsError> {
-    check_keys(v, FILTER_KEYS, "filter")?;
+fn filters_from_js(v: &JsValue, path: &str) -> Result<Filters, Thrown> {
+    if !is_plain_object(v) {
+        return Err(bad_option(path, "expected an object"));
+    }
     let mut f = Filters::default();
-    for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
-        let k = key.as_string().unwrap_or_default();
-        let x = Reflect::get(v, &key).unwrap_or(JsValue::UNDEFINED);
-        let name = format!("filters.{k}");
-        let list = |x: &JsValue| -> Result<Option<Vec<String>>, JsError> {
-            if x.is_undefined() || x.is_null() {
-                Ok(None)
-            } else {
-                ids_of(&name, x).map(Some)
-            }
-        };
+    for (k, x) in given_keys(v, FILTER_KEYS, "filter", &format!("{path}."))? {
+        let name = format!("{path}.{k}");
+        let list = |x: &JsValue| strings_of(&name, x, "strings").map(Some);
         match k.as_str() {
             "brands" => f.brands = list(&x)?,
             "excludeBrands" | "exclude_brands" => f.exclude_brands = list(&x)?,
@@ -117,155 +135,135 @@ pub(super) fn filters_from_js(v: &JsValue) -> Result<Filters, JsError> {
             "excludeCategories" | "exclude_categories" => f.exclude_categories = list(&x)?,
             "tags" => f.tags = list(&x)?,
             "excludeTags" | "exclude_tags" => f.exclude_tags = list(&x)?,
-            "priceMin" | "price_min" => f.price_min = number_of(&name, &x)?,
-            "priceMax" | "price_max" => f.price_max = number_of(&name, &x)?,
-            "stockMin" | "stock_min" => f.stock_min = integer_of(&name, &x)?,
-            "stockMax" | "stock_max" => f.stock_max = integer_of(&name, &x)?,
-            "discountMin" | "discount_min" => f.discount_min = number_of(&name, &x)?,
-            "discountMax" | "discount_max" => f.discount_max = number_of(&name, &x)?,
-            "addedWithinDays" | "added_within_days" => f.added_within_days = whole_of(&name, &x)?,
-            "showOutOfStock" | "show_out_of_stock" => f.show_out_of_stock = bool_of(&name, &x)?,
-            _ => f.added = date_ranges(&name, &x)?,
+            "priceMin" | "price_min" => f.price_min = Some(number_of(&name, &x)?),
+            "priceMax" | "price_max" => f.price_max = Some(number_of(&name, &x)?),
+            "stockMin" | "stock_min" => f.stock_min = Some(integer_of(&name, &x)?),
+            "stockMax" | "stock_max" => f.stock_max = Some(integer_of(&name, &x)?),
+            "discountMin" | "discount_min" => f.discount_min = Some(number_of(&name, &x)?),
+            "discountMax" | "discount_max" => f.discount_max = Some(number_of(&name, &x)?),
+            "addedWithinDays" | "added_within_days" => f.added_within_days = Some(whole_of(&name, &x)?),
+            "showOutOfStock" | "show_out_of_stock" => f.show_out_of_stock = Some(bool_of(&name, &x)?),
+            _ => f.added = Some(date_ranges(&name, &x)?),
         }
     }
     Ok(f)
 }
 
 /// `added`: an array of `{ from?, to? }` (YYYY-MM-DD strings).
-pub(super) fn date_ranges(name: &str, v: &JsValue) -> Result<Option<Vec<crate::config::DateRange>>, JsError> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    let bad = || {
-        js_err(format!(
-            "invalid option `{name}`: expected an array of {{ from?: \"YYYY-MM-DD\", to?: \"YYYY-MM-DD\" }}"
-        ))
-    };
+fn date_ranges(name: &str, v: &JsValue) -> Result<Vec<DateRange>, Thrown> {
+    let bad = || bad_option(name, "expected an array of { from?: \"YYYY-MM-DD\", to?: \"YYYY-MM-DD\" }");
     let arr = v.dyn_ref::<Array>().ok_or_else(bad)?;
     let mut out = Vec::new();
-    for r in arr.iter() {
-        if !r.is_object() {
+    for (i, r) in arr.iter().enumerate() {
+        if !is_plain_object(&r) {
             return Err(bad());
         }
-        check_keys(&r, &["from", "to"], "date range key")?;
-        let get = |k: &str| Reflect::get(&r, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
-        out.push(crate::config::DateRange { from: string_of(name, &get("from"))?, to: string_of(name, &get("to"))? });
-    }
-    Ok(Some(out))
-}
-
-pub(super) fn integer_of(key: &str, v: &JsValue) -> Result<Option<i64>, JsError> {
-    match number_of(key, v)? {
-        Some(x) if x.fract() == 0.0 && x.abs() < 9e15 => Ok(Some(x as i64)),
-        Some(_) => Err(js_err(format!("invalid option `{key}`: expected a whole number"))),
-        None => Ok(None),
-    }
-}
-
-pub(super) fn string_of(key: &str, v: &JsValue) -> Result<Option<String>, JsError> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.as_string().map(Some).ok_or_else(|| js_err(format!("invalid option `{key}`: expected a string")))
-}
-
-pub(super) fn ids_of(key: &str, v: &JsValue) -> Result<Vec<String>, JsError> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(Vec::new());
-    }
-    let Some(arr) = v.dyn_ref::<Array>() else {
-        let what = if key.starts_with("filters.") { "strings" } else { "product ids" };
-        return Err(js_err(format!("invalid option `{key}`: expected an array of {what}")));
-    };
-    let mut out = Vec::with_capacity(arr.length() as usize);
-    for x in arr.iter() {
-        out.push(x.as_string().ok_or_else(|| js_err(format!("invalid option `{key}`: expected an array of strings")))?);
+        let mut range = DateRange::default();
+        let path = format!("{name}[{i}]");
+        for (k, x) in given_keys(&r, &["from", "to"], "date range key", &format!("{path}."))? {
+            let s = string_of(&format!("{path}.{k}"), &x)?;
+            if k == "from" {
+                range.from = Some(s);
+            } else {
+                range.to = Some(s);
+            }
+        }
+        out.push(range);
     }
     Ok(out)
 }
 
+fn number_of(key: &str, v: &JsValue) -> Result<f64, Thrown> {
+    v.as_f64().filter(|x| x.is_finite()).ok_or_else(|| bad_option(key, "expected a number"))
+}
+
+fn integer_of(key: &str, v: &JsValue) -> Result<i64, Thrown> {
+    let x = number_of(key, v)?;
+    if x.fract() == 0.0 && x.abs() < 9e15 {
+        Ok(x as i64)
+    } else {
+        Err(bad_option(key, "expected a whole number"))
+    }
+}
+
+fn whole_of(key: &str, v: &JsValue) -> Result<u32, Thrown> {
+    let x = number_of(key, v)?;
+    if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) {
+        Ok(x as u32)
+    } else {
+        Err(bad_option(key, "expected a whole number"))
+    }
+}
+
+fn string_of(key: &str, v: &JsValue) -> Result<String, Thrown> {
+    v.as_string().ok_or_else(|| bad_option(key, "expected a string"))
+}
+
+fn bool_of(key: &str, v: &JsValue) -> Result<bool, Thrown> {
+    v.as_bool().ok_or_else(|| bad_option(key, "expected true or false"))
+}
+
+/// An array of strings (`what`: "strings", "product ids").
+fn strings_of(key: &str, v: &JsValue, what: &str) -> Result<Vec<String>, Thrown> {
+    let Some(arr) = v.dyn_ref::<Array>() else {
+        return Err(bad_option(key, &format!("expected an array of {what}")));
+    };
+    let mut out = Vec::with_capacity(arr.length() as usize);
+    for (i, x) in arr.iter().enumerate() {
+        out.push(x.as_string().ok_or_else(|| bad_option(&format!("{key}[{i}]"), "expected a string"))?);
+    }
+    Ok(out)
+}
+
+fn ids_of(key: &str, v: &JsValue) -> Result<Vec<String>, Thrown> {
+    strings_of(key, v, "product ids")
+}
+
 /// A fallback chain: an array of source names.
-pub(super) fn sources_of(v: &JsValue) -> Result<Vec<Source>, JsError> {
+fn sources_of(v: &JsValue) -> Result<Vec<Source>, Thrown> {
     let allowed = || Source::ALL[1..].iter().map(|s| s.name()).collect::<Vec<_>>().join(", ");
     let Some(arr) = v.dyn_ref::<Array>() else {
-        return Err(js_err(format!("invalid option `fallback`: expected an array of source names ({})", allowed())));
+        return Err(bad_option("fallback", &format!("expected an array of source names ({})", allowed())));
     };
     let mut out = Vec::new();
     for x in arr.iter() {
         let name = x.as_string().unwrap_or_else(|| format!("a {}", type_name(&x)));
         match Source::ALL[1..].iter().find(|s| s.name() == name) {
             Some(&s) => out.push(s),
-            None => {
-                return Err(js_err(format!(
-                    "invalid option `fallback`: \"{name}\" is not a source; allowed: {}",
-                    allowed()
-                )))
-            }
+            None => return Err(bad_option("fallback", &format!("\"{name}\" is not a source; allowed: {}", allowed()))),
         }
     }
     Ok(out)
 }
 
-pub(super) fn number_of(key: &str, v: &JsValue) -> Result<Option<f64>, JsError> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.as_f64()
-        .filter(|x| x.is_finite())
-        .map(Some)
-        .ok_or_else(|| js_err(format!("invalid option `{key}`: expected a number")))
-}
-
-pub(super) fn bool_of(key: &str, v: &JsValue) -> Result<Option<bool>, JsError> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(None);
-    }
-    v.as_bool().map(Some).ok_or_else(|| js_err(format!("invalid option `{key}`: expected true or false")))
-}
-
-pub(super) fn whole_of(key: &str, v: &JsValue) -> Result<Option<u32>, JsError> {
-    match number_of(key, v)? {
-        Some(x) if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) => Ok(Some(x as u32)),
-        Some(_) => Err(js_err(format!("invalid option `{key}`: expected a whole number"))),
-        None => Ok(None),
-    }
-}
-
-/// Reads `options` into an engine context and overrides, looking only at the keys present (each
-/// read crosses the JS boundary). `session` may be a `Session` (its state is read directly) or a
-/// plain `SessionContext`.
-pub(super) fn parse_options(options: &JsValue) -> Result<(Context, Overrides), JsError> {
+/// Reads `options` into an engine context and a patch of the widget, looking only at the keys
+/// given a value (each read crosses the JS boundary). `session` may be a `Session` (its state is
+/// read directly) or a plain `SessionContext`; `viewed`, `cart` and `purchased`, when given,
+/// replace the session's.
+pub(super) fn parse_options(options: &JsValue) -> Result<(Context, WidgetPatch), Thrown> {
     let mut ctx = Context::default();
-    let mut over = Overrides::default();
+    let mut over = WidgetPatch::default();
     let mut now = None;
-    if !(options.is_undefined() || options.is_null()) {
-        if !options.is_object() || options.is_array() {
-            return Err(JsError::new("options must be an object like { product: \"SKU-1\", limit: 8 }"));
+    if !is_nothing(options) {
+        if !is_plain_object(options) {
+            return Err(arg_error("options must be an object like { product: \"SKU-1\", limit: 8 }"));
         }
         let (mut viewed, mut cart, mut purchased) = (None, None, None);
-        for key in Object::keys(options.unchecked_ref::<Object>()).iter() {
-            let k = key.as_string().unwrap_or_default();
-            let v = Reflect::get(options, &key).unwrap_or(JsValue::UNDEFINED);
+        for (k, v) in given_keys(options, OPTION_KEYS, "option", "")? {
             match k.as_str() {
-                "product" => ctx.product = string_of("product", &v)?,
+                "product" => ctx.product = Some(string_of("product", &v)?),
                 "session" => session_into(&v, &mut ctx)?,
                 "viewed" => viewed = Some(ids_of("viewed", &v)?),
                 "cart" => cart = Some(ids_of("cart", &v)?),
                 "purchased" => purchased = Some(ids_of("purchased", &v)?),
-                "now" => now = number_of("now", &v)?,
-                "limit" => over.limit = whole_of("limit", &v)?,
-                "threshold" => over.threshold = number_of("threshold", &v)?.map(|x| x as f32),
-                "fallback" if !v.is_undefined() && !v.is_null() => over.fallback = Some(sources_of(&v)?),
-                "filters" if v.is_object() && !v.is_array() => over.filters = Some(filters_from_js(&v)?),
-                "filters" if v.is_undefined() || v.is_null() => {}
-                "filters" => return Err(JsError::new("invalid option `filters`: expected an object")),
-                "excludePurchased" => over.exclude_purchased = bool_of("excludePurchased", &v)?,
+                "now" => now = Some(number_of("now", &v)?),
+                "limit" => over.limit = Some(whole_of("limit", &v)?),
+                "threshold" => over.threshold = Some(number_of("threshold", &v)? as f32),
+                "fallback" => over.fallback = Some(sources_of(&v)?),
+                "filters" => over.filters = Some(filters_from_js(&v, "filters")?),
+                "excludePurchased" => over.exclude_purchased = Some(bool_of("excludePurchased", &v)?),
                 "forceInclude" => over.force_include = Some(ids_of("forceInclude", &v)?),
-                "forceIncludeOutOfStock" => over.force_include_out_of_stock = bool_of("forceIncludeOutOfStock", &v)?,
-                "fallback" => {}
-                other => {
-                    return Err(js_err(format!("unknown option \"{other}\"; allowed: {}", OPTION_KEYS.join(", "))))
-                }
+                _ => over.force_include_out_of_stock = Some(bool_of("forceIncludeOutOfStock", &v)?),
             }
         }
         if let Some(v) = viewed {
@@ -284,12 +282,9 @@ pub(super) fn parse_options(options: &JsValue) -> Result<(Context, Overrides), J
 
 /// Fills the context from a `Session` (through the registry, without a JS round trip) or from a
 /// plain `SessionContext` object.
-pub(super) fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), JsError> {
-    if v.is_undefined() || v.is_null() {
-        return Ok(());
-    }
-    if !v.is_object() || v.is_array() {
-        return Err(JsError::new("invalid option `session`: expected a Session or { views, cart, purchased }"));
+fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), Thrown> {
+    if !is_plain_object(v) {
+        return Err(bad_option("session", "expected a Session or { views, cart, purchased }"));
     }
     match Reflect::get(v, &JsValue::from_str("__edgerecSession")) {
         Ok(x) if x.as_f64().is_some() => {
@@ -297,7 +292,7 @@ pub(super) fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), JsError
             let inner =
                 SESSIONS.with(|r| r.borrow().iter().find(|(i, _)| f64::from(*i) == id).and_then(|(_, w)| w.upgrade()));
             let Some(inner) = inner else {
-                return Err(JsError::new("invalid option `session`: this Session was freed"));
+                return Err(bad_option("session", "this Session was freed"));
             };
             let s = inner.borrow().state.context(None, now_secs());
             ctx.views = s.views;
@@ -306,32 +301,33 @@ pub(super) fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), JsError
             return Ok(());
         }
         // The getter of a freed Session throws.
-        Err(_) => return Err(JsError::new("invalid option `session`: this Session was freed")),
+        Err(_) => return Err(bad_option("session", "this Session was freed")),
         Ok(_) => {}
     }
-    check_keys(v, &["views", "cart", "purchased", "product", "now"], "session field")?;
-    let get = |k: &str| Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
-    let views = get("views");
-    if !views.is_undefined() && !views.is_null() {
-        let Some(arr) = views.dyn_ref::<Array>() else {
-            return Err(JsError::new("invalid session field `views`: expected an array of { id }"));
-        };
-        ctx.views = arr
-            .iter()
-            .map(|x| {
-                let id = if x.is_string() {
-                    x
-                } else {
-                    Reflect::get(&x, &JsValue::from_str("id")).unwrap_or(JsValue::UNDEFINED)
-                };
-                id.as_string()
-                    .map(|id| View { id, at: None })
-                    .ok_or_else(|| JsError::new("invalid session field `views`: expected an array of { id }"))
-            })
-            .collect::<Result<_, _>>()?;
+    ctx.views.clear();
+    ctx.cart.clear();
+    ctx.purchased.clear();
+    let fields = ["views", "cart", "purchased", "product", "now"];
+    for (k, x) in given_keys(v, &fields, "session field", "session.")? {
+        match k.as_str() {
+            "views" => {
+                let bad = || bad_option("session.views", "expected an array of { id }");
+                let arr = x.dyn_ref::<Array>().ok_or_else(bad)?;
+                for item in arr.iter() {
+                    let id = if item.is_string() {
+                        item
+                    } else {
+                        Reflect::get(&item, &JsValue::from_str("id")).unwrap_or(JsValue::UNDEFINED)
+                    };
+                    ctx.views.push(View { id: id.as_string().ok_or_else(bad)?, at: None });
+                }
+            }
+            "cart" => ctx.cart = ids_of("session.cart", &x)?,
+            "purchased" => ctx.purchased = ids_of("session.purchased", &x)?,
+            // Filled in by `Session.context()`; ignored here.
+            _ => {}
+        }
     }
-    ctx.cart = ids_of("session.cart", &get("cart"))?;
-    ctx.purchased = ids_of("session.purchased", &get("purchased"))?;
     Ok(())
 }
 
@@ -349,103 +345,107 @@ const WIDGET_KEYS: &[&str] = &[
     "for_you",
 ];
 
-const FOR_YOU_KEYS: &[&str] = &[
-    "recency_decay",
-    "next_weight",
-    "together_weight",
-    "bought_weight",
-    "repeat_weight",
-    "cart_boost",
-    "purchase_weight",
-    "purchase_decay",
-    "rebuy_weight",
-    "hop_weight",
-    "popular_weight",
-];
-
-/// A widget configuration from JS (snake_case keys as in edgerec.toml): the keys given, on top
-/// of the defaults of its algorithm.
-pub(super) fn widget_config(v: &JsValue) -> Result<WidgetConfig, JsError> {
-    if !v.is_object() || v.is_array() {
-        return Err(JsError::new(
-            "recommendWith: expected a widget configuration object like { algorithm: \"upsell\" }",
-        ));
+/// A widget configuration from JS (snake_case keys as in edgerec.toml): its `name`, if given,
+/// and the other keys as a patch.
+pub(super) fn widget_patch(v: &JsValue) -> Result<(Option<String>, WidgetPatch), Thrown> {
+    if !is_plain_object(v) {
+        return Err(arg_error("recommendWith: expected a widget configuration object like { algorithm: \"upsell\" }"));
     }
-    check_keys(v, WIDGET_KEYS, "widget key")?;
-    let get = |k: &str| Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
-    let algorithm =
-        get("algorithm").as_string().and_then(|a| crate::config::Algorithm::from_name(&a)).ok_or_else(|| {
-            let names: Vec<&str> = crate::config::Algorithm::ALL.iter().map(|a| a.name()).collect();
-            js_err(format!("invalid widget key `algorithm`: expected one of {}", names.join(", ")))
-        })?;
-    let mut w = WidgetConfig::for_algorithm(algorithm);
-    let filters = get("filters");
-    let for_you = get("for_you");
-    if !for_you.is_undefined() && !for_you.is_null() {
-        if !for_you.is_object() || for_you.is_array() {
-            return Err(JsError::new("invalid option `for_you`: expected an object of weights"));
-        }
-        if algorithm != crate::config::Algorithm::ForYou {
-            return Err(JsError::new("invalid option `for_you`: only a widget of the for_you algorithm has weights"));
-        }
-        check_keys(&for_you, FOR_YOU_KEYS, "for_you key")?;
-    }
-    if let Some(x) = string_of("title", &get("title"))? {
-        w.title = x;
-    }
-    if let Some(x) = whole_of("limit", &get("limit"))? {
-        w.limit = x;
-    }
-    if let Some(x) = number_of("threshold", &get("threshold"))? {
-        w.threshold = x as f32;
-    }
-    let fallback = get("fallback");
-    if !fallback.is_undefined() && !fallback.is_null() {
-        w.fallback = sources_of(&fallback)?;
-    }
-    if filters.is_object() && !filters.is_array() {
-        w.filters = filters_from_js(&filters)?;
-    } else if !filters.is_undefined() && !filters.is_null() {
-        return Err(JsError::new("invalid widget key `filters`: expected an object"));
-    }
-    if let Some(x) = bool_of("exclude_purchased", &get("exclude_purchased"))? {
-        w.exclude_purchased = x;
-    }
-    let force = get("force_include");
-    if !force.is_undefined() {
-        w.force_include = ids_of("force_include", &force)?;
-    }
-    if let Some(x) = bool_of("force_include_out_of_stock", &get("force_include_out_of_stock"))? {
-        w.force_include_out_of_stock = x;
-    }
-    if for_you.is_object() {
-        let mut p = crate::config::ForYouParams::default();
-        for k in FOR_YOU_KEYS {
-            if let Some(x) = number_of(
-                &format!("for_you.{k}"),
-                &Reflect::get(&for_you, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED),
-            )? {
-                *for_you_slot(&mut p, k) = x as f32;
+    let mut name = None;
+    let mut p = WidgetPatch::default();
+    for (k, x) in given_keys(v, WIDGET_KEYS, "widget key", "")? {
+        match k.as_str() {
+            "name" => name = Some(string_of("name", &x)?),
+            "algorithm" => {
+                let a = x.as_string().and_then(|a| crate::config::Algorithm::from_name(&a));
+                p.algorithm = Some(a.ok_or_else(|| {
+                    let names: Vec<&str> = crate::config::Algorithm::ALL.iter().map(|a| a.name()).collect();
+                    bad_option("algorithm", &format!("expected one of {}", names.join(", ")))
+                })?);
             }
+            "title" => p.title = Some(string_of("title", &x)?),
+            "limit" => p.limit = Some(whole_of("limit", &x)?),
+            "threshold" => p.threshold = Some(number_of("threshold", &x)? as f32),
+            "fallback" => p.fallback = Some(sources_of(&x)?),
+            "filters" => p.filters = Some(filters_from_js(&x, "filters")?),
+            "exclude_purchased" => p.exclude_purchased = Some(bool_of("exclude_purchased", &x)?),
+            "force_include" => p.force_include = Some(ids_of("force_include", &x)?),
+            "force_include_out_of_stock" => {
+                p.force_include_out_of_stock = Some(bool_of("force_include_out_of_stock", &x)?)
+            }
+            _ => p.for_you = Some(for_you_patch(&x)?),
         }
-        w.for_you = Some(p);
     }
-    Ok(w)
+    Ok((name, p))
 }
 
-/// The field of a `for_you` weight by its config name (one of `FOR_YOU_KEYS`).
-pub(super) fn for_you_slot<'a>(p: &'a mut crate::config::ForYouParams, k: &str) -> &'a mut f32 {
-    match k {
-        "recency_decay" => &mut p.recency_decay,
-        "next_weight" => &mut p.next_weight,
-        "together_weight" => &mut p.together_weight,
-        "bought_weight" => &mut p.bought_weight,
-        "repeat_weight" => &mut p.repeat_weight,
-        "cart_boost" => &mut p.cart_boost,
-        "purchase_weight" => &mut p.purchase_weight,
-        "purchase_decay" => &mut p.purchase_decay,
-        "rebuy_weight" => &mut p.rebuy_weight,
-        "hop_weight" => &mut p.hop_weight,
-        _ => &mut p.popular_weight,
+/// A `for_you` object of weights (keys as in edgerec.toml's `[for_you]`).
+fn for_you_patch(v: &JsValue) -> Result<ForYouPatch, Thrown> {
+    if !is_plain_object(v) {
+        return Err(bad_option("for_you", "expected an object of weights"));
     }
+    let mut p = ForYouPatch::default();
+    for (k, x) in given_keys(v, &ForYouParams::NAMES, "for_you key", "for_you.")? {
+        let w = Some(number_of(&format!("for_you.{k}"), &x)? as f32);
+        match k.as_str() {
+            "recency_decay" => p.recency_decay = w,
+            "next_weight" => p.next_weight = w,
+            "together_weight" => p.together_weight = w,
+            "bought_weight" => p.bought_weight = w,
+            "repeat_weight" => p.repeat_weight = w,
+            "cart_boost" => p.cart_boost = w,
+            "purchase_weight" => p.purchase_weight = w,
+            "purchase_decay" => p.purchase_decay = w,
+            "rebuy_weight" => p.rebuy_weight = w,
+            "hop_weight" => p.hop_weight = w,
+            _ => p.popular_weight = w,
+        }
+    }
+    Ok(p)
+}
+
+/// The options of `Recommender.products`.
+#[derive(Default)]
+pub(super) struct ListOptions {
+    /// Only this category and its subcategories.
+    pub category: Option<String>,
+    /// Products skipped.
+    pub offset: Option<u32>,
+    /// Products listed (default 24, at most 500).
+    pub limit: Option<u32>,
+}
+
+/// Reads `products`' options; `undefined` or `null` is the defaults.
+pub(super) fn list_options(v: &JsValue) -> Result<ListOptions, Thrown> {
+    let mut o = ListOptions::default();
+    if is_nothing(v) {
+        return Ok(o);
+    }
+    if !is_plain_object(v) {
+        return Err(arg_error("products: options must be an object like { category: \"Kitchen\", limit: 24 }"));
+    }
+    for (k, x) in given_keys(v, &["category", "offset", "limit"], "option", "")? {
+        match k.as_str() {
+            "category" => o.category = Some(string_of("category", &x)?),
+            "offset" => o.offset = Some(whole_of("offset", &x)?),
+            _ => o.limit = Some(whole_of("limit", &x)?),
+        }
+    }
+    Ok(o)
+}
+
+/// The options of `Session.load`: `(key, storage)`; anything but an object is the defaults.
+pub(super) fn session_options(v: &JsValue) -> Result<(Option<String>, Option<String>), Thrown> {
+    let (mut key, mut storage) = (None, None);
+    if is_plain_object(v) {
+        for (k, x) in given_keys(v, &["key", "storage"], "session option", "")? {
+            let s = Some(string_of(&k, &x)?);
+            if k == "key" {
+                key = s;
+            } else {
+                storage = s;
+            }
+        }
+    }
+    Ok((key, storage))
 }

@@ -1,6 +1,7 @@
 //! The WebAssembly binding: the only module with `#[wasm_bindgen]`. Thin wrappers that parse
 //! JavaScript input, call the pure engine and session, and convert the output. Errors cross as
-//! `Error` objects with a clear message; nothing here panics on user input.
+//! `Error` objects with a clear message, a stable `code` ([`ErrorCode`]) and, when an option is
+//! at fault, its `key`; nothing here panics on user input.
 
 mod convert;
 mod fetch;
@@ -15,14 +16,115 @@ pub use session::Session;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
-fn js_err(e: impl std::fmt::Display) -> JsError {
-    JsError::new(&clean(e))
+/// The `code` of every error thrown to JavaScript: stable, for programs to branch on (the
+/// message is for people and may change).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorCode {
+    /// A key of an options or widget object is unknown, of the wrong type or out of range; the
+    /// error's `key` names it (`filters.priceMax`).
+    InvalidOption,
+    /// A positional argument is of the wrong type (`session.view(42)`, `recommend(5)`).
+    InvalidArgument,
+    /// The snapshot has no widget of that name.
+    UnknownWidget,
+    /// The catalog has no category of that name (`products({ category })`).
+    UnknownCategory,
+    /// The bytes are not a usable snapshot (truncated, damaged, another format version).
+    InvalidSnapshot,
+    /// `fetchSnapshot` could not fetch the snapshot (no `fetch`, network error, HTTP status).
+    FetchFailed,
+    /// A bug in edgerec.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code.
+    pub const ALL: [ErrorCode; 7] = [
+        ErrorCode::InvalidOption,
+        ErrorCode::InvalidArgument,
+        ErrorCode::UnknownWidget,
+        ErrorCode::UnknownCategory,
+        ErrorCode::InvalidSnapshot,
+        ErrorCode::FetchFailed,
+        ErrorCode::Internal,
+    ];
+
+    /// The code as JavaScript sees it: `invalid_option`, ...
+    pub fn name(self) -> &'static str {
+        match self {
+            ErrorCode::InvalidOption => "invalid_option",
+            ErrorCode::InvalidArgument => "invalid_argument",
+            ErrorCode::UnknownWidget => "unknown_widget",
+            ErrorCode::UnknownCategory => "unknown_category",
+            ErrorCode::InvalidSnapshot => "invalid_snapshot",
+            ErrorCode::FetchFailed => "fetch_failed",
+            ErrorCode::Internal => "internal",
+        }
+    }
+}
+
+/// An error on its way to JavaScript, thrown as an `Error` with `code` and, when set, `key`.
+#[derive(Debug)]
+struct Thrown {
+    code: ErrorCode,
+    key: Option<String>,
+    message: String,
+}
+
+impl Thrown {
+    fn new(code: ErrorCode, message: impl std::fmt::Display) -> Thrown {
+        Thrown::text(code, &message.to_string())
+    }
+
+    #[inline(never)]
+    fn text(code: ErrorCode, message: &str) -> Thrown {
+        Thrown { code, key: None, message: clean(message) }
+    }
+
+    /// The option at fault.
+    fn key(mut self, key: &str) -> Thrown {
+        self.key = Some(key.to_string());
+        self
+    }
+}
+
+impl From<Thrown> for JsValue {
+    fn from(t: Thrown) -> JsValue {
+        let e = js_sys::Error::new(&t.message);
+        let _ = Reflect::set(&e, &JsValue::from_str("code"), &JsValue::from_str(t.code.name()));
+        if let Some(k) = &t.key {
+            let _ = Reflect::set(&e, &JsValue::from_str("key"), &JsValue::from_str(k));
+        }
+        e.into()
+    }
+}
+
+impl From<crate::engine::EngineError> for Thrown {
+    fn from(e: crate::engine::EngineError) -> Thrown {
+        match &e {
+            crate::engine::EngineError::UnknownWidget { .. } => Thrown::new(ErrorCode::UnknownWidget, &e),
+            crate::engine::EngineError::InvalidOption(c) => Thrown::new(ErrorCode::InvalidOption, &e).key(&c.key),
+        }
+    }
+}
+
+/// The bounds the engine applies to a request, for servers that check requests before passing
+/// them on: `maxIdsPerList` (ids read per list: viewed, cart, purchased; the rest are ignored),
+/// `maxIdLength` (characters of a product id) and `maxLimit` (items of one list).
+#[wasm_bindgen(unchecked_return_type = "Limits")]
+pub fn limits() -> Result<JsValue, JsValue> {
+    to_js(|out| {
+        crate::json::Object::new(out)
+            .int("maxIdsPerList", crate::engine::MAX_CONTEXT_IDS as i64)
+            .int("maxIdLength", crate::session::MAX_ID_LEN as i64)
+            .int("maxLimit", i64::from(crate::config::MAX_LIMIT))
+            .end()
+    })
 }
 
 /// A message without the `Error: ` prefixes that JS errors add when they cross into Rust.
-fn clean(e: impl std::fmt::Display) -> String {
-    let s = e.to_string();
-    let mut t = s.as_str();
+fn clean(s: &str) -> String {
+    let mut t = s;
     while let Some(rest) = t.strip_prefix("Error: ") {
         t = rest;
     }
@@ -43,12 +145,12 @@ fn type_name(v: &JsValue) -> String {
 }
 
 /// One JSON string across the boundary, parsed by the JS engine.
-fn parse_json(json: &str) -> Result<JsValue, JsError> {
-    js_sys::JSON::parse(json).map_err(|_| JsError::new("internal error: invalid JSON"))
+fn parse_json(json: &str) -> Result<JsValue, JsValue> {
+    js_sys::JSON::parse(json).map_err(|_| Thrown::new(ErrorCode::Internal, "internal error: invalid JSON").into())
 }
 
 /// Builds a JSON value with `f` and parses it on the JS side.
-fn to_js(f: impl FnOnce(&mut String)) -> Result<JsValue, JsError> {
+fn to_js(f: impl FnOnce(&mut String)) -> Result<JsValue, JsValue> {
     let mut out = String::with_capacity(256);
     f(&mut out);
     parse_json(&out)

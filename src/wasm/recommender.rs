@@ -1,10 +1,10 @@
 //! `Recommender`: a loaded snapshot answering requests from JavaScript.
 
-use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 
-use super::convert::{check_keys, parse_options, string_of, whole_of, widget_config};
-use super::{js_err, parse_json, to_js, type_name};
+use super::convert::{arg_error, list_options, parse_options, widget_patch};
+use super::{parse_json, to_js, type_name, ErrorCode, Thrown};
+use crate::config::ConfigError;
 use crate::engine;
 use crate::snapshot::FORMAT_VERSION;
 use crate::time::format_timestamp;
@@ -12,6 +12,11 @@ use crate::time::format_timestamp;
 /// A snapshot ready to answer requests.
 #[wasm_bindgen]
 pub struct Recommender(pub(super) engine::Recommender);
+
+/// A widget that does not validate: `invalid_option`, naming the key.
+fn config_error(e: ConfigError) -> Thrown {
+    Thrown::new(ErrorCode::InvalidOption, format!("invalid option `{}`: {}", e.key, e.message)).key(&e.key)
+}
 
 /// Items as a JSON array.
 fn items_json(rec: &engine::Recommender, items: &[engine::Recommendation]) -> String {
@@ -29,15 +34,8 @@ fn items_json(rec: &engine::Recommender, items: &[engine::Recommendation]) -> St
 
 /// Items as JS objects: one JSON string crosses the boundary, parsed by the engine's JSON.parse
 /// (far cheaper than setting each property from Rust).
-fn items_to_js(rec: &engine::Recommender, items: &[engine::Recommendation]) -> Result<JsValue, JsError> {
+fn items_to_js(rec: &engine::Recommender, items: &[engine::Recommendation]) -> Result<JsValue, JsValue> {
     parse_json(&items_json(rec, items))
-}
-
-#[derive(Default)]
-struct ListOptions {
-    category: Option<String>,
-    offset: Option<usize>,
-    limit: Option<usize>,
 }
 
 #[wasm_bindgen]
@@ -45,8 +43,10 @@ impl Recommender {
     /// Validates (magic, version, checksum, contents) and loads a snapshot. Throws an `Error`
     /// saying what is wrong and how to fix it.
     #[wasm_bindgen(js_name = fromBytes)]
-    pub fn from_bytes(bytes: &[u8]) -> Result<Recommender, JsError> {
-        engine::Recommender::from_bytes(bytes).map(Recommender).map_err(js_err)
+    pub fn from_bytes(bytes: &[u8]) -> Result<Recommender, JsValue> {
+        engine::Recommender::from_bytes(bytes)
+            .map(Recommender)
+            .map_err(|e| Thrown::new(ErrorCode::InvalidSnapshot, e).into())
     }
 
     /// The list of a widget for a page and a session.
@@ -55,12 +55,14 @@ impl Recommender {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] widget: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RecommendOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsError> {
+    ) -> Result<JsValue, JsValue> {
         let Some(widget) = widget.as_string() else {
-            return Err(js_err(format!("recommend: the widget name must be a string, got {}", type_name(&widget))));
+            return Err(
+                arg_error(format!("recommend: the widget name must be a string, got {}", type_name(&widget))).into()
+            );
         };
         let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED))?;
-        let r = self.0.recommend(&widget, &ctx, &over).map_err(js_err)?;
+        let r = self.0.recommend(&widget, &ctx, &over).map_err(Thrown::from)?;
         items_to_js(&self.0, &r.items)
     }
 
@@ -71,12 +73,16 @@ impl Recommender {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] widget: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RecommendOptions")] options: Option<JsValue>,
-    ) -> Result<String, JsError> {
+    ) -> Result<String, JsValue> {
         let Some(widget) = widget.as_string() else {
-            return Err(js_err(format!("recommendJson: the widget name must be a string, got {}", type_name(&widget))));
+            return Err(arg_error(format!(
+                "recommendJson: the widget name must be a string, got {}",
+                type_name(&widget)
+            ))
+            .into());
         };
         let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED))?;
-        let r = self.0.recommend(&widget, &ctx, &over).map_err(js_err)?;
+        let r = self.0.recommend(&widget, &ctx, &over).map_err(Thrown::from)?;
         Ok(items_json(&self.0, &r.items))
     }
 
@@ -89,16 +95,25 @@ impl Recommender {
         )]
         widget: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "RecommendOptions")] options: Option<JsValue>,
-    ) -> Result<JsValue, JsError> {
-        let config = widget_config(&widget)?;
+    ) -> Result<JsValue, JsValue> {
+        let (name, patch) = widget_patch(&widget)?;
         let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED))?;
-        let r = self.0.recommend_with(&over.apply(&config), &ctx).map_err(js_err)?;
+        let shared = &self.0.snapshot().config.for_you;
+        // Over the snapshot's widget of that name when there is one, else its algorithm's defaults.
+        let existing = name.as_deref().and_then(|n| self.0.widget(n));
+        let mut config = patch.resolve(name.as_deref(), existing, shared).map_err(config_error)?;
+        if !over.is_empty() {
+            // The widget's own errors first: the request's patch could hide them.
+            config.validate("").map_err(config_error)?;
+            config.apply(&over, shared);
+        }
+        let r = self.0.recommend_with(&config, &ctx).map_err(Thrown::from)?;
         items_to_js(&self.0, &r.items)
     }
 
     /// The widgets of the snapshot with their configuration.
     #[wasm_bindgen(unchecked_return_type = "WidgetInfo[]")]
-    pub fn widgets(&self) -> Result<JsValue, JsError> {
+    pub fn widgets(&self) -> Result<JsValue, JsValue> {
         to_js(|out| {
             crate::json::array(out, self.0.widget_names(), |out, n| {
                 self.0.widget(n).expect("listed").write_json(Some(n), out)
@@ -108,7 +123,7 @@ impl Recommender {
 
     /// Snapshot metadata.
     #[wasm_bindgen(unchecked_return_type = "SnapshotInfo")]
-    pub fn info(&self) -> Result<JsValue, JsError> {
+    pub fn info(&self) -> Result<JsValue, JsValue> {
         let s = self.0.snapshot();
         let c = &s.meta.counts;
         to_js(|out| {
@@ -158,9 +173,9 @@ impl Recommender {
 
     /// One product, or `undefined` when it is not in the catalog.
     #[wasm_bindgen(unchecked_return_type = "Product | undefined")]
-    pub fn product(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> Result<JsValue, JsError> {
+    pub fn product(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> Result<JsValue, JsValue> {
         let Some(id) = id.as_string() else {
-            return Err(js_err(format!("product: expected a product id string, got {}", type_name(&id))));
+            return Err(arg_error(format!("product: expected a product id string, got {}", type_name(&id))).into());
         };
         match self.0.catalog().index_of(&id) {
             Some(p) => {
@@ -178,24 +193,14 @@ impl Recommender {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "{ category?: string; offset?: number; limit?: number }")]
         options: Option<JsValue>,
-    ) -> Result<JsValue, JsError> {
+    ) -> Result<JsValue, JsValue> {
         let options = options.unwrap_or(JsValue::UNDEFINED);
-        let o: ListOptions = if options.is_undefined() || options.is_null() {
-            ListOptions::default()
-        } else if !options.is_object() || options.is_array() {
-            return Err(JsError::new("products: options must be an object like { category: \"Kitchen\", limit: 24 }"));
-        } else {
-            check_keys(&options, &["category", "offset", "limit"], "option")?;
-            let get = |k: &str| Reflect::get(&options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
-            ListOptions {
-                category: string_of("category", &get("category"))?,
-                offset: whole_of("offset", &get("offset"))?.map(|x| x as usize),
-                limit: whole_of("limit", &get("limit"))?.map(|x| x as usize),
-            }
-        };
-        let limit = o.limit.unwrap_or(24).min(500);
-        let Some((total, page)) = self.0.list_products(o.category.as_deref(), o.offset.unwrap_or(0), limit) else {
-            return Err(js_err(format!("unknown category \"{}\"", o.category.unwrap_or_default())));
+        let o = list_options(&options)?;
+        let limit = o.limit.unwrap_or(24).min(500) as usize;
+        let offset = o.offset.unwrap_or(0) as usize;
+        let Some((total, page)) = self.0.list_products(o.category.as_deref(), offset, limit) else {
+            let msg = format!("unknown category \"{}\"", o.category.unwrap_or_default());
+            return Err(Thrown::new(ErrorCode::UnknownCategory, msg).key("category").into());
         };
         let mut out = format!("{{\"total\":{total},\"items\":[");
         for (i, p) in page.into_iter().enumerate() {
@@ -210,7 +215,7 @@ impl Recommender {
 
     /// Every category, sorted by path.
     #[wasm_bindgen(unchecked_return_type = "CategoryInfo[]")]
-    pub fn categories(&self) -> Result<JsValue, JsError> {
+    pub fn categories(&self) -> Result<JsValue, JsValue> {
         let c = self.0.catalog();
         to_js(|out| {
             crate::json::array(out, 0..c.category_names().len() as u32, |out, i| {

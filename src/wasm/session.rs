@@ -7,8 +7,8 @@ use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::{check_keys, id_arg, quantity_arg, string_of};
-use super::{js_err, now_secs, thrown, to_js, type_name, warn};
+use super::convert::{arg_error, id_arg, quantity_arg, session_options};
+use super::{now_secs, thrown, to_js, type_name, warn};
 use crate::session::SessionState;
 
 thread_local! {
@@ -134,23 +134,10 @@ impl Session {
     /// by other tabs of the same store.
     pub fn load(#[wasm_bindgen(unchecked_optional_param_type = "SessionOptions")] options: Option<JsValue>) -> Session {
         let options = options.unwrap_or(JsValue::UNDEFINED);
-        let o: SessionOptions = if options.is_object() {
-            check_keys(&options, &["key", "storage"], "session option")
-                .and_then(|_| {
-                    let get = |k: &str| Reflect::get(&options, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED);
-                    Ok(SessionOptions {
-                        key: string_of("key", &get("key"))?,
-                        storage: string_of("storage", &get("storage"))?,
-                    })
-                })
-                .unwrap_or_else(|e| {
-                    let e: JsValue = e.into();
-                    warn(&format!("edgerec: {}; using the default session options", thrown(&e)));
-                    SessionOptions::default()
-                })
-        } else {
+        let o = session_options(&options).map(|(key, storage)| SessionOptions { key, storage }).unwrap_or_else(|e| {
+            warn(&format!("edgerec: {}; using the default session options", e.message));
             SessionOptions::default()
-        };
+        });
         if let Some(s) = o.storage.as_deref().filter(|s| !matches!(*s, "local" | "memory")) {
             warn(&format!("edgerec: session storage \"{s}\" is not \"local\" or \"memory\"; using \"local\""));
         }
@@ -233,7 +220,7 @@ impl Session {
     }
 
     /// Records a product view. Throws when `id` is not a product id string.
-    pub fn view(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> Result<(), JsError> {
+    pub fn view(&self, #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue) -> Result<(), JsValue> {
         let id = id_arg("view", &id)?;
         self.update(|s, now| s.view(&id, now));
         Ok(())
@@ -245,7 +232,7 @@ impl Session {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         #[wasm_bindgen(unchecked_optional_param_type = "number")] quantity: Option<JsValue>,
-    ) -> Result<(), JsError> {
+    ) -> Result<(), JsValue> {
         let id = id_arg("addToCart", &id)?;
         let q = match quantity.filter(|q| !q.is_undefined() && !q.is_null()) {
             None => 1,
@@ -261,7 +248,7 @@ impl Session {
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
         #[wasm_bindgen(unchecked_param_type = "number")] quantity: JsValue,
-    ) -> Result<(), JsError> {
+    ) -> Result<(), JsValue> {
         let id = id_arg("setQuantity", &id)?;
         let q = quantity_arg("setQuantity", &quantity, 0.0)?;
         self.update(|s, now| s.set_quantity(&id, q, now));
@@ -273,16 +260,18 @@ impl Session {
     pub fn remove_from_cart(
         &self,
         #[wasm_bindgen(unchecked_param_type = "string")] id: JsValue,
-    ) -> Result<(), JsError> {
+    ) -> Result<(), JsValue> {
         let id = id_arg("removeFromCart", &id)?;
         self.update(|s, now| s.remove_from_cart(&id, now));
         Ok(())
     }
 
     /// Records an order of these products (they leave the cart, with their cart quantities).
-    pub fn purchase(&self, #[wasm_bindgen(unchecked_param_type = "string[]")] ids: JsValue) -> Result<(), JsError> {
+    pub fn purchase(&self, #[wasm_bindgen(unchecked_param_type = "string[]")] ids: JsValue) -> Result<(), JsValue> {
         let Some(arr) = ids.dyn_ref::<Array>() else {
-            return Err(js_err(format!("purchase: expected an array of product ids, got {}", type_name(&ids))));
+            return Err(
+                arg_error(format!("purchase: expected an array of product ids, got {}", type_name(&ids))).into()
+            );
         };
         let ids: Vec<String> = arr.iter().map(|v| id_arg("purchase", &v)).collect::<Result<_, _>>()?;
         let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
@@ -304,7 +293,7 @@ impl Session {
 
     /// The cart.
     #[wasm_bindgen(unchecked_return_type = "CartLine[]")]
-    pub fn cart(&self) -> Result<JsValue, JsError> {
+    pub fn cart(&self) -> Result<JsValue, JsValue> {
         let i = self.inner.borrow();
         to_js(|out| {
             crate::json::array(out, &i.state.cart, |out, c| {
@@ -322,7 +311,7 @@ impl Session {
 
     /// The context the engine reads (views most recent first, cart, purchases).
     #[wasm_bindgen(unchecked_return_type = "SessionContext")]
-    pub fn context(&self) -> Result<JsValue, JsError> {
+    pub fn context(&self) -> Result<JsValue, JsValue> {
         let i = self.inner.borrow();
         to_js(|out| crate::session::write_context_json(&i.state.context(None, now_secs()), out))
     }
@@ -338,9 +327,9 @@ impl Session {
     pub fn on_change(
         &self,
         #[wasm_bindgen(unchecked_param_type = "() => void")] callback: JsValue,
-    ) -> Result<(), JsError> {
+    ) -> Result<(), JsValue> {
         let Ok(f) = callback.dyn_into::<Function>() else {
-            return Err(JsError::new("onChange: expected a function"));
+            return Err(arg_error("onChange: expected a function").into());
         };
         self.inner.borrow_mut().listeners.push(f);
         Ok(())
@@ -354,7 +343,7 @@ impl Session {
 
     /// The stored form (versioned), for debugging.
     #[wasm_bindgen(js_name = toJSON)]
-    pub fn to_json(&self) -> Result<JsValue, JsError> {
+    pub fn to_json(&self) -> Result<JsValue, JsValue> {
         to_js(|out| self.inner.borrow().state.write_json(out))
     }
 }

@@ -139,4 +139,25 @@ export interface SessionOptions {
 
 /** A cart line. */
 export interface CartLine { id: string; quantity: number }
+
+/** The `code` of an error thrown by edgerec (stable; the message may change). */
+export type ErrorCode = "invalid_option" | "invalid_argument" | "unknown_widget" | "unknown_category"
+  | "invalid_snapshot" | "fetch_failed" | "internal";
+
+/** What edgerec throws: an `Error` with a stable `code` and, when an option is at fault, its `key`. */
+export interface EdgerecError extends Error {
+  code: ErrorCode;
+  /** The option at fault, as a path: "limit", "filters.priceMax", "filters.added[0].from". */
+  key?: string;
+}
+
+/** The bounds the engine applies to a request (`limits()`). */
+export interface Limits {
+  /** Ids read per list (viewed, cart, purchased); the rest are ignored. */
+  maxIdsPerList: number;
+  /** Characters of a product id. */
+  maxIdLength: number;
+  /** Items of one list (the `limit` option). */
+  maxLimit: number;
+}
 "#;
