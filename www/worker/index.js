@@ -14,13 +14,12 @@
 // loaded gives a 503 JSON error saying why, and the next request tries again.
 
 import wasmModule from "../../pkg/edgerec_bg.wasm";
-import { initSync, Recommender } from "../../pkg/edgerec.js";
+import { initSync, limits, Recommender } from "../../pkg/edgerec.js";
 
 initSync({ module: wasmModule });
 
-const MAX_IDS = 200; // per list (viewed, cart, purchased)
-const MAX_ID_LENGTH = 256;
-const MAX_LIMIT = 100;
+// The engine's own bounds: ids per list (viewed, cart, purchased), id length, items per list.
+const { maxIdsPerList: MAX_IDS, maxIdLength: MAX_ID_LENGTH, maxLimit: MAX_LIMIT } = limits();
 const MAX_BODY = 64 * 1024;
 const MAX_URL = 16 * 1024;
 const QUERY_PARAMS = new Set(["widget", "product", "viewed", "cart", "purchased", "limit"]);
@@ -43,6 +42,23 @@ class HttpError extends Error {
 
 const bad = (parameter, detail) => new HttpError(400, "invalid parameter", parameter, detail);
 
+/** The HTTP status and error of the package's error codes (docs/javascript.md); others are 500s. */
+const STATUS_OF_CODE = {
+  invalid_option: [400, "invalid parameter"],
+  invalid_argument: [400, "invalid parameter"],
+  unknown_widget: [404, "unknown widget"],
+  unknown_category: [404, "unknown category"],
+};
+
+/** A package error as an HttpError: the status from its `code`, the parameter from its `key`. */
+function fromPackage(e) {
+  const mapped = STATUS_OF_CODE[e?.code];
+  if (!mapped) throw e;
+  // `filters.priceMax` is a key of the `filters` parameter.
+  const parameter = e.code === "unknown_widget" ? "widget" : (e.key ?? "").split(/[.[]/)[0] || "options";
+  return new HttpError(mapped[0], mapped[1], parameter, e.message);
+}
+
 async function sha256Hex(bytes) {
   const digest = await crypto.subtle.digest("SHA-256", bytes);
   return [...new Uint8Array(digest)].slice(0, 8).map((b) => b.toString(16).padStart(2, "0")).join("");
@@ -54,9 +70,10 @@ function source(env) {
   if (env.SNAPSHOT_KV) {
     return {
       name: `kv:${key}`,
+      missing: `the KV namespace SNAPSHOT_KV has no key "${key}" (upload it with wrangler kv key put)`,
       async read() {
         const bytes = await env.SNAPSHOT_KV.get(key, "arrayBuffer");
-        if (!bytes) throw new Error(`the KV namespace SNAPSHOT_KV has no key "${key}" (upload it with wrangler kv key put)`);
+        if (!bytes) throw new Error(this.missing);
         return { bytes, tag: await sha256Hex(bytes) };
       },
       async tag() {
@@ -69,9 +86,10 @@ function source(env) {
   if (env.SNAPSHOT_BUCKET) {
     return {
       name: `r2:${key}`,
+      missing: `the R2 bucket SNAPSHOT_BUCKET has no object "${key}" (upload it with wrangler r2 object put)`,
       async read() {
         const obj = await env.SNAPSHOT_BUCKET.get(key);
-        if (!obj) throw new Error(`the R2 bucket SNAPSHOT_BUCKET has no object "${key}" (upload it with wrangler r2 object put)`);
+        if (!obj) throw new Error(this.missing);
         return { bytes: await obj.arrayBuffer(), tag: obj.etag };
       },
       async tag() {
@@ -129,7 +147,10 @@ async function snapshot(env, ctx) {
     current.checkedAt = Date.now();
     const refresh = (async () => {
       const tag = await src.tag();
-      if (tag && tag !== current.tag) {
+      if (tag === null) {
+        // Deleted (or not yet uploaded) while this isolate serves the one it loaded.
+        console.warn(`edgerec: keeping the current snapshot (${current.version}), refresh found none: ${src.missing}`);
+      } else if (tag !== current.tag) {
         // Replace in one assignment. Requests use a snapshot synchronously once they hold it,
         // so the old one can be freed at once (its wasm memory would otherwise stay held).
         const old = current;
@@ -259,10 +280,6 @@ async function recommend(request, env, ctx, url) {
     throw bad("filters", "`filters` must be an object");
   }
   const snap = await snapshot(env, ctx);
-  const widgets = snap.info.widgets;
-  if (!widgets.includes(widget)) {
-    throw new HttpError(404, "unknown widget", "widget", `unknown widget "${widget}"; this snapshot has ${widgets.join(", ")}`);
-  }
   if (product !== undefined && snap.rec.product(product) === undefined) {
     throw new HttpError(404, "unknown product", "product", `product "${product}" is not in the snapshot's catalog`);
   }
@@ -271,8 +288,7 @@ async function recommend(request, env, ctx, url) {
     // The items as a JSON string, spliced into the body: no JS objects built and serialised again.
     items = snap.rec.recommendJson(widget, { product, viewed, cart, purchased, limit, filters: input.filters });
   } catch (e) {
-    // The engine only throws for invalid options (a filter out of range, an unknown filter name).
-    throw bad(/filter|date range/.test(e.message) ? "filters" : "options", e.message);
+    throw fromPackage(e);
   }
   const personal = viewed.length > 0 || cart.length > 0 || purchased.length > 0;
   const seconds = /^\d{1,7}$/.test(env.CACHE_SECONDS ?? "") ? env.CACHE_SECONDS : "300";
