@@ -24,7 +24,7 @@ mod similarity;
 mod trending;
 mod widget;
 
-pub use algorithm::{Algorithm, AlgorithmSpec, Constraint, Source, SourceSpec, ALGORITHMS, SOURCES};
+pub use algorithm::{Algorithm, AlgorithmSpec, Constraint, Explain, Source, SourceSpec, ALGORITHMS, SOURCES};
 pub use filters::Filters;
 pub use for_you::{ForYouParams, ForYouPatch};
 pub use patch::WidgetPatch;

@@ -83,38 +83,13 @@ pub fn explanation(source: Source, anchor_title: Option<&str>) -> String {
 /// The reason in words as (before, the anchor's title, after), so it can be written without
 /// formatting a string. `own_history`: the product is its own anchor (the shopper's history).
 fn explanation_parts(source: Source, anchor_title: Option<&str>, own_history: bool) -> [&str; 3] {
-    let t = anchor_title.filter(|t| !t.is_empty());
-    let fixed = |s: &'static str| [s, "", ""];
-    match (source, t) {
-        (Source::ForceInclude, _) => fixed("Featured by the store"),
-        (Source::PreviouslyViewed, _) => fixed("You viewed this recently"),
-        (Source::BoughtTogether, Some(t)) => ["Often bought together with ", t, ""],
-        (Source::BoughtTogether, None) => fixed("Often bought together with this product"),
-        (Source::CartedTogether, Some(t)) => ["Often added to cart with ", t, ""],
-        (Source::CartedTogether, None) => fixed("Often added to cart with this product"),
-        (Source::ViewedTogether, Some(t)) => ["Shoppers who viewed ", t, " also viewed this"],
-        (Source::ViewedTogether, None) => fixed("Shoppers who viewed this product also viewed this"),
-        (Source::ForYou, _) if own_history => fixed("From your own history: you viewed or bought it"),
-        (Source::ForYou, Some(t)) => ["Related to ", t, ", from your visit"],
-        (Source::ForYou, None) => fixed("Based on your visit"),
-        (Source::MostViewed, _) => fixed("Among the most viewed"),
-        (Source::MostViewedInCategory, _) => fixed("Among the most viewed in this category"),
-        (Source::MostPurchased, _) => fixed("A best seller"),
-        (Source::MostPurchasedInCategory, _) => fixed("A best seller in this category"),
-        (Source::Popular, _) => fixed("Popular right now"),
-        (Source::PopularInCategory, _) => fixed("Popular in this category"),
-        (Source::Similar, Some(t)) => ["Similar to ", t, ""],
-        (Source::Similar, None) => fixed("Similar to this product"),
-        (Source::MostCarted, _) => fixed("Often added to cart"),
-        (Source::MostCartedInCategory, _) => fixed("Often added to cart in this category"),
-        (Source::RecentlyAdded, _) => fixed("New in"),
-        (Source::RecentlyAddedInCategory, _) => fixed("New in this category"),
-        (Source::Trending, _) => fixed("Trending now"),
-        (Source::TrendingInCategory, _) => fixed("Trending in this category"),
-        (Source::UltimatelyBought, Some(t)) => ["Shoppers who viewed ", t, " ultimately bought this"],
-        (Source::UltimatelyBought, None) => fixed("Shoppers who viewed this product ultimately bought this"),
-        (Source::Bundle, Some(t)) => ["Bought as a set with ", t, ""],
-        (Source::Bundle, None) => fixed("Bought as a set with this product"),
+    if source == Source::ForYou && own_history {
+        return ["From your own history: you viewed or bought it", "", ""];
+    }
+    let e = source.spec().explain;
+    match (e.anchored, anchor_title.filter(|t| !t.is_empty())) {
+        (Some((before, after)), Some(t)) => [before, t, after],
+        _ => [e.plain, "", ""],
     }
 }
 
