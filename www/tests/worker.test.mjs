@@ -204,7 +204,7 @@ test("a KV snapshot: 503 while missing, loaded on the next request, replaced whe
 
 /**
  * Whether `got` agrees with a documented example: every key shown has the value shown ("…"
- * keys and array elements stand for what the docs leave out); the snapshot's identity and
+ * keys, values and array elements stand for what the docs leave out); the snapshot's identity and
  * clocks (version, builtAt, loadedAt) change with every build and are not compared.
  */
 function agrees(doc, got, path = "") {
@@ -221,7 +221,7 @@ function agrees(doc, got, path = "") {
       assert.ok(got && k in got, `${path}.${k}: present`);
       agrees(v, got[k], `${path}.${k}`);
     }
-  } else {
+  } else if (doc !== "…") {
     assert.deepEqual(got, doc, path);
   }
 }
