@@ -65,6 +65,8 @@ const OPTION_KEYS: &[&str] = &[
     "excludePurchased",
     "forceInclude",
     "forceIncludeOutOfStock",
+    "hideWhenFallback",
+    "minOwnItems",
 ];
 
 const FILTER_KEYS: &[&str] = &[
@@ -263,6 +265,8 @@ pub(super) fn parse_options(options: &JsValue) -> Result<(Context, WidgetPatch),
                 "filters" => over.filters = Some(filters_from_js(&v, "filters")?),
                 "excludePurchased" => over.exclude_purchased = Some(bool_of("excludePurchased", &v)?),
                 "forceInclude" => over.force_include = Some(ids_of("forceInclude", &v)?),
+                "hideWhenFallback" => over.hide_when_fallback = Some(bool_of("hideWhenFallback", &v)?),
+                "minOwnItems" => over.min_own_items = Some(whole_of("minOwnItems", &v)?),
                 _ => over.force_include_out_of_stock = Some(bool_of("forceIncludeOutOfStock", &v)?),
             }
         }
@@ -343,6 +347,8 @@ const WIDGET_KEYS: &[&str] = &[
     "force_include",
     "force_include_out_of_stock",
     "for_you",
+    "hide_when_fallback",
+    "min_own_items",
 ];
 
 /// A widget configuration from JS (snake_case keys as in edgerec.toml): its `name`, if given,
@@ -373,6 +379,8 @@ pub(super) fn widget_patch(v: &JsValue) -> Result<(Option<String>, WidgetPatch),
             "force_include_out_of_stock" => {
                 p.force_include_out_of_stock = Some(bool_of("force_include_out_of_stock", &x)?)
             }
+            "hide_when_fallback" => p.hide_when_fallback = Some(bool_of("hide_when_fallback", &x)?),
+            "min_own_items" => p.min_own_items = Some(whole_of("min_own_items", &x)?),
             _ => p.for_you = Some(for_you_patch(&x)?),
         }
     }
@@ -434,9 +442,16 @@ pub(super) fn list_options(v: &JsValue) -> Result<ListOptions, Thrown> {
     Ok(o)
 }
 
-/// The options of `Session.load`: `(key, storage)`; anything but an object is the defaults.
+/// The options of `Session.load`: `(key, storage)`; `undefined` or `null` is the defaults,
+/// anything else but an object an error (which `Session.load` logs).
 pub(super) fn session_options(v: &JsValue) -> Result<(Option<String>, Option<String>), Thrown> {
     let (mut key, mut storage) = (None, None);
+    if !is_nothing(v) && !is_plain_object(v) {
+        return Err(arg_error(format!(
+            "Session.load: options must be an object like {{ storage: \"memory\" }}, not {}",
+            if v.is_array() { "an array".to_string() } else { format!("a {}", type_name(v)) }
+        )));
+    }
     if is_plain_object(v) {
         for (k, x) in given_keys(v, &["key", "storage"], "session option", "")? {
             let s = Some(string_of(&k, &x)?);
