@@ -15,8 +15,9 @@
 //!
 //! Candidates come from an inverted index (products sharing a leaf category, the brand, a title
 //! word or a tag). A posting list longer than [`WINDOW`] is read only in the window of products
-//! closest in price, so a 10,000-product category costs as much as a small one; title words in
-//! more than a fifth of the catalog find no candidates (they still count in the score). Products
+//! closest in price, so a 10,000-product category costs as much as a small one; only a product's
+//! [`TITLE_WORDS`] rarest title words find candidates, and none in more than a twentieth of the
+//! catalog (every word still counts in the score). Products
 //! need no events: a product added today gets its similar products at the next build.
 
 use std::collections::BTreeMap;
@@ -27,7 +28,9 @@ use crate::catalog::Catalog;
 use crate::neighbours::NeighbourTable;
 
 /// Products read from each posting list: the ones closest in price.
-pub const WINDOW: usize = 256;
+pub const WINDOW: usize = 32;
+/// Title words per product that find candidates: its rarest ones.
+pub const TITLE_WORDS: usize = 3;
 
 /// One attribute that similarity compares.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
@@ -66,6 +69,8 @@ struct Features {
     title: Vec<Vec<(u32, f32)>>,
     /// Extra columns compared, per product: value id + 1 (0: not set), one per extra attribute.
     extras: Vec<Vec<u32>>,
+    /// log2 of the price (NaN: no price, or 0).
+    log_price: Vec<f32>,
 }
 
 fn words(title: &str) -> impl Iterator<Item = String> + '_ {
@@ -171,7 +176,9 @@ fn features(catalog: &Catalog, attrs: &[(Attribute, f32)]) -> Features {
             row
         })
         .collect();
-    Features { title, extras }
+    let log_price =
+        (0..n as u32).map(|p| catalog.price(p).filter(|&c| c > 0).map_or(f32::NAN, |c| (c as f32).log2())).collect();
+    Features { title, extras, log_price }
 }
 
 /// Posting lists, each sorted by price (unpriced last), and the lists each product reads.
@@ -207,7 +214,7 @@ fn postings(catalog: &Catalog, attrs: &[(Attribute, f32)], features: &Features) 
             *title_df.entry(w).or_default() += 1;
         }
     }
-    let common = (n / 5).max(WINDOW) as u32;
+    let common = (n / 20).max(WINDOW) as u32;
     for p in 0..n as u32 {
         // Leaf categories; ancestors would make every product a candidate of every other.
         if has(&Attribute::Category) || has(&Attribute::Price) {
@@ -220,10 +227,14 @@ fn postings(catalog: &Catalog, attrs: &[(Attribute, f32)], features: &Features) 
                 add((1, b), p);
             }
         }
-        for &(w, _) in &features.title[p as usize] {
-            if title_df[&w] <= common {
-                add((2, w), p);
-            }
+        let mut rare: Vec<(u32, u32)> = features.title[p as usize]
+            .iter()
+            .map(|&(w, _)| (title_df[&w], w))
+            .filter(|&(df, _)| df <= common)
+            .collect();
+        rare.sort_unstable();
+        for &(_, w) in rare.iter().take(TITLE_WORDS) {
+            add((2, w), p);
         }
         if has(&Attribute::Tags) {
             for &t in catalog.tags(p) {
@@ -304,12 +315,10 @@ fn score(catalog: &Catalog, attrs: &[(Attribute, f32)], f: &Features, p: u32, q:
                 let (x, y) = (&f.title[p as usize], &f.title[q as usize]);
                 (!x.is_empty() && !y.is_empty()).then(|| cosine(x, y))
             }
-            Attribute::Price => match (catalog.price(p), catalog.price(q)) {
-                (Some(x), Some(y)) if x > 0 && y > 0 => {
-                    Some((1.0 - ((x as f32) / (y as f32)).ln().abs() / std::f32::consts::LN_2).max(0.0))
-                }
-                _ => None,
-            },
+            Attribute::Price => {
+                let (x, y) = (f.log_price[p as usize], f.log_price[q as usize]);
+                (!x.is_nan() && !y.is_nan()).then(|| (1.0 - (x - y).abs()).max(0.0))
+            }
             Attribute::Tags => {
                 let (x, y) = (catalog.tags(p), catalog.tags(q));
                 (!x.is_empty() && !y.is_empty()).then(|| {
@@ -412,7 +421,7 @@ mod tests {
     #[test]
     fn big_posting_lists_read_the_window_closest_in_price() {
         let mut b = CatalogBuilder::new();
-        for i in 0..(WINDOW as u32 * 4) {
+        for i in 0..1000u32 {
             b.push(ProductRecord {
                 id: format!("p{i:05}"),
                 categories: vec!["Big".into()],
