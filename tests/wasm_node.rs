@@ -400,3 +400,65 @@ fn limits_are_the_engines() {
     assert_eq!(get(&l, "maxIdLength").as_f64(), Some(edgerec::session::MAX_ID_LEN as f64));
     assert_eq!(get(&l, "maxLimit").as_f64(), Some(f64::from(edgerec::config::MAX_LIMIT)));
 }
+
+#[wasm_bindgen_test]
+fn answer_says_where_the_list_came_from() {
+    let r = rec();
+    let a = r.answer(JsValue::from_str("popular"), Some(obj(&[("product", "P00001".into())]))).unwrap();
+    assert_eq!(get(&a, "title").as_string().unwrap(), "Popular right now");
+    assert_eq!(get(&a, "fromFallback"), JsValue::FALSE);
+    assert!(get(&a, "hidden").is_null());
+    assert!(!ids(&get(&a, "items")).is_empty());
+    // The same list as recommend().
+    let list = r.recommend(JsValue::from_str("popular"), Some(obj(&[("product", "P00001".into())]))).unwrap();
+    assert_eq!(ids(&get(&a, "items")), ids(&list));
+    // hideWhenFallback withholds a list that only fallbacks filled: find such a product.
+    let mut checked = 0;
+    for i in 1..=300 {
+        let id = format!("P{i:05}");
+        let opts = || obj(&[("product", JsValue::from_str(&id)), ("hideWhenFallback", JsValue::TRUE)]);
+        let plain =
+            r.answer(JsValue::from_str("also_bought"), Some(obj(&[("product", JsValue::from_str(&id))]))).unwrap();
+        if get(&plain, "fromFallback") == JsValue::TRUE {
+            assert_ne!(get(&plain, "title").as_string().unwrap(), "Frequently bought together", "{id}");
+            let hidden = r.answer(JsValue::from_str("also_bought"), Some(opts())).unwrap();
+            assert_eq!(get(&hidden, "hidden").as_string().unwrap(), "hide_when_fallback");
+            assert!(ids(&get(&hidden, "items")).is_empty());
+            checked += 1;
+        }
+    }
+    assert!(checked > 0, "the fixture has products without bought-together neighbours");
+}
+
+#[wasm_bindgen_test]
+fn bundles_and_the_algorithm_table() {
+    let r = rec();
+    let mut found = 0;
+    for i in 1..=300 {
+        let id = format!("P{i:05}");
+        let a = r.bundles(Some(obj(&[("product", JsValue::from_str(&id))]))).unwrap();
+        let bundles: Array = get(&a, "bundles").dyn_into().unwrap();
+        if bundles.length() == 0 {
+            assert!(get(&a, "reason").is_string(), "{id}: an empty answer says why");
+            continue;
+        }
+        found += 1;
+        let first = bundles.get(0);
+        let items = ids(&get(&first, "items"));
+        assert_eq!(items[0], id, "the current product comes first");
+        assert!((2..=4).contains(&items.len()));
+        assert!(get(&first, "orders").as_f64().unwrap() >= 3.0, "min_count shoppers");
+    }
+    assert!(found > 0, "the demo store plants bundles");
+    let e = r.bundles(Some(obj(&[("product", "P00001".into()), ("widget", 5.into())]))).unwrap_err();
+    assert_eq!(code_and_key(&e).0, "invalid_argument");
+    let t = edgerec::wasm::algorithms().unwrap();
+    let algos: Array = get(&t, "algorithms").dyn_into().unwrap();
+    let names: Vec<String> = algos.iter().map(|a| get(&a, "name").as_string().unwrap()).collect();
+    assert!(names.contains(&"bundle".to_string()) && names.contains(&"upsell".to_string()));
+    assert_eq!(
+        names.len(),
+        r.widgets().unwrap().dyn_ref::<Array>().unwrap().length() as usize - 1,
+        "one widget per algorithm, plus buy_again"
+    );
+}

@@ -696,6 +696,7 @@ impl Run<'_> {
     }
 }
 
+mod answer;
 mod bundle;
 mod item;
 mod scratch;
@@ -705,6 +706,7 @@ use scratch::Scratch;
 /// The anchor of a candidate that no session item led to (the popularity prior).
 const NO_ANCHOR: u32 = u32::MAX;
 
+pub use answer::write_algorithms_json;
 pub use bundle::{BundleAnswer, BundleOffer};
 pub use item::{explanation, Item, ProductInfo};
 

@@ -3,12 +3,14 @@
 //! `Error` objects with a clear message, a stable `code` ([`ErrorCode`]) and, when an option is
 //! at fault, its `key`; nothing here panics on user input.
 
+mod answers;
 mod convert;
 mod fetch;
 mod recommender;
 mod session;
 mod types;
 
+pub use answers::algorithms;
 pub use fetch::fetch_snapshot;
 pub use recommender::Recommender;
 pub use session::Session;

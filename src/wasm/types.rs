@@ -6,14 +6,18 @@ use wasm_bindgen::prelude::*;
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
 /** The name of a source list: why an item is in a widget. */
-export type SourceName = "force_include" | "previously_viewed" | "bought_together" | "carted_together"
-  | "viewed_together" | "for_you" | "most_viewed" | "most_viewed_in_category" | "most_purchased"
-  | "most_purchased_in_category" | "popular" | "popular_in_category";
+export type SourceName = "force_include" | "previously_viewed" | "bought_together" | "carted_together" | "viewed_together"
+  | "for_you" | "most_viewed" | "most_viewed_in_category" | "most_purchased"
+  | "most_purchased_in_category" | "popular" | "popular_in_category" | "similar" | "most_carted"
+  | "most_carted_in_category" | "recently_added" | "recently_added_in_category" | "trending"
+  | "trending_in_category" | "ultimately_bought" | "bundle";
 
 /** The algorithms a widget can run. */
-export type AlgorithmName = "previously_viewed" | "upsell" | "cross_sell" | "also_viewed" | "also_bought"
-  | "most_viewed" | "most_viewed_in_category" | "most_purchased" | "most_purchased_in_category"
-  | "popular" | "popular_in_category" | "for_you";
+export type AlgorithmName = "previously_viewed" | "upsell" | "cross_sell" | "also_viewed" | "also_bought" | "most_viewed"
+  | "most_viewed_in_category" | "most_purchased" | "most_purchased_in_category" | "popular"
+  | "popular_in_category" | "for_you" | "similar" | "most_carted" | "most_carted_in_category"
+  | "recently_added" | "recently_added_in_category" | "trending" | "trending_in_category"
+  | "ultimately_bought" | "bundle";
 
 /** Merchandising filters. Prices in currency units, discounts in percent. Every field optional. */
 export interface Filters {
@@ -68,6 +72,10 @@ export interface RecommendOptions {
   excludePurchased?: boolean;
   forceInclude?: string[];
   forceIncludeOutOfStock?: boolean;
+  /** Withhold the list (answer() says `hidden`) when only fallback steps filled it. */
+  hideWhenFallback?: boolean;
+  /** Withhold the list unless the widget's own steps found at least this many items. */
+  minOwnItems?: number;
 }
 
 /** A recommended product with why it is there. */
@@ -91,6 +99,7 @@ export interface WidgetConfig {
   algorithm: AlgorithmName; title: string; limit: number; threshold: number; fallback: SourceName[];
   filters: { [key: string]: unknown }; exclude_purchased: boolean; force_include: string[];
   force_include_out_of_stock: boolean;
+  hide_when_fallback: boolean; min_own_items: number;
   /** The widget's own weights (for_you algorithm only); null: the snapshot's [for_you]. */
   for_you: ForYouWeights | null;
 }
@@ -159,5 +168,39 @@ export interface Limits {
   maxIdLength: number;
   /** Items of one list (the `limit` option). */
   maxLimit: number;
+}
+
+/** What `answer()` returns: a widget's list and what a renderer needs around it. */
+export interface WidgetAnswer {
+  widget: string;
+  /** The heading to show: the widget's title, or the fallback step's ("Popular right now") when
+   * only fallback steps filled the list. */
+  title: string;
+  widgetTitle: string;
+  /** Only fallback steps filled the list: the widget's own steps found nothing. */
+  fromFallback: boolean;
+  /** Why the list is withheld ("hide_when_fallback", "min_own_items"): leave the box out. */
+  hidden: string | null;
+  /** Snapshot sections the widget's steps needed and this snapshot lacks. */
+  absentSections: string[];
+  unknownIds: string[];
+  items: RecommendedItem[];
+}
+
+/** What `bundles()` returns: a product page's bundles, best first. */
+export interface BundlesAnswer {
+  widget: string; title: string;
+  /** Why there is none ("no_product", "no_bundle", "filtered"), or null. */
+  reason: string | null;
+  unknownIds: string[];
+  bundles: { orders: number; price: number | null; compareAtPrice: number | null; items: Product[] }[];
+}
+
+/** What `algorithms()` returns: the algorithm and source tables. */
+export interface AlgorithmTable {
+  algorithms: { name: AlgorithmName; title: string; steps: SourceName[]; fallback: SourceName[];
+    constraint: "none" | "same_category_pricier" | "other_category"; excludesAnchors: boolean;
+    maxAgeDays: number | null; doc: string }[];
+  sources: { name: SourceName; title: string; sections: string[] }[];
 }
 "#;
