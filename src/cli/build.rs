@@ -23,7 +23,8 @@ pub struct Args {
     /// Product catalog (.csv, .ndjson, .jsonl or .json, optionally .gz).
     #[arg(long)]
     catalog: PathBuf,
-    /// Shopper events; repeat the flag to read several files.
+    /// Shopper events: a file, a directory (every .ndjson, .ndjson.gz, .csv, .csv.gz in it,
+    /// recursively) or a quoted glob pattern; repeat the flag to read several.
     #[arg(long, required = true)]
     events: Vec<PathBuf>,
     /// Configuration file (edgerec.toml); built-in defaults when absent.

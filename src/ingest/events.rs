@@ -7,8 +7,8 @@ use std::path::Path;
 use rustc_hash::FxHashMap;
 
 use super::{
-    csv_rows, for_each_row, for_each_row_in, parse_cents, split_csv, InputError, Opened, Problem, Report, Row,
-    RowsError, MAX_EXAMPLES,
+    csv_rows, expand_inputs, for_each_row, for_each_row_in, parse_cents, split_csv, InputError, Opened, Problem,
+    Report, Row, RowsError, MAX_EXAMPLES,
 };
 use crate::catalog::Catalog;
 use crate::time::parse_timestamp;
@@ -43,8 +43,41 @@ pub struct Event {
     pub kind: u16,
 }
 
-const COLUMNS: [&str; 8] =
-    ["timestamp", "user_id", "session_id", "event", "product_id", "quantity", "price", "order_id"];
+const COLUMNS: [&str; 12] = [
+    "timestamp",
+    "user_id",
+    "session_id",
+    "event",
+    "product_id",
+    "quantity",
+    "price",
+    "order_id",
+    "widget",
+    "variant",
+    "position",
+    "site",
+];
+/// Event kind name of a widget showing a product (custom: weight 0 unless configured).
+pub const IMPRESSION: &str = "impression";
+/// Event kind name of a click on a product a widget showed (custom: weight 0 unless configured).
+pub const CLICK: &str = "click";
+
+/// The optional fields of one event beyond what training needs, kept only for events that have
+/// one: the widget and A/B variant that showed the product (`impression`, `click`), its 1-based
+/// position in the list, and the unit price given with the event.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Placement {
+    /// Index of the event in [`EventLog::events`].
+    pub event: u32,
+    /// Index into [`EventLog::widget_names`], or [`NONE`].
+    pub widget: u32,
+    /// Index into [`EventLog::variant_names`], or [`NONE`].
+    pub variant: u32,
+    /// 1-based position in the widget's list; 0 when not given.
+    pub position: u32,
+    /// Unit price in cents, when the event gives one.
+    pub price: Option<u32>,
+}
 const REQUIRED: [&str; 3] = ["timestamp", "event", "product_id"];
 /// The reason counted for an event row with neither `user_id` nor `session_id`.
 pub const NO_SHOPPER: &str = "no user_id or session_id";
@@ -70,9 +103,39 @@ pub struct EventLog {
     pub unknown_examples: Vec<Problem>,
     /// Rows read and rejected, summed over the files read.
     pub report: Report,
+    /// Widget, variant, position and price of the events that give any, in event order.
+    pub placements: Vec<Placement>,
+    /// Widget names by number (`widget` column).
+    pub widget_names: Vec<String>,
+    /// Variant names by number (`variant` column).
+    pub variant_names: Vec<String>,
+    widget_ids: FxHashMap<String, u32>,
+    variant_ids: FxHashMap<String, u32>,
     user_ids: FxHashMap<String, u32>,
     session_ids: FxHashMap<String, u32>,
     order_ids: FxHashMap<String, u32>,
+}
+
+/// Adds one report's rows, rejections and (up to [`MAX_EXAMPLES`]) examples to another.
+fn merge_report(total: &mut Report, report: &Report) {
+    total.rows += report.rows;
+    for (k, v) in &report.rejected {
+        *total.rejected.entry(k).or_insert(0) += v;
+    }
+    for p in &report.examples {
+        if total.examples.len() < MAX_EXAMPLES {
+            total.examples.push(p.clone());
+        }
+    }
+}
+
+/// [`intern`], keeping the names by number too.
+fn intern_named(map: &mut FxHashMap<String, u32>, names: &mut Vec<String>, s: &str) -> u32 {
+    let i = intern(map, s);
+    if i as usize == names.len() {
+        names.push(s.to_string());
+    }
+    i
 }
 
 fn invert(map: &FxHashMap<String, u32>) -> Vec<String> {
@@ -108,8 +171,26 @@ impl EventLog {
         }
     }
 
-    /// Reads one events file into the log; returns that file's report.
+    /// Reads an events file, or every events file of a directory or a glob pattern (see
+    /// [`super::expand_inputs`]: sorted by path), into the log; returns their report.
     pub fn read(
+        &mut self,
+        path: &Path,
+        catalog: &Catalog,
+        strict: bool,
+        on_progress: &mut dyn FnMut(u64, u64),
+    ) -> Result<Report, InputError> {
+        let files = expand_inputs(&[path.to_path_buf()])?;
+        let mut total = Report::default();
+        for file in &files {
+            let report = self.read_file(file, catalog, strict, on_progress)?;
+            merge_report(&mut total, &report);
+        }
+        Ok(total)
+    }
+
+    /// Reads one events file into the log; returns that file's report.
+    fn read_file(
         &mut self,
         path: &Path,
         catalog: &Catalog,
@@ -149,15 +230,7 @@ impl EventLog {
 
     /// Adds one file's report to the log's totals and returns it.
     fn add_report(&mut self, report: Report) -> Report {
-        self.report.rows += report.rows;
-        for (k, v) in &report.rejected {
-            *self.report.rejected.entry(k).or_insert(0) += v;
-        }
-        for p in &report.examples {
-            if self.report.examples.len() < MAX_EXAMPLES {
-                self.report.examples.push(p.clone());
-            }
-        }
+        merge_report(&mut self.report, &report);
         self.users = self.user_ids.len() as u32;
         self.sessions = self.session_ids.len() as u32;
         self.orders = self.order_ids.len() as u32;
@@ -225,15 +298,7 @@ impl EventLog {
         // Under --strict, the first problem in file order wins.
         let (mut report, b) = (a?, b?);
         self.absorb(other);
-        report.rows += b.rows;
-        for (k, v) in b.rejected {
-            *report.rejected.entry(k).or_insert(0) += v;
-        }
-        for p in b.examples {
-            if report.examples.len() < MAX_EXAMPLES {
-                report.examples.push(p);
-            }
-        }
+        merge_report(&mut report, &b);
         Ok(report)
     }
 
@@ -262,6 +327,15 @@ impl EventLog {
             })
             .collect();
         let map = |table: &[u32], x: u32| if x == NONE { NONE } else { table[x as usize] };
+        let widgets: Vec<u32> = other.widget_names.iter().map(|w| self.name_widget(w)).collect();
+        let variants: Vec<u32> = other.variant_names.iter().map(|v| self.name_variant(v)).collect();
+        let offset = self.events.len() as u32;
+        self.placements.extend(other.placements.iter().map(|p| Placement {
+            event: p.event + offset,
+            widget: map(&widgets, p.widget),
+            variant: map(&variants, p.variant),
+            ..*p
+        }));
         self.events.extend(other.events.into_iter().map(|e| Event {
             user: map(&users, e.user),
             session: map(&sessions, e.session),
@@ -347,9 +421,24 @@ impl EventLog {
                 }
             },
         };
-        if let Some(s) = get(6)? {
-            parse_cents(&s).map_err(|e| problem("price", "invalid price", format!("\"{s}\": {e}")))?;
-        }
+        let price = match get(6)? {
+            Some(s) => Some(parse_cents(&s).map_err(|e| problem("price", "invalid price", format!("\"{s}\": {e}")))?),
+            None => None,
+        };
+        let position = match get(10)? {
+            None => 0,
+            Some(s) => match s.parse::<u32>() {
+                Ok(p) if p > 0 => p,
+                _ => {
+                    return Err(problem(
+                        "position",
+                        "invalid position",
+                        format!("\"{s}\": expected a whole number from 1 (the first item of the list)"),
+                    ))
+                }
+            },
+        };
+        let (widget, variant) = (get(8)?, get(9)?);
         let Some(product) = product else {
             let id = get(4)?.unwrap_or_default();
             let p = problem("product_id", "unknown product", format!("\"{id}\" is not in the catalog"));
@@ -365,7 +454,98 @@ impl EventLog {
         let user = user.map_or(NONE, |s| intern(&mut self.user_ids, &s));
         let session = session.map_or(NONE, |s| intern(&mut self.session_ids, &s));
         let order = get(7)?.map_or(NONE, |s| intern(&mut self.order_ids, &s));
+        if widget.is_some() || variant.is_some() || position > 0 || price.is_some() {
+            let widget = widget.map_or(NONE, |w| self.name_widget(&w));
+            let variant = variant.map_or(NONE, |v| self.name_variant(&v));
+            let event = self.events.len() as u32;
+            self.placements.push(Placement { event, widget, variant, position, price });
+        }
         self.events.push(Event { ts, product, user, session, order, qty, kind });
         Ok(())
+    }
+
+    /// The number of a widget name, interning it.
+    fn name_widget(&mut self, name: &str) -> u32 {
+        intern_named(&mut self.widget_ids, &mut self.widget_names, name)
+    }
+
+    /// The number of a variant name, interning it.
+    fn name_variant(&mut self, name: &str) -> u32 {
+        intern_named(&mut self.variant_ids, &mut self.variant_names, name)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ingest::catalog::read_catalog_in;
+    use crate::ingest::{open_bytes, Format};
+
+    fn catalog() -> Catalog {
+        let csv = b"id,title,price\np1,One,10\np2,Two,20\n".to_vec();
+        read_catalog_in(open_bytes(csv, Format::Csv, false), Path::new("c.csv"), true, &mut |_, _| {}).unwrap().0
+    }
+
+    #[test]
+    fn widget_columns_are_kept_beside_the_events_and_a_bad_position_is_named() {
+        let text = concat!(
+            r#"{"timestamp":"2026-11-01T10:00:00Z","session_id":"s1","event":"impression","product_id":"p1","widget":"pdp_similar","variant":"B","position":2,"site":"shop"}"#,
+            "\n",
+            r#"{"timestamp":"2026-11-01T10:00:05Z","session_id":"s1","event":"click","product_id":"p1","widget":"pdp_similar","variant":"B","position":"2"}"#,
+            "\n",
+            r#"{"timestamp":"2026-11-01T10:01:00Z","session_id":"s1","event":"purchase","product_id":"p1","price":"9.50"}"#,
+            "\n",
+            r#"{"timestamp":"2026-11-01T10:02:00Z","session_id":"s1","event":"view","product_id":"p2"}"#,
+            "\n",
+            r#"{"timestamp":"2026-11-01T10:03:00Z","session_id":"s1","event":"click","product_id":"p2","widget":"w","position":0}"#,
+            "\n",
+        );
+        let mut log = EventLog::new();
+        let opened = open_bytes(text.as_bytes().to_vec(), Format::Ndjson, false);
+        let report = log.read_in(opened, Path::new("e.ndjson"), &catalog(), false).unwrap();
+        assert_eq!(log.events.len(), 4);
+        assert_eq!(log.kind_name(log.events[0].kind), IMPRESSION);
+        assert_eq!(log.kind_name(log.events[1].kind), CLICK);
+        assert_eq!(log.widget_names, ["pdp_similar"]);
+        assert_eq!(log.variant_names, ["B"]);
+        let placed = |event, position, price| Placement { event, widget: 0, variant: 0, position, price };
+        assert_eq!(
+            log.placements,
+            [
+                placed(0, 2, None),
+                placed(1, 2, None),
+                Placement { event: 2, widget: NONE, variant: NONE, position: 0, price: Some(950) }
+            ]
+        );
+        assert_eq!(report.rejected.get("invalid position"), Some(&1));
+        assert_eq!(report.examples[0].to_string().split(": \"").next(), Some("e.ndjson:5: field `position`"));
+    }
+
+    #[test]
+    fn placements_survive_the_two_thread_parse() {
+        let dir = std::env::temp_dir().join(format!("edgerec-placements-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("events.csv");
+        let mut text = String::from("timestamp,session_id,event,product_id,widget,variant,position\n");
+        let rows = 120_000;
+        for i in 0..rows {
+            let (widget, variant) = if i < rows / 2 { ("first", "A") } else { ("second", "B") };
+            text.push_str(&format!("2026-11-01T10:00:00Z,s{i},click,p1,{widget},{variant},{}\n", i % 7 + 1));
+        }
+        assert!(text.len() as u64 >= PARALLEL_MIN_BYTES);
+        std::fs::write(&path, text).unwrap();
+        let mut log = EventLog::new();
+        log.read(&path, &catalog(), true, &mut |_, _| {}).unwrap();
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert_eq!(log.placements.len(), rows);
+        for (i, p) in log.placements.iter().enumerate() {
+            let (widget, variant) = if i < rows / 2 { ("first", "A") } else { ("second", "B") };
+            assert_eq!(p.event as usize, i);
+            assert_eq!(
+                (log.widget_names[p.widget as usize].as_str(), log.variant_names[p.variant as usize].as_str()),
+                (widget, variant)
+            );
+            assert_eq!(p.position, i as u32 % 7 + 1);
+        }
     }
 }

@@ -80,6 +80,13 @@ pub enum InputError {
         /// The file.
         path: PathBuf,
     },
+    /// A directory or pattern given as input holds no input file.
+    NoFiles {
+        /// The directory or pattern.
+        path: PathBuf,
+        /// `directory` or `pattern`.
+        what: &'static str,
+    },
 }
 
 impl fmt::Display for InputError {
@@ -101,6 +108,9 @@ impl fmt::Display for InputError {
                 "{}: unknown format: name the file .csv, .ndjson, .jsonl or .json, optionally followed by .gz",
                 path.display()
             ),
+            InputError::NoFiles { path, what } => {
+                write!(f, "{}: this {what} holds no .ndjson, .ndjson.gz, .csv or .csv.gz file", path.display())
+            }
         }
     }
 }
@@ -161,6 +171,62 @@ pub fn detect(path: &Path) -> Result<(Format, bool), InputError> {
         return Err(InputError::UnknownFormat { path: path.to_path_buf() });
     };
     Ok((format, gz))
+}
+
+/// The file names an events or catalog directory is searched for (a `.gz` suffix allowed).
+const INPUT_SUFFIXES: [&str; 4] = [".ndjson", ".ndjson.gz", ".csv", ".csv.gz"];
+
+/// Expands input arguments into files: a file stays as given; a directory stands for every
+/// `*.ndjson`, `*.ndjson.gz`, `*.csv` and `*.csv.gz` below it (recursively), sorted by path; a
+/// pattern with `*`, `?` or `[` (a glob such as `events/site=shop/**/*.ndjson.gz`, quoted so the
+/// shell leaves it alone) stands for the files it matches, sorted by path. A directory or a
+/// pattern that yields no file is an error naming it.
+pub fn expand_inputs(args: &[PathBuf]) -> Result<Vec<PathBuf>, InputError> {
+    let mut out = Vec::new();
+    for arg in args {
+        let before = out.len();
+        let text = arg.to_string_lossy();
+        if arg.is_dir() {
+            walk(arg, &mut out)?;
+            out[before..].sort();
+        } else if !arg.exists() && text.contains(['*', '?', '[']) {
+            let pattern_err =
+                |e: String| InputError::Io { path: arg.clone(), error: io::Error::new(io::ErrorKind::InvalidInput, e) };
+            let paths = glob::glob(&text).map_err(|e| pattern_err(format!("not a valid pattern: {e}")))?;
+            for p in paths {
+                let p = p.map_err(|e| InputError::Io { path: e.path().to_path_buf(), error: e.into() })?;
+                if p.is_file() {
+                    out.push(p);
+                }
+            }
+            out[before..].sort();
+        } else {
+            out.push(arg.clone());
+            continue;
+        }
+        if out.len() == before {
+            let what = if arg.is_dir() { "directory" } else { "pattern" };
+            return Err(InputError::NoFiles { path: arg.clone(), what });
+        }
+    }
+    Ok(out)
+}
+
+/// Adds the input files below `dir` to `out` (see [`expand_inputs`]).
+fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> Result<(), InputError> {
+    let io_err = |error| InputError::Io { path: dir.to_path_buf(), error };
+    for entry in std::fs::read_dir(dir).map_err(io_err)? {
+        let path = entry.map_err(io_err)?.path();
+        if path.is_dir() {
+            walk(&path, out)?;
+        } else {
+            let name = path.file_name().map(|n| n.to_string_lossy().to_lowercase()).unwrap_or_default();
+            if INPUT_SUFFIXES.iter().any(|s| name.ends_with(s)) {
+                out.push(path);
+            }
+        }
+    }
+    Ok(())
 }
 
 /// Counts bytes read from the underlying file, for progress bars.
@@ -530,6 +596,37 @@ mod tests {
         assert!(parse_cents("abc").is_err());
         assert!(parse_cents(".").is_err());
         assert!(parse_cents("99999999999").is_err());
+    }
+
+    #[test]
+    fn directories_and_patterns_expand_to_sorted_input_files() {
+        let dir = std::env::temp_dir().join(format!("edgerec-expand-{}", std::process::id()));
+        let day = dir.join("site=shop").join("date=2026-11-02");
+        std::fs::create_dir_all(&day).unwrap();
+        std::fs::create_dir_all(dir.join("site=shop").join("date=2026-11-01")).unwrap();
+        for f in ["site=shop/date=2026-11-02/00-b.ndjson.gz", "site=shop/date=2026-11-01/23-a.ndjson.gz", "notes.txt"] {
+            std::fs::write(dir.join(f), b"").unwrap();
+        }
+        std::fs::write(dir.join("z.csv"), b"").unwrap();
+        let names = |v: Vec<PathBuf>| {
+            v.iter().map(|p| p.strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/")).collect::<Vec<_>>()
+        };
+        let all = expand_inputs(&[dir.clone()]).unwrap();
+        assert_eq!(
+            names(all),
+            ["site=shop/date=2026-11-01/23-a.ndjson.gz", "site=shop/date=2026-11-02/00-b.ndjson.gz", "z.csv"]
+        );
+        let pattern = dir.join("site=shop").join("*").join("*.ndjson.gz");
+        assert_eq!(
+            names(expand_inputs(&[pattern]).unwrap()),
+            ["site=shop/date=2026-11-01/23-a.ndjson.gz", "site=shop/date=2026-11-02/00-b.ndjson.gz"]
+        );
+        let empty = dir.join("site=shop").join("*").join("*.csv");
+        let e = expand_inputs(&[empty.clone()]).unwrap_err().to_string();
+        assert!(e.starts_with(&empty.display().to_string()) && e.contains("pattern holds no"), "{e}");
+        let file = dir.join("missing.csv");
+        assert_eq!(expand_inputs(&[file.clone()]).unwrap(), [file]);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
