@@ -238,6 +238,7 @@ function productPage(id) {
       </article>
       <div class="widgets">
         ${widget("upsell", { product: p.id })}
+        ${widget("bundle", { product: p.id })}
         ${widget("also_bought", { product: p.id })}
         ${widget("cross_sell", { product: p.id })}
         ${widget("popular_in_category", { product: p.id, heading: `Most popular in ${leaf(category)}` })}

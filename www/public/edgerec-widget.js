@@ -10,10 +10,15 @@
 // Session per storage key. Documentation: docs/storefront.md.
 //
 // Attributes: widget (required), product, limit, snapshot (default /data/model.snap),
-// session-key (default edgerec:session), heading (replaces the widget's title), currency
-// (ISO code, default USD), cart-button (shows an "Add to cart" button on every card).
+// session-key (default edgerec:session), heading (replaces the widget's title; a list that only
+// fallback steps filled shows the title of the step that filled it instead, "Popular right now"),
+// currency (ISO code, default USD), cart-button (shows an "Add to cart" button on every card),
+// hide-when-fallback (leave the box out when only fallback steps filled it), min-own-items (leave
+// it out unless the widget's own steps found that many). A widget of the `bundle` algorithm
+// renders the product's bundles, each with its total and an "Add all to cart" button.
 // Reflected state: state="loading" | "ready" | "empty" | "error".
-// Events (bubbling, composed): edgerec-render, edgerec-select, edgerec-add-to-cart (cancelable).
+// Events (bubbling, composed): edgerec-render, edgerec-select, edgerec-add-to-cart and
+// edgerec-add-bundle (cancelable).
 // Styling: custom properties --edgerec-accent, --edgerec-text, --edgerec-muted, --edgerec-sale,
 // --edgerec-ok, --edgerec-warn, --edgerec-font, --edgerec-card-bg, --edgerec-card-border,
 // --edgerec-card-width, --edgerec-card-padding, --edgerec-radius, --edgerec-gap,
@@ -303,7 +308,10 @@ function styleSheet() {
 let instances = 0;
 
 export class EdgerecWidget extends HTMLElement {
-  static observedAttributes = ["widget", "product", "limit", "snapshot", "session-key", "heading", "currency", "cart-button"];
+  static observedAttributes = [
+    "widget", "product", "limit", "snapshot", "session-key", "heading", "currency", "cart-button",
+    "hide-when-fallback", "min-own-items",
+  ];
 
   #root;
   #content;
@@ -312,6 +320,8 @@ export class EdgerecWidget extends HTMLElement {
   #session = null;
   #loading = null; // the "snapshot|key" being loaded
   #renderQueued = false;
+  /** The bundles last rendered (a bundle widget). */
+  #bundles = [];
   #items = [];
   #onSessionChange = () => this.#scheduleRender();
 
@@ -401,27 +411,48 @@ export class EdgerecWidget extends HTMLElement {
     if (product) options.product = product;
     const limit = parseInt(this.getAttribute("limit") ?? "", 10);
     if (Number.isFinite(limit)) options.limit = Math.min(100, Math.max(1, limit));
-    let items;
+    if (this.hasAttribute("hide-when-fallback")) options.hideWhenFallback = true;
+    const minOwn = parseInt(this.getAttribute("min-own-items") ?? "", 10);
+    if (Number.isFinite(minOwn)) options.minOwnItems = Math.max(0, minOwn);
+    const isBundle = widgetConfig(rec, widget)?.algorithm === "bundle";
+    let answer, bundles;
     try {
-      items = rec.recommend(widget, options);
+      if (isBundle) bundles = rec.bundles({ ...options, widget });
+      else answer = rec.answer(widget, options);
     } catch (e) {
       console.warn(`edgerec-widget: widget "${widget}": ${e?.message ?? e}`);
       this.#items = [];
+      this.#bundles = [];
       this.#show("error", "");
       return;
     }
+    const items = answer ? answer.items : bundles.bundles.flatMap((b) => b.items);
     this.#items = items;
+    this.#bundles = bundles ? bundles.bundles : [];
+    // A list that only fallback steps filled gets the heading of the step that filled it, not
+    // the widget's own (which would claim, say, "Frequently bought together").
+    const fromFallback = !!answer?.fromFallback;
+    const title = fromFallback ? answer.title : this.getAttribute("heading") ?? (answer ?? bundles).title ?? widget;
     if (items.length === 0) {
       this.#show("empty", "");
+    } else if (bundles) {
+      this.#show("ready", this.#bundleMarkup(widget, title, bundles.bundles));
     } else {
-      const title = this.getAttribute("heading") ?? widgetConfig(rec, widget)?.title ?? widget;
-      this.#show("ready", this.#markup(widget, title, items));
+      this.#show("ready", this.#markup(widget, title, items, fromFallback));
     }
     this.dispatchEvent(
       new CustomEvent("edgerec-render", {
         bubbles: true,
         composed: true,
-        detail: { widget, product: product || null, items: items.slice() },
+        detail: {
+          widget,
+          product: product || null,
+          items: items.slice(),
+          title,
+          fromFallback,
+          hidden: answer?.hidden ?? null,
+          bundles: bundles ? bundles.bundles : undefined,
+        },
       }),
     );
   }
@@ -438,7 +469,38 @@ export class EdgerecWidget extends HTMLElement {
     }
   }
 
-  #markup(widget, title, items) {
+  /** A product page's bundles: each a row of products with its total and "Add all to cart". */
+  #bundleMarkup(widget, title, bundles) {
+    const currency = this.getAttribute("currency") || "USD";
+    const headingId = `${this.#uid}-h`;
+    const rows = bundles.map((b, i) => {
+      const names = b.items.map((p) => escapeHtml(p.title)).join(" + ");
+      const total = b.price == null ? "" : formatPrice(b.price, currency);
+      const before = b.compareAtPrice != null && b.price != null && b.compareAtPrice > b.price
+        ? ` <s part="compare-at">${formatPrice(b.compareAtPrice, currency)}</s>` : "";
+      const cards = b.items.map((p) => `
+          <li part="item" data-product-id="${escapeHtml(p.id)}">
+            <a part="link" href="${safeUrl(p.url)}">
+              <img part="image" src="${safeUrl(p.image)}" alt="" loading="lazy" width="160" height="160">
+              <span part="title" class="title">${escapeHtml(p.title)}</span>
+            </a>
+          </li>`);
+      return `
+      <div part="bundle" class="bundle" data-bundle="${i}">
+        <ul part="list" role="list" aria-label="${names}">${cards.join("")}
+        </ul>
+        <p part="bundle-total"><span part="price">${total}</span>${before}
+          <span part="bundle-orders">bought together by ${b.orders} shoppers</span></p>
+        <button part="cart-button" type="button" data-add-bundle="${i}">Add all to cart<span class="sr-only">: ${names}</span></button>
+      </div>`;
+    });
+    return `
+    <section part="section" data-widget="${escapeHtml(widget)}" aria-labelledby="${headingId}">
+      <h2 part="heading" id="${headingId}">${escapeHtml(title)}</h2>${rows.join("")}
+    </section>`;
+  }
+
+  #markup(widget, title, items, fromFallback = false) {
     const rec = this.#rec;
     const currency = this.getAttribute("currency") || "USD";
     const cartButton = this.hasAttribute("cart-button");
@@ -469,7 +531,7 @@ export class EdgerecWidget extends HTMLElement {
       </li>`;
     });
     return `
-    <section part="section" data-widget="${escapeHtml(widget)}" aria-labelledby="${headingId}">
+    <section part="section" data-widget="${escapeHtml(widget)}"${fromFallback ? " data-from-fallback" : ""} aria-labelledby="${headingId}">
       <h2 part="heading" id="${headingId}">${escapeHtml(title)}</h2>
       <ul part="list" role="list">${cards.join("")}
       </ul>
@@ -478,6 +540,17 @@ export class EdgerecWidget extends HTMLElement {
 
   #onClick(e) {
     const widget = this.getAttribute("widget") || "";
+    const addBundle = e.target.closest?.("button[data-add-bundle]");
+    if (addBundle) {
+      const bundle = this.#bundles[Number(addBundle.dataset.addBundle)];
+      const ids = bundle ? bundle.items.map((p) => p.id) : [];
+      const event = new CustomEvent("edgerec-add-bundle", { bubbles: true, composed: true, cancelable: true, detail: { ids, widget } });
+      if (this.dispatchEvent(event)) {
+        const inCart = new Set((this.#session?.cart() ?? []).map((l) => l.id));
+        for (const id of ids) if (!inCart.has(id)) this.#session?.addToCart(id);
+      }
+      return;
+    }
     const add = e.target.closest?.("button[data-add]");
     if (add) {
       const id = add.dataset.add;

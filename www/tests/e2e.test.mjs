@@ -695,6 +695,71 @@ test("a renderer that throws shows an error page and logs a console error, not a
   await t.done();
 });
 
+test("a box filled only by fallback steps says where its items came from, or hides (issue: honest headings)", async () => {
+  const t = await openPage();
+  const { page } = t;
+  await visit(page, "/");
+  // A product whose also_bought list comes from fallback steps only, found with the package itself.
+  const found = await page.evaluate(async () => {
+    const { getRecommender } = await import("/edgerec-widget.js");
+    const rec = await getRecommender();
+    for (const p of rec.products({ limit: 500 }).items) {
+      const a = rec.answer("also_bought", { product: p.id });
+      if (a.fromFallback && a.items.length > 0) return { id: p.id, title: a.title, widgetTitle: a.widgetTitle };
+    }
+    return null;
+  });
+  assert.ok(found, "the demo store has a product without bought-together neighbours");
+  assert.notEqual(found.title, found.widgetTitle);
+  await visit(page, `/product/${found.id}`);
+  const box = page.locator('[data-widget="also_bought"]');
+  assert.equal(await box.getAttribute("data-from-fallback"), "");
+  assert.equal((await box.getByRole("heading", { level: 2 }).textContent()).trim(), found.title);
+  assert.equal(await page.getByRole("heading", { level: 2, name: found.widgetTitle, exact: true }).count(), 0,
+    `no "${found.widgetTitle}" heading over best sellers`);
+  // hide-when-fallback leaves the box out.
+  await page.evaluate((id) => {
+    const el = document.createElement("edgerec-widget");
+    el.setAttribute("widget", "also_bought");
+    el.setAttribute("product", id);
+    el.setAttribute("hide-when-fallback", "");
+    el.id = "hidden-one";
+    document.body.append(el);
+  }, found.id);
+  await eventually(async () => assert.equal(await page.locator("#hidden-one").getAttribute("state"), "empty"));
+  await t.done();
+});
+
+test("a product with bundles shows them with their total, and adds a whole bundle to the cart", async () => {
+  const t = await openPage();
+  const { page } = t;
+  await visit(page, "/");
+  const found = await page.evaluate(async () => {
+    const { getRecommender } = await import("/edgerec-widget.js");
+    const rec = await getRecommender();
+    for (let offset = 0; offset < rec.info().products; offset += 500) {
+      for (const p of rec.products({ offset, limit: 500 }).items) {
+        const b = rec.bundles({ product: p.id });
+        if (b.bundles.length > 0) return { id: p.id, bundle: b.bundles[0] };
+      }
+    }
+    return null;
+  });
+  assert.ok(found, "the demo store plants bundles");
+  await visit(page, `/product/${found.id}`);
+  const first = page.locator('[data-widget="bundle"] [data-bundle="0"]');
+  const ids = await first.locator("[data-product-id]").evaluateAll((els) => els.map((e) => e.dataset.productId));
+  assert.deepEqual(ids, found.bundle.items.map((p) => p.id));
+  assert.equal(ids[0], found.id, "the current product is part of its bundle, first");
+  await first.getByRole("button", { name: /Add all to cart/ }).click();
+  const cart = await page.evaluate(async () => {
+    const { getSession } = await import("/edgerec-widget.js");
+    return (await getSession()).cart().map((l) => l.id);
+  });
+  for (const id of ids) assert.ok(cart.includes(id), `${id} is in the cart`);
+  await t.done();
+});
+
 test("every page renders without console errors (screenshots in test-results/)", async () => {
   const t = await openPage();
   const { page } = t;
