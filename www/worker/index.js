@@ -283,17 +283,18 @@ async function recommend(request, env, ctx, url) {
   if (product !== undefined && snap.rec.product(product) === undefined) {
     throw new HttpError(404, "unknown product", "product", `product "${product}" is not in the snapshot's catalog`);
   }
-  let items;
+  let answer;
   try {
-    // The items as a JSON string, spliced into the body: no JS objects built and serialised again.
-    items = snap.rec.recommendJson(widget, { product, viewed, cart, purchased, limit, filters: input.filters });
+    // The answer as a JSON string (widget, title, fromFallback, hidden, items, ...), spliced into
+    // the body: no JS objects built and serialised again.
+    answer = snap.rec.answerJson(widget, { product, viewed, cart, purchased, limit, filters: input.filters });
   } catch (e) {
     throw fromPackage(e);
   }
   const personal = viewed.length > 0 || cart.length > 0 || purchased.length > 0;
   const seconds = /^\d{1,7}$/.test(env.CACHE_SECONDS ?? "") ? env.CACHE_SECONDS : "300";
   const cache = personal ? "private, no-store" : `public, max-age=${seconds}`;
-  const body = `{"widget":${JSON.stringify(widget)},"items":${items},"snapshot":${JSON.stringify({ version: snap.version, builtAt: snap.info.builtAt })}}`;
+  const body = `${answer.slice(0, -1)},"snapshot":${JSON.stringify({ version: snap.version, builtAt: snap.info.builtAt })}}`;
   return new Response(body, {
     status: 200,
     headers: { "content-type": "application/json; charset=utf-8", "x-content-type-options": "nosniff", "cache-control": cache },
