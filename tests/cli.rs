@@ -636,3 +636,111 @@ fn predict_and_evaluate_report_malformed_rows_like_build() {
         assert!(e.contains(problems[0].as_str()) && e.contains("--strict"), "{args:?}: {e}");
     }
 }
+
+/// Gzips `text` into `path`.
+fn write_gz(path: &Path, text: &str) {
+    let mut gz = flate2::write::GzEncoder::new(std::fs::File::create(path).unwrap(), flate2::Compression::fast());
+    gz.write_all(text.as_bytes()).unwrap();
+    gz.finish().unwrap();
+}
+
+#[test]
+fn events_can_be_a_directory_of_partitions_or_a_glob() {
+    // Issue 13: the Worker writes events/site=…/date=…/HH-<random>.ndjson.gz.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_all(d, &[("catalog.csv", "id\nA\nB\n")]);
+    let day = |date: &str| {
+        let p = d.join("events").join("site=shop").join(format!("date={date}"));
+        std::fs::create_dir_all(&p).unwrap();
+        p
+    };
+    let (d1, d2) = (day("2026-11-01"), day("2026-11-02"));
+    let line = |ts: &str, s: &str, p: &str| {
+        format!(r#"{{"timestamp":"{ts}","session_id":"{s}","event":"view","product_id":"{p}"}}"#) + "\n"
+    };
+    write_gz(
+        &d1.join("10-x1.ndjson.gz"),
+        &(line("2026-11-01T10:00:00Z", "s1", "A") + &line("2026-11-01T10:00:00Z", "s2", "A")),
+    );
+    write_gz(&d2.join("09-y2.ndjson.gz"), &(line("2026-11-02T09:00:00Z", "s3", "A") + "{not json\n"));
+    std::fs::write(d2.join("README.txt"), "not events").unwrap();
+    let (cat, snap) = (d.join("catalog.csv"), d.join("m.snap"));
+    let out = ok(&["build", "--catalog", p(&cat), "--events", p(&d.join("events")), "--out", p(&snap), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["events"]["rows"], 4, "{v}");
+    assert_eq!(v["counts"]["views"], 3, "{v}");
+    let bad = d2.join("09-y2.ndjson.gz");
+    assert_eq!(v["problems"][0].as_str().unwrap().split(": not").next().unwrap(), format!("{}:2", bad.display()));
+    let pattern = d.join("events").join("site=shop").join("date=2026-11-01").join("*.ndjson.gz");
+    let out = ok(&["build", "--catalog", p(&cat), "--events", p(&pattern), "--out", p(&snap), "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(v["counts"]["views"], 2, "only 2026-11-01: {v}");
+    let none = d.join("events").join("*.csv");
+    let e = fails(&["build", "--catalog", p(&cat), "--events", p(&none), "--out", p(&snap)]);
+    assert!(e.contains(&format!("{}: this pattern holds no", none.display())), "{e}");
+}
+
+#[test]
+fn a_frozen_model_is_not_retrained_and_rebuild_follows_the_cadence() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut events = String::from("timestamp,session_id,event,product_id\n");
+    for i in 0..4 {
+        events.push_str(&format!("2026-11-01T10:00:00Z,s{i},view,A\n"));
+    }
+    write_all(
+        d,
+        &[("catalog.csv", "id\nA\nB\n"), ("events.csv", &events), ("edgerec.toml", "[training]\nevery_days = 7\n")],
+    );
+    let (cat, ev, snap, cfg) = (d.join("catalog.csv"), d.join("events.csv"), d.join("m.snap"), d.join("edgerec.toml"));
+    let rebuild = |now: &str, extra: &[&str]| {
+        let mut args =
+            vec!["rebuild", "--catalog", p(&cat), "--events", p(&ev), "--config", p(&cfg), "--out", p(&snap)];
+        args.extend_from_slice(&["--now", now, "--quiet"]);
+        args.extend_from_slice(extra);
+        edgerec(&args)
+    };
+    let stdout = |o: &Output| String::from_utf8_lossy(&o.stdout).to_string();
+    let first = rebuild("2026-11-02T00:00:00Z", &[]);
+    assert!(
+        first.status.success() && stdout(&first).contains("retraining: there is no snapshot at"),
+        "{}",
+        stdout(&first)
+    );
+    let built = std::fs::read(&snap).unwrap();
+    let again = rebuild("2026-11-08T23:00:00Z", &[]);
+    assert!(again.status.success(), "{}", String::from_utf8_lossy(&again.stderr));
+    assert!(
+        stdout(&again).contains("nothing to do: ") && stdout(&again).contains("6.9 days old"),
+        "{}",
+        stdout(&again)
+    );
+    assert_eq!(std::fs::read(&snap).unwrap(), built, "the snapshot is left alone");
+    let due = rebuild("2026-11-09T00:00:00Z", &[]);
+    assert!(due.status.success() && stdout(&due).contains("is 7.0 days old"), "{}", stdout(&due));
+    let inspect = ok(&["inspect", p(&snap), "--json"]);
+    assert!(inspect.contains("2026-11-09T00:00:00Z") || inspect.contains("1794182400"), "built_at is --now: {inspect}");
+    std::fs::write(&cfg, "[training]\nevery_days = 7\nmin_count = 2\n").unwrap();
+    let changed = rebuild("2026-11-09T01:00:00Z", &[]);
+    assert!(stdout(&changed).contains("the configuration changed"), "{}", stdout(&changed));
+
+    std::fs::write(&cfg, "[training]\nfrozen = true\n").unwrap();
+    let new = d.join("new.snap");
+    let args = ["build", "--catalog", p(&cat), "--events", p(&ev), "--config", p(&cfg), "--out", p(&new)];
+    let out = edgerec(&args);
+    assert_eq!(out.status.code(), Some(3));
+    let e = String::from_utf8_lossy(&out.stderr);
+    assert!(e.contains(&format!("{}: `[training] frozen = true`", cfg.display())) && e.contains("--force"), "{e}");
+    assert!(!new.exists());
+    let mut forced = args.to_vec();
+    forced.push("--force");
+    ok(&forced);
+    let frozen = rebuild("2027-06-01T00:00:00Z", &[]);
+    assert!(
+        frozen.status.success() && stdout(&frozen).contains("nothing to do: `[training] frozen = true`"),
+        "{}",
+        stdout(&frozen)
+    );
+    assert!(stdout(&rebuild("2027-06-01T00:00:00Z", &["--force"])).contains("retraining: --force"));
+}

@@ -22,34 +22,55 @@ use crate::time::{format_timestamp, parse_timestamp};
 pub struct Args {
     /// Product catalog (.csv, .ndjson, .jsonl or .json, optionally .gz).
     #[arg(long)]
-    catalog: PathBuf,
+    pub(super) catalog: PathBuf,
     /// Shopper events: a file, a directory (every .ndjson, .ndjson.gz, .csv, .csv.gz in it,
     /// recursively) or a quoted glob pattern; repeat the flag to read several.
     #[arg(long, required = true)]
-    events: Vec<PathBuf>,
+    pub(super) events: Vec<PathBuf>,
     /// Configuration file (edgerec.toml); built-in defaults when absent.
     #[arg(long)]
-    config: Option<PathBuf>,
+    pub(super) config: Option<PathBuf>,
     /// Where to write the snapshot (written atomically).
     #[arg(long)]
-    out: PathBuf,
+    pub(super) out: PathBuf,
     /// Train as of this date or time: later events are left out, popularity decays towards it.
     #[arg(long)]
-    as_of: Option<String>,
+    pub(super) as_of: Option<String>,
     /// Make any malformed row fatal.
     #[arg(long)]
-    strict: bool,
+    pub(super) strict: bool,
     /// No progress bars.
     #[arg(long, short)]
-    quiet: bool,
+    pub(super) quiet: bool,
     /// Keep the last N days out, measure quality on them, then rebuild on everything and store
     /// the figures in the snapshot (`edgerec inspect` shows them).
     #[arg(long)]
-    holdout_days: Option<u32>,
+    pub(super) holdout_days: Option<u32>,
     /// Print the summary as JSON.
     #[arg(long)]
-    json: bool,
+    pub(super) json: bool,
+    /// Retrain even when the configuration says `[training] frozen = true`.
+    #[arg(long)]
+    pub(super) force: bool,
+    /// The build time stored in the snapshot (`edgerec rebuild --now`); the clock when absent.
+    #[arg(skip)]
+    pub(super) built_at: Option<i64>,
 }
+
+/// `edgerec build` refused to retrain a frozen model: exit code 3.
+#[derive(Debug)]
+pub struct Frozen(pub String);
+
+impl std::fmt::Display for Frozen {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Frozen {}
+
+/// The exit code of a refusal to retrain a frozen model.
+pub const FROZEN_EXIT: i32 = 3;
 
 /// Everything read from the inputs.
 pub struct Inputs {
@@ -101,6 +122,13 @@ pub fn run(a: Args) -> Result<(), Error> {
         Some(p) => load_config(p)?,
         None => Config::default(),
     };
+    if config.training.frozen && !a.force {
+        let file = a.config.as_deref().map_or("the configuration".into(), |p| p.display().to_string());
+        return Err(Frozen(format!(
+            "{file}: `[training] frozen = true` keeps the model as it is, so nothing was built; set `frozen = false` in [training] or pass --force to retrain"
+        ))
+        .into());
+    }
     let as_of = parse_as_of(a.as_of.as_deref())?;
     let inputs = read_inputs(&a.catalog, &a.events, a.strict, a.quiet || a.json)?;
     if inputs.log.events.is_empty() {
@@ -114,7 +142,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         .into());
     }
     let t1 = Instant::now();
-    let opts = BuildOptions { config, as_of, built_at: now() };
+    let opts = BuildOptions { config, as_of, built_at: a.built_at.unwrap_or_else(now) };
     let holdout = match a.holdout_days {
         Some(0) => return Err("--holdout-days must be at least 1".into()),
         Some(days) => Some(

@@ -10,6 +10,7 @@ mod evaluate;
 mod inspect;
 mod output;
 mod predict;
+mod rebuild;
 mod recommend;
 mod rng;
 
@@ -34,6 +35,8 @@ struct Cli {
 enum Command {
     /// Build a snapshot from a catalog and events.
     Build(build::Args),
+    /// Retrain when the snapshot is older than `[training] every_days` or the configuration changed.
+    Rebuild(rebuild::Args),
     /// Print a snapshot's metadata and the size of each section.
     Inspect(inspect::Args),
     /// Print one widget's list for a context.
@@ -69,6 +72,7 @@ pub fn main() -> i32 {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Build(a) => build::run(a),
+        Command::Rebuild(a) => rebuild::run(a),
         Command::Inspect(a) => inspect::run(a),
         Command::Recommend(a) => recommend::run(a),
         Command::Bench(a) => bench::run(a),
@@ -85,7 +89,11 @@ pub fn main() -> i32 {
         Ok(()) => 0,
         Err(e) => {
             eprintln!("edgerec: error: {e}");
-            1
+            if e.is::<build::Frozen>() {
+                build::FROZEN_EXIT
+            } else {
+                1
+            }
         }
     }
 }

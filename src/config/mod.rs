@@ -112,6 +112,12 @@ pub struct TrainingConfig {
     pub period: Option<DateRange>,
     /// Events inside these periods are ignored (promotions, outages, bot attacks).
     pub exclude_periods: Vec<DateRange>,
+    /// Keep the model as it is: `edgerec build` refuses to retrain (exit code 3) and `edgerec
+    /// rebuild` does nothing, unless given `--force`.
+    pub frozen: bool,
+    /// `edgerec rebuild` retrains once the snapshot is this many days old (0: at every run), or
+    /// when the configuration changed.
+    pub every_days: u32,
 }
 
 impl Default for TrainingConfig {
@@ -135,6 +141,8 @@ impl Default for TrainingConfig {
             journey_days: 7,
             period: None,
             exclude_periods: Vec::new(),
+            frozen: false,
+            every_days: 7,
         }
     }
 }
