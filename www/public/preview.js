@@ -12,30 +12,27 @@ import { FOR_YOU_WEIGHTS, toToml } from "./preview-toml.js";
 
 const $ = (id) => document.getElementById(id);
 
-/** Every algorithm and its own steps (mirrors src/config.rs). */
-const ALGORITHM_STEPS = {
-  previously_viewed: ["previously_viewed"],
-  upsell: ["bought_together", "carted_together", "viewed_together"],
-  cross_sell: ["bought_together", "carted_together", "viewed_together"],
-  also_viewed: ["viewed_together"],
-  also_bought: ["bought_together"],
-  most_viewed: ["most_viewed"],
-  most_viewed_in_category: ["most_viewed_in_category"],
-  most_purchased: ["most_purchased"],
-  most_purchased_in_category: ["most_purchased_in_category"],
-  popular: ["popular"],
-  popular_in_category: ["popular_in_category"],
-  for_you: ["for_you"],
-};
-const ALGORITHM_RULES = {
-  upsell: "Only products sharing the page product's category, priced the same or higher.",
-  cross_sell: "Only products from other categories than the page product (or the cart).",
+/** Every algorithm and its own steps, from the package's table (`algorithms()`), filled at start. */
+let ALGORITHM_STEPS = {};
+/** The rule each algorithm applies to every candidate, in words (by its table `constraint`). */
+let ALGORITHM_RULES = {};
+const CONSTRAINT_TEXT = {
+  same_category_pricier: "Only products sharing the page product's category, priced the same or higher.",
+  other_category: "Only products from other categories than the page product (or the cart).",
 };
 /** The sources a fallback chain may use (force_include is a list of products, not a step). */
-const SOURCES = [
-  "previously_viewed", "bought_together", "carted_together", "viewed_together", "for_you", "most_viewed",
-  "most_viewed_in_category", "most_purchased", "most_purchased_in_category", "popular", "popular_in_category",
-];
+let SOURCES = [];
+
+/** Reads the algorithm and source tables from the package (the engine's own rows). */
+async function loadTables() {
+  const { algorithms } = await import("/pkg/edgerec.js");
+  const table = algorithms();
+  ALGORITHM_STEPS = Object.fromEntries(table.algorithms.map((a) => [a.name, a.steps]));
+  ALGORITHM_RULES = Object.fromEntries(
+    table.algorithms.filter((a) => CONSTRAINT_TEXT[a.constraint]).map((a) => [a.name, CONSTRAINT_TEXT[a.constraint]]),
+  );
+  SOURCES = table.sources.map((s) => s.name).filter((n) => n !== "force_include");
+}
 
 /** The token-list fields: config key, label, datalist, where in the form. */
 const TOKEN_FIELDS = [
@@ -452,6 +449,7 @@ async function start() {
     $("loading").textContent = `The snapshot could not be loaded (${e?.message ?? e}). Run ./scripts/demo-store.sh and reload.`;
     return;
   }
+  await loadTables();
   widgets = rec.widgets();
   const params = new URLSearchParams(location.search);
 

@@ -558,6 +558,11 @@ test("the merchandiser preview: edits change the list live and export valid TOML
   const { page } = t;
   await visit(page, "/preview.html?widget=popular");
   await page.waitForSelector('#results [data-widget="popular"] [data-product-id]');
+  // The algorithm list is the package's table, not a copy: every algorithm, the new ones too.
+  const offered = await page.$$eval("#algorithm option", (os) => os.map((o) => o.value));
+  const table = await page.evaluate(async () => (await import("/pkg/edgerec.js")).algorithms().algorithms.map((a) => a.name));
+  assert.deepEqual(offered, table);
+  assert.ok(offered.includes("trending") && offered.includes("bundle"), offered.join(", "));
   const ids = () => widgetIds(page, "popular");
   const before = await ids();
   assert.equal(before.length, Number(await page.inputValue("#limit")));
