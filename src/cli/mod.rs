@@ -12,6 +12,7 @@ mod output;
 mod predict;
 mod rebuild;
 mod recommend;
+mod report;
 mod rng;
 
 use std::path::PathBuf;
@@ -37,6 +38,8 @@ enum Command {
     Build(build::Args),
     /// Retrain when the snapshot is older than `[training] every_days` or the configuration changed.
     Rebuild(rebuild::Args),
+    /// Write the A/B-test and attribution report of a widget event log (one HTML page).
+    Report(report::Args),
     /// Print a snapshot's metadata and the size of each section.
     Inspect(inspect::Args),
     /// Print one widget's list for a context.
@@ -73,6 +76,7 @@ pub fn main() -> i32 {
     let result = match cli.command {
         Command::Build(a) => build::run(a),
         Command::Rebuild(a) => rebuild::run(a),
+        Command::Report(a) => report::run(a),
         Command::Inspect(a) => inspect::run(a),
         Command::Recommend(a) => recommend::run(a),
         Command::Bench(a) => bench::run(a),
