@@ -744,3 +744,39 @@ fn a_frozen_model_is_not_retrained_and_rebuild_follows_the_cadence() {
     );
     assert!(stdout(&rebuild("2027-06-01T00:00:00Z", &["--force"])).contains("retraining: --force"));
 }
+
+#[test]
+fn report_writes_one_offline_page_with_the_snapshots_holdout() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&["demo-data", "--out", p(d), "--products", "300", "--shoppers", "1500", "--seed", "11"]);
+    let snap = d.join("m.snap");
+    let (cat, ev) = (d.join("catalog.csv"), d.join("events.csv"));
+    ok(&["build", "--catalog", p(&cat), "--events", p(&ev), "--out", p(&snap), "--holdout-days", "7", "--quiet"]);
+    let id = std::fs::read_to_string(&cat).unwrap().lines().nth(1).unwrap().split(',').next().unwrap().to_string();
+    let mut widget = String::from("timestamp,session_id,event,product_id,widget,variant,position\n");
+    for i in 0..10 {
+        widget.push_str(&format!("2026-11-01T10:00:00Z,s{i},impression,{id},<b>pdp</b>,A,1\n"));
+    }
+    widget.push_str(&format!("2026-11-01T10:00:05Z,s0,click,{id},<b>pdp</b>,A,1\n"));
+    write_all(
+        d,
+        &[
+            ("widget.csv", &widget),
+            ("plain.csv", &format!("timestamp,session_id,event,product_id\n2026-11-01T10:00:00Z,s1,view,{id}\n")),
+        ],
+    );
+    let html = d.join("report.html");
+    let out = ok(&["report", "--events", p(&d.join("widget.csv")), "--snapshot", p(&snap), "--out", p(&html)]);
+    assert!(out.contains("1 widget variants, 0 A/B tests"), "{out}");
+    let page = std::fs::read_to_string(&html).unwrap();
+    assert!(page.contains("&lt;b&gt;pdp&lt;/b&gt; / A") && !page.contains("<b>pdp"), "names are escaped");
+    assert!(page.contains("Holdout quality by build time") && page.contains("<circle"), "the holdout plot");
+    assert!(page.contains("10.00%"), "CTR 1 of 10");
+    assert_eq!(page.matches("http://").count(), page.matches("xmlns=\"http://www.w3.org/2000/svg\"").count());
+    assert!(!page.contains("<script") && !page.contains("https://"), "nothing to fetch at view time");
+    let e = fails(&["report", "--events", p(&d.join("plain.csv")), "--catalog", p(&cat), "--out", p(&html)]);
+    assert!(e.contains("no impression or click event with a `widget`"), "{e}");
+    let e = fails(&["report", "--events", p(&d.join("widget.csv")), "--out", p(&html)]);
+    assert!(e.contains("give --snapshot or --catalog"), "{e}");
+}
