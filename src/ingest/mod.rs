@@ -611,7 +611,7 @@ mod tests {
         let names = |v: Vec<PathBuf>| {
             v.iter().map(|p| p.strip_prefix(&dir).unwrap().to_string_lossy().replace('\\', "/")).collect::<Vec<_>>()
         };
-        let all = expand_inputs(&[dir.clone()]).unwrap();
+        let all = expand_inputs(std::slice::from_ref(&dir)).unwrap();
         assert_eq!(
             names(all),
             ["site=shop/date=2026-11-01/23-a.ndjson.gz", "site=shop/date=2026-11-02/00-b.ndjson.gz", "z.csv"]
@@ -622,10 +622,10 @@ mod tests {
             ["site=shop/date=2026-11-01/23-a.ndjson.gz", "site=shop/date=2026-11-02/00-b.ndjson.gz"]
         );
         let empty = dir.join("site=shop").join("*").join("*.csv");
-        let e = expand_inputs(&[empty.clone()]).unwrap_err().to_string();
+        let e = expand_inputs(std::slice::from_ref(&empty)).unwrap_err().to_string();
         assert!(e.starts_with(&empty.display().to_string()) && e.contains("pattern holds no"), "{e}");
         let file = dir.join("missing.csv");
-        assert_eq!(expand_inputs(&[file.clone()]).unwrap(), [file]);
+        assert_eq!(expand_inputs(std::slice::from_ref(&file)).unwrap(), [file]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
