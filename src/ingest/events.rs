@@ -408,36 +408,21 @@ impl EventLog {
             None => return Err(problem("product_id", "missing product id", "is required".into())),
             Some(s) => catalog.index_of(&s),
         };
-        let qty = match get(5)? {
-            None => 1,
+        // A whole number from 1, or absent.
+        let positive = |i: usize, kind: &'static str, expected: &str| match get(i)? {
+            None => Ok(None),
             Some(s) => match s.parse::<u32>() {
-                Ok(q) if q > 0 => q,
-                _ => {
-                    return Err(problem(
-                        "quantity",
-                        "invalid quantity",
-                        format!("\"{s}\": expected a positive whole number"),
-                    ))
-                }
+                Ok(n) if n > 0 => Ok(Some(n)),
+                _ => Err(problem(COLUMNS[i], kind, format!("\"{s}\": expected {expected}"))),
             },
         };
+        let qty = positive(5, "invalid quantity", "a positive whole number")?.unwrap_or(1);
         let price = match get(6)? {
             Some(s) => Some(parse_cents(&s).map_err(|e| problem("price", "invalid price", format!("\"{s}\": {e}")))?),
             None => None,
         };
-        let position = match get(10)? {
-            None => 0,
-            Some(s) => match s.parse::<u32>() {
-                Ok(p) if p > 0 => p,
-                _ => {
-                    return Err(problem(
-                        "position",
-                        "invalid position",
-                        format!("\"{s}\": expected a whole number from 1 (the first item of the list)"),
-                    ))
-                }
-            },
-        };
+        let position =
+            positive(10, "invalid position", "a whole number from 1 (the first item of the list)")?.unwrap_or(0);
         let (widget, variant) = (get(8)?, get(9)?);
         let Some(product) = product else {
             let id = get(4)?.unwrap_or_default();
