@@ -47,9 +47,7 @@ test("a session in Node lives in memory and feeds recommend", () => {
 // docs/javascript.md: "Session.load never throws. With options it cannot use, it logs a warning
 // and goes on". A string is such an option: `Session.load("memory")` must not be silently the
 // default (localStorage in a browser).
-// TODO(Task D, src/wasm/convert.rs session_options): a non-object is ignored silently; drop the
-// todo once it warns.
-test("Session.load with a non-object argument warns and goes on", { todo: "session_options ignores a non-object silently" }, () => {
+test("Session.load with a non-object argument warns and goes on", () => {
   const warned = [];
   const warn = console.warn;
   console.warn = (...a) => warned.push(a.join(" "));
