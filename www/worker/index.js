@@ -29,6 +29,8 @@ const BODY_FIELDS = new Set(["widget", "product", "viewed", "cart", "purchased",
 let current = null;
 /** The load in progress, shared by concurrent requests. */
 let loading = null;
+/** The last refresh that found a snapshot it could not use: { at, source, tag, message }. */
+let refreshError = null;
 
 class HttpError extends Error {
   constructor(status, error, parameter, detail, headers = {}) {
@@ -150,11 +152,24 @@ async function snapshot(env, ctx) {
       if (tag === null) {
         // Deleted (or not yet uploaded) while this isolate serves the one it loaded.
         console.warn(`edgerec: keeping the current snapshot (${current.version}), refresh found none: ${src.missing}`);
-      } else if (tag !== current.tag) {
+      } else if (tag === current.tag) {
+        // The store holds the snapshot being served again: nothing is wrong any more.
+        refreshError = null;
+      } else if (tag !== refreshError?.tag) {
         // Replace in one assignment. Requests use a snapshot synchronously once they hold it,
         // so the old one can be freed at once (its wasm memory would otherwise stay held).
+        // A snapshot that does not load (corrupt, truncated, another format) leaves the current
+        // one serving; /v1/health reports it, and the same object is not tried again.
+        let next;
+        try {
+          next = await load(env);
+        } catch (e) {
+          refreshError = { at: new Date().toISOString(), source: src.name, tag, message: e.message };
+          throw e;
+        }
         const old = current;
-        current = await load(env);
+        current = next;
+        refreshError = null;
         old.rec.free();
       }
     })()
@@ -336,6 +351,8 @@ async function route(request, env, ctx) {
         {
           ok: true,
           snapshot: { version: snap.version, source: snap.source, bytes: snap.bytes, loadedAt: new Date(snap.loadedAt).toISOString(), ...snap.info },
+          // A newer snapshot that could not be used: the one above keeps serving.
+          refreshError,
         },
         200,
         { "cache-control": "no-store" },
