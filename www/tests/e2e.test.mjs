@@ -765,6 +765,71 @@ test("a product with bundles shows them with their total, and adds a whole bundl
   await t.done();
 });
 
+test("browser faults: a snapshot that fails or is an HTML page, storage that throws or is edited into nonsense", async () => {
+  // The snapshot URL answers an HTML error page (a misconfigured CDN), then a 500: the widget
+  // hides itself (state error, no space taken), one console warning names the cause, the page
+  // goes on.
+  for (const [what, fulfil, cause] of [
+    ["an HTML page", { status: 200, contentType: "text/html", body: "<!doctype html><h1>Oops</h1>" }, /not an edgerec snapshot|HTML/],
+    ["a 500", { status: 500, contentType: "text/plain", body: "upstream error" }, /500/],
+  ]) {
+    // Chromium itself logs a failed fetch as a console error; the page's own code logs none.
+    const t = await openPage({ allowErrors: [/^Failed to load resource: the server responded with a status of 500/] });
+    const { page, warnings } = t;
+    await page.route("**/data/model.snap", (route) => route.fulfill(fulfil));
+    await visit(page, "/plain.html");
+    const el = page.locator("edgerec-widget");
+    assert.equal(await el.getAttribute("state"), "error", what);
+    assert.equal(await el.evaluate((e) => e.getBoundingClientRect().height), 0, `${what}: the widget takes no space`);
+    const mine = warnings.filter((w) => w.startsWith("edgerec"));
+    assert.equal(mine.length, 1, `${what}: one warning (got ${mine.join(" | ")})`);
+    assert.match(mine[0], cause);
+    assert.equal(await page.getByRole("heading", { level: 1 }).count(), 1, "the page is still there");
+    await t.done();
+  }
+
+  // localStorage that throws on every call: the session lives in memory, the widget renders.
+  {
+    const t = await openPage();
+    const { page } = t;
+    await page.addInitScript(() => {
+      for (const m of ["getItem", "setItem", "removeItem", "key", "clear"]) {
+        Storage.prototype[m] = () => {
+          throw new DOMException("denied", "SecurityError");
+        };
+      }
+    });
+    await visit(page, "/plain.html");
+    assert.equal(await page.locator("edgerec-widget").getAttribute("state"), "ready");
+    assert.ok((await widgetIds(page, "upsell")).length > 0);
+    // The first write fails: the session goes on in memory, with what it was told.
+    const after = await page.evaluate(async () => {
+      const s = await (await import("/edgerec-widget.js")).getSession();
+      s.view("P00003");
+      return { mode: s.storageMode, views: s.views() };
+    });
+    assert.equal(after.mode, "memory");
+    assert.ok(JSON.stringify(after.views).includes("P00003"), JSON.stringify(after.views));
+    await t.done();
+  }
+
+  // Another tab writes nonsense under the session key while this page is open: this page resets
+  // its session with a warning and keeps working.
+  {
+    const t = await openPage();
+    const { page, context, warnings } = t;
+    await visit(page, "/plain.html");
+    const other = await context.newPage();
+    await other.goto(server.url + "/plain.html");
+    await other.evaluate((key) => localStorage.setItem(key, "[1,2,{nonsense"), SESSION_KEY);
+    await page.evaluate(async () => (await (await import("/edgerec-widget.js")).getSession()).view("P00002"));
+    await eventually(async () => assert.ok(warnings.some((w) => /unreadable|reset/.test(w)), warnings.join(" | ")));
+    assert.equal(await page.locator("edgerec-widget").getAttribute("state"), "ready");
+    assert.ok((await widgetIds(page, "upsell")).length > 0, "still rendering");
+    await t.done();
+  }
+});
+
 test("every page renders without console errors (screenshots in test-results/)", async () => {
   const t = await openPage();
   const { page } = t;
