@@ -5,7 +5,9 @@
 //! years. Shoppers (a third logged in) have sessions that browse a type they care about, drift to
 //! related types, add to cart and buy. Planted bundles (each product of a "primary" type has one
 //! complement in another type: chef knife -> cutting board) are bought together often; they are
-//! written to `bundles.csv` so tests can check that `also_bought` finds them. Same seed, same files.
+//! written to `bundles.csv` so tests can check that `also_bought` finds them. The newer models get
+//! planted signals too (new arrivals, a trending product, journeys, three-product bundles), listed
+//! in `planted.csv` and checked by `tests/models.rs`. Same seed, same files.
 
 use std::path::{Path, PathBuf};
 
@@ -226,6 +228,8 @@ struct Product {
     id: String,
     leaf: usize,
     price: u32,
+    /// Not out of stock (planted signals use only these, so the default filters keep them).
+    available: bool,
 }
 
 struct Leaf {
@@ -353,7 +357,12 @@ pub fn generate(
             x if x < 0.26 => "0".into(),
             _ => rng.range(1, 200).to_string(),
         };
-        let created = end_day - rng.range(0, 730);
+        // The planted new arrivals are the only products added in the last 30 days.
+        let created = if i + NEW_ARRIVALS >= n_products {
+            end_day - 3 * (n_products - 1 - i) as i64
+        } else {
+            end_day - 30 - rng.range(0, 700)
+        };
         let premium = price_f > lo + (hi - lo) * 0.6;
         let mut tags: Vec<&str> = Vec::new();
         if premium {
@@ -380,7 +389,7 @@ pub fn generate(
             *rng.pick(COLORS),
         ])?;
         leaves[leaf].products.push(i);
-        products.push(Product { id, leaf, price });
+        products.push(Product { id, leaf, price, available: stock != "0" });
     }
     catalog.flush()?;
     // Within each leaf, product popularity follows a shuffled Zipf order.
@@ -496,6 +505,16 @@ pub fn generate(
             }
         }
     }
+    let planted = plant(&mut Rng::new(seed ^ 0x5eed_1ab5), &mut rows, &products, &leaves, end_day * DAY);
+    let mut signals = csv::Writer::from_path(out.join("planted.csv"))?;
+    signals.write_record(["signal", "product_id", "related_id"])?;
+    for p in &products[n_products - NEW_ARRIVALS..] {
+        signals.write_record(["new_arrival", p.id.as_str(), ""])?;
+    }
+    for (signal, a, b) in &planted {
+        signals.write_record([*signal, products[*a].id.as_str(), b.map_or("", |b| products[b].id.as_str())])?;
+    }
+    signals.flush()?;
     rows.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.2.cmp(&b.2)));
     let mut events = csv::Writer::from_path(out.join("events.csv"))?;
     events.write_record([
@@ -526,6 +545,81 @@ pub fn generate(
     }
     events.flush()?;
     Ok(Written { products: n_products, events: rows.len(), bundles: n_bundles })
+}
+
+/// Planted new arrivals: the last products of the catalog, added 0, 3, 6, ... days before --end.
+const NEW_ARRIVALS: usize = 6;
+/// Shoppers behind each planted trending product, journey and bundle (above the default min_count 3).
+const PLANTED_SHOPPERS: usize = 8;
+
+/// Plants the signals of the newer models, with events of shoppers of their own (user ids `T…`,
+/// `J…`, `B…`): a product whose demand jumps in the last 7 days (`trending`), shoppers who view a
+/// product and buy another of its type days later in another session (`ultimately_bought`), and
+/// exact three-product orders (`bundle`). Returns (signal, product, related product) rows.
+fn plant(
+    rng: &mut Rng,
+    rows: &mut Vec<EventRow>,
+    products: &[Product],
+    leaves: &[Leaf],
+    end: i64,
+) -> Vec<(&'static str, usize, Option<usize>)> {
+    let mut planted = Vec::new();
+    let ev = |rows: &mut Vec<EventRow>, t: i64, user: &str, sid: &str, kind: &'static str, p: usize, oid: &str| {
+        let (qty, price) = if kind == "purchase" { (1, products[p].price) } else { (0, 0) };
+        rows.push((t, user.into(), sid.into(), kind, p, qty, price, oid.into(), ""));
+    };
+    // The available products of each leaf with at least three, in catalog order (deterministic).
+    let rich: Vec<Vec<usize>> = leaves
+        .iter()
+        .map(|l| l.products.iter().copied().filter(|&p| products[p].available).collect::<Vec<_>>())
+        .filter(|pool| pool.len() >= 3)
+        .collect();
+    // Trending: a product of the first rich leaf bought by PLANTED_SHOPPERS * 3 shoppers in the last 5 days.
+    if let Some(l) = rich.first() {
+        let p = l[l.len() - 1];
+        for k in 0..PLANTED_SHOPPERS * 3 {
+            let (user, sid, oid) = (format!("T{k:05}"), format!("ST{k:06}"), format!("OT{k:06}"));
+            let t = end - rng.range(3600, 5 * DAY);
+            ev(rows, t, &user, &sid, "view", p, "");
+            ev(rows, t + 30, &user, &sid, "cart", p, "");
+            ev(rows, t + 90, &user, &sid, "purchase", p, &oid);
+        }
+        planted.push(("trending", p, None));
+    }
+    // Journeys: in three leaves, view A, then 1 to 5 days later (another session) view and buy B.
+    for (j, l) in rich.iter().skip(1).take(3).enumerate() {
+        let (a, b) = (l[l.len() - 1], l[l.len() - 2]);
+        for k in 0..PLANTED_SHOPPERS {
+            let user = format!("J{j}{k:04}");
+            let t = end - rng.range(20 * DAY, 60 * DAY);
+            ev(rows, t, &user, &format!("SJ{j}{k:04}a"), "view", a, "");
+            let t2 = t + rng.range(DAY, 5 * DAY);
+            let sid = format!("SJ{j}{k:04}b");
+            ev(rows, t2, &user, &sid, "view", b, "");
+            ev(rows, t2 + 40, &user, &sid, "cart", b, "");
+            ev(rows, t2 + 120, &user, &sid, "purchase", b, &format!("OJ{j}{k:04}"));
+        }
+        planted.push(("journey", a, Some(b)));
+    }
+    // Bundles: three products of a leaf and two other leaves, bought together as one order.
+    for (j, w) in rich.windows(3).skip(4).take(2).enumerate() {
+        let items = [w[0][0], w[1][0], w[2][0]];
+        for k in 0..PLANTED_SHOPPERS {
+            let (user, sid, oid) = (format!("B{j}{k:04}"), format!("SB{j}{k:04}"), format!("OB{j}{k:04}"));
+            let mut t = end - rng.range(DAY, 80 * DAY);
+            for &p in &items {
+                ev(rows, t, &user, &sid, "view", p, "");
+                ev(rows, t + 20, &user, &sid, "cart", p, "");
+                t += 60;
+            }
+            for &p in &items {
+                ev(rows, t + 60, &user, &sid, "purchase", p, &oid);
+            }
+        }
+        planted.push(("bundle", items[0], Some(items[1])));
+        planted.push(("bundle", items[0], Some(items[2])));
+    }
+    planted
 }
 
 fn shuffle<T>(rng: &mut Rng, v: &mut [T]) {
