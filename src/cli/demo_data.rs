@@ -358,10 +358,12 @@ pub fn generate(
             _ => rng.range(1, 200).to_string(),
         };
         // The planted new arrivals are the only products added in the last 30 days.
+        // (One draw for every product, so the rest of the store is the same as without them.)
+        let age = rng.range(0, 730);
         let created = if i + NEW_ARRIVALS >= n_products {
             end_day - 3 * (n_products - 1 - i) as i64
         } else {
-            end_day - 30 - rng.range(0, 700)
+            end_day - 30 - age % 700
         };
         let premium = price_f > lo + (hi - lo) * 0.6;
         let mut tags: Vec<&str> = Vec::new();
@@ -552,8 +554,8 @@ const NEW_ARRIVALS: usize = 6;
 /// Shoppers behind each planted trending product, journey and bundle (above the default min_count 3).
 const PLANTED_SHOPPERS: usize = 8;
 
-/// Plants the signals of the newer models, with events of shoppers of their own (user ids `T…`,
-/// `J…`, `B…`): a product whose demand jumps in the last 7 days (`trending`), shoppers who view a
+/// Plants the signals of the newer models, with events of shoppers of their own (user ids `UT…`,
+/// `UJ…`, `UB…`): a product whose demand jumps in the last 7 days (`trending`), shoppers who view a
 /// product and buy another of its type days later in another session (`ultimately_bought`), and
 /// exact three-product orders (`bundle`). Returns (signal, product, related product) rows.
 fn plant(
@@ -578,7 +580,7 @@ fn plant(
     if let Some(l) = rich.first() {
         let p = l[l.len() - 1];
         for k in 0..PLANTED_SHOPPERS * 3 {
-            let (user, sid, oid) = (format!("T{k:05}"), format!("ST{k:06}"), format!("OT{k:06}"));
+            let (user, sid, oid) = (format!("UT{k:05}"), format!("ST{k:06}"), format!("OT{k:06}"));
             let t = end - rng.range(3600, 5 * DAY);
             ev(rows, t, &user, &sid, "view", p, "");
             ev(rows, t + 30, &user, &sid, "cart", p, "");
@@ -590,7 +592,7 @@ fn plant(
     for (j, l) in rich.iter().skip(1).take(3).enumerate() {
         let (a, b) = (l[l.len() - 1], l[l.len() - 2]);
         for k in 0..PLANTED_SHOPPERS {
-            let user = format!("J{j}{k:04}");
+            let user = format!("UJ{j}{k:04}");
             let t = end - rng.range(20 * DAY, 60 * DAY);
             ev(rows, t, &user, &format!("SJ{j}{k:04}a"), "view", a, "");
             let t2 = t + rng.range(DAY, 5 * DAY);
@@ -605,7 +607,7 @@ fn plant(
     for (j, w) in rich.windows(3).skip(4).take(2).enumerate() {
         let items = [w[0][0], w[1][0], w[2][0]];
         for k in 0..PLANTED_SHOPPERS {
-            let (user, sid, oid) = (format!("B{j}{k:04}"), format!("SB{j}{k:04}"), format!("OB{j}{k:04}"));
+            let (user, sid, oid) = (format!("UB{j}{k:04}"), format!("SB{j}{k:04}"), format!("OB{j}{k:04}"));
             let mut t = end - rng.range(DAY, 80 * DAY);
             for &p in &items {
                 ev(rows, t, &user, &sid, "view", p, "");
