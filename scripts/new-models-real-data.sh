@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
 # The newer models (ultimately_bought, bundle, trending) on the real data sets in ../shared/data,
 # at the default configuration (min_count 3): how many products get a list, and a bundle holdout.
-# Usage: scripts/new-models-real-data.sh [DATA_DIR]   (default /work/shared/data). About a minute.
+# Usage: scripts/new-models-real-data.sh [DATA_DIR]   (default ../shared/data, or $EDGEREC_DATA). About a minute.
 # Figures: docs/quality.md, "New models on real data".
 set -euo pipefail
 cd "$(dirname "$0")/.."
-data=${1:-/work/shared/data}
+data=${1:-${EDGEREC_DATA:-../shared/data}}
 cargo build -q --release --features cli
 bin=target/release/edgerec
 tmp=$(mktemp -d)
