@@ -44,6 +44,9 @@ wasm-pack test --headless --chrome
 step "JavaScript tests (Node ESM package, worker in workerd, storefront in Chromium)"
 node --test --test-concurrency=1 www/tests/
 
+step "fuzz targets, 20 s each (scripts/fuzz.sh 20; docs/reliability.md)"
+./scripts/fuzz.sh 20
+
 step "the README's demo command answers (scripts/demo.sh --smoke)"
 PORT=${DEMO_PORT:-8797} ./scripts/demo.sh --smoke
 
