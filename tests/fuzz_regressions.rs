@@ -52,3 +52,20 @@ fn in_memory_events_are_read_against_the_catalog() {
     assert_eq!((report.rows, log.events.len(), log.unknown_products), (2, 1, 1));
     assert_eq!(log.report.rows, 2, "the file's report is added to the log's");
 }
+
+/// fuzz/artifacts/ingest_catalog/crash-9d4986cc… (an NDJSON demo catalog, mode byte 0x01): the
+/// ingest_catalog target reported a heap-buffer-overflow under AddressSanitizer inside
+/// `build::recent::recent_list` when the catalog was built into a snapshot with no events. Kept
+/// here as what must hold: it reads, builds and decodes, and the new arrivals are in order.
+#[test]
+fn the_catalog_that_ingest_catalog_flagged_builds_and_decodes() {
+    let bytes = include_bytes!("fixtures/fuzz/catalog-recent-list.ndjson").to_vec();
+    let opened = open_bytes(bytes, Format::Ndjson, false);
+    let (catalog, _) = read_catalog_in(opened, Path::new("fuzz.ndjson"), false, &mut |_, _| {}).unwrap();
+    assert!(catalog.len() > 30);
+    let opts = edgerec::build::BuildOptions::default();
+    let (snapshot, _) = edgerec::build::build(catalog, &EventLog::new(), &opts);
+    let back = edgerec::Snapshot::decode(&snapshot.encode()).unwrap();
+    let days: Vec<f32> = back.recent.global.iter().map(|&(_, d)| d).collect();
+    assert!(!days.is_empty() && days.windows(2).all(|w| w[0] >= w[1]), "newest first");
+}
