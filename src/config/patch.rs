@@ -82,14 +82,6 @@ impl WidgetPatch {
         w.apply(self, shared_for_you);
         Ok(w)
     }
-
-    /// `w` with this patch applied, any `for_you` weights it sets layered over `w`'s own or the
-    /// built-in defaults. Callers that know the snapshot's `[for_you]` use [`WidgetConfig::apply`].
-    pub fn apply(&self, w: &WidgetConfig) -> WidgetConfig {
-        let mut out = w.clone();
-        out.apply(self, &ForYouParams::default());
-        out
-    }
 }
 
 impl WidgetConfig {
