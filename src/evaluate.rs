@@ -20,7 +20,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::config::WidgetConfig;
-use crate::engine::{Context, Recommender, View};
+use crate::engine::{Context, Purchase, Recommender, View};
 use crate::ingest::events::{EventLog, NONE, PURCHASE, VIEW};
 use crate::popularity::PopularityKind;
 
@@ -342,8 +342,10 @@ pub fn basket(
     for user in users {
         let relevant: FxHashSet<u32> = future[user].iter().map(|&(_, p)| p).collect();
         let past = history.get(user).unwrap_or(&empty);
-        let ctx =
-            Context { purchased: past.iter().rev().map(|&(_, p)| c.id(p).to_string()).collect(), ..Default::default() };
+        let ctx = Context {
+            purchased: past.iter().rev().map(|&(t, p)| Purchase { id: c.id(p).to_string(), at: Some(t) }).collect(),
+            ..Default::default()
+        };
         let t = Instant::now();
         let r = rec.recommend_with(&w, &ctx).expect("validated widget");
         model.add_latency(t.elapsed().as_nanos() as f32 / 1000.0);

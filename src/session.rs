@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Context, View};
+use crate::engine::{Context, Purchase, View};
 
 /// The version of the stored session format.
 pub const SESSION_VERSION: u32 = 1;
@@ -262,7 +262,8 @@ impl SessionState {
             product: product.map(String::from),
             views,
             cart: self.cart.iter().map(|c| c.id.clone()).collect(),
-            purchased: self.purchases.iter().rev().map(|b| b.id.clone()).collect(),
+            purchased: self.purchases.iter().rev().map(|b| Purchase { id: b.id.clone(), at: Some(b.at) }).collect(),
+            segment: None,
             now: Some(now),
         }
     }
@@ -296,7 +297,11 @@ pub fn write_context_json(c: &Context, out: &mut String) {
     array(o.key("views"), &c.views, |out, v| {
         Object::new(out).str("id", &v.id).opt_num("at", v.at.map(|t| t as f64), 0).end()
     });
-    o.strs("cart", &c.cart).strs("purchased", &c.purchased).opt_num("now", c.now.map(|t| t as f64), 0);
+    o.strs("cart", &c.cart);
+    array(o.key("purchased"), &c.purchased, |out, b| {
+        Object::new(out).str("id", &b.id).opt_num("at", b.at.map(|t| t as f64), 0).end()
+    });
+    o.opt_str("segment", c.segment.as_deref()).opt_num("now", c.now.map(|t| t as f64), 0);
     o.end();
 }
 
@@ -358,7 +363,9 @@ mod tests {
         s.purchase(&["x", "w"], 4);
         assert!(s.cart.is_empty());
         assert_eq!(s.purchases.iter().map(|b| (b.id.as_str(), b.quantity)).collect::<Vec<_>>(), [("x", 5), ("w", 1)]);
-        assert_eq!(s.context(None, 5).purchased, ["w", "x"]);
+        let ctx = s.context(None, 5);
+        let ids: Vec<(&str, Option<i64>)> = ctx.purchased.iter().map(|b| (b.id.as_str(), b.at)).collect();
+        assert_eq!(ids, [("w", Some(4)), ("x", Some(4))]);
     }
 
     #[test]

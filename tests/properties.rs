@@ -10,6 +10,7 @@
 use edgerec::build::{build, BuildOptions};
 use edgerec::catalog::{CatalogBuilder, ProductRecord};
 use edgerec::config::{Algorithm, Config, DateRange, Filters, Source, WidgetConfig};
+use edgerec::engine::Timed;
 use edgerec::ingest::events::{Event, EventLog, CART, NONE, PURCHASE, VIEW};
 use edgerec::snapshot::{write_sections, Toc};
 use edgerec::{Context, Overrides, Recommender, Snapshot, View};
@@ -263,7 +264,8 @@ fn context() -> impl Strategy<Value = Context> {
         proptest::option::of(id.clone()),
         proptest::collection::vec(id.clone(), 0..8),
         proptest::collection::vec(id.clone(), 0..3),
-        proptest::collection::vec(id, 0..3),
+        // Purchases with a time in 2022-2023 or none.
+        proptest::collection::vec((id, proptest::option::of(1_640_995_200i64..1_704_067_200)), 0..3),
         // The request's time: the snapshot's as-of time when absent, else a day in 2023.
         proptest::option::of(1_672_531_200i64..1_704_067_200),
     )
@@ -271,7 +273,8 @@ fn context() -> impl Strategy<Value = Context> {
             product,
             views: views.into_iter().map(|id| View { id, at: None }).collect(),
             cart,
-            purchased,
+            purchased: purchased.into_iter().map(|(id, at)| Timed { id, at }).collect(),
+            segment: None,
             now,
         })
 }
@@ -318,7 +321,7 @@ proptest! {
             prop_assert!(Some(p) != current, "current product {id}");
             prop_assert!(!rec.snapshot().config.blacklist.contains(&id), "blacklisted {id}");
             if exclude_purchased {
-                prop_assert!(!ctx.purchased.contains(&id), "purchased {id}");
+                prop_assert!(!ctx.purchased.iter().any(|b| b.id == id), "purchased {id}");
             }
             if item.source != Source::PreviouslyViewed {
                 prop_assert!(!ctx.cart.contains(&id), "cart item {id} from {:?}", item.source);
@@ -381,7 +384,7 @@ proptest! {
         excluded.extend(ctx.cart.iter().cloned());
         excluded.extend(rec.snapshot().config.blacklist.iter().cloned());
         if exclude_purchased {
-            excluded.extend(ctx.purchased.iter().cloned());
+            excluded.extend(ctx.purchased.iter().map(|b| b.id.clone()));
         }
         let want: Vec<String> = rec
             .snapshot()

@@ -11,7 +11,7 @@ use serde_json::json;
 use super::inspect::load;
 use super::{Error, Rng};
 use crate::config::Filters;
-use crate::engine::{Context, Overrides, Recommender};
+use crate::engine::{Context, Overrides, Recommender, Timed};
 use crate::snapshot::Snapshot;
 
 /// Arguments of `edgerec bench`.
@@ -60,7 +60,7 @@ impl BenchContext {
             v.iter().map(String::as_str).collect()
         }
         let mut c = Context::from_ids(self.product.as_deref(), &ids(&self.viewed), &ids(&self.cart), &[]);
-        c.purchased = self.purchased.iter().rev().cloned().collect();
+        c.purchased = self.purchased.iter().rev().map(Timed::untimed).collect();
         c
     }
 }

@@ -11,7 +11,7 @@ use rustc_hash::FxHashMap;
 use super::inspect::load;
 use super::output::{thousands, Rejections};
 use super::Error;
-use crate::engine::{Context, Overrides, Recommender, View};
+use crate::engine::{Context, Overrides, Purchase, Recommender, View};
 use crate::evaluate::csv_field;
 use crate::ingest::events::{EventLog, CART, NONE, PURCHASE, VIEW};
 use crate::time::format_date;
@@ -84,7 +84,7 @@ pub fn run(a: Args) -> Result<(), Error> {
                 VIEW if ctx.views.len() < MAX_VIEWS => {
                     ctx.views.push(View { id: c.id(e.product).to_string(), at: Some(e.ts) })
                 }
-                PURCHASE => ctx.purchased.push(c.id(e.product).to_string()),
+                PURCHASE => ctx.purchased.push(Purchase { id: c.id(e.product).to_string(), at: Some(e.ts) }),
                 _ => {}
             }
         }

@@ -7,7 +7,8 @@ use serde_json::json;
 use super::inspect::load;
 use super::{split_ids, Error};
 use crate::config::Filters;
-use crate::engine::{Context, Overrides, Recommender, View};
+use crate::engine::{Context, Overrides, Recommender, Timed};
+use crate::time::parse_timestamp;
 
 /// Arguments of `edgerec recommend`.
 #[derive(clap::Args)]
@@ -21,15 +22,23 @@ pub struct Args {
     /// The product on the page.
     #[arg(long)]
     product: Option<String>,
-    /// Products viewed in this session, comma-separated, oldest first.
+    /// Products viewed in this session, comma-separated, oldest first (`ID@WHEN` gives the time).
     #[arg(long, default_value = "")]
     viewed: String,
     /// Products in the cart, comma-separated.
     #[arg(long, default_value = "")]
     cart: String,
-    /// Products bought before, comma-separated, oldest first.
+    /// Products bought before, comma-separated, oldest first; `ID@WHEN` gives the time (a date
+    /// `2026-01-10`, RFC 3339 or Unix seconds), a bare id means "time unknown".
     #[arg(long, default_value = "")]
     purchased: String,
+    /// The shopper's segment (a business account), for the segment models.
+    #[arg(long)]
+    segment: Option<String>,
+    /// The request's current time (a date, RFC 3339 or Unix seconds); the snapshot's as-of time
+    /// when absent.
+    #[arg(long)]
+    now: Option<String>,
     /// How many items at most.
     #[arg(long)]
     limit: Option<u32>,
@@ -44,12 +53,14 @@ pub struct Args {
 pub fn run(a: Args) -> Result<(), Error> {
     let (_, snapshot) = load(&a.snapshot)?;
     let rec = Recommender::new(snapshot);
+    let now = a.now.as_deref().map(|s| parse_timestamp(s).map_err(|e| format!("--now {s:?}: {e}"))).transpose()?;
     let ctx = Context {
         product: a.product.clone(),
-        views: split_ids(&a.viewed).into_iter().rev().map(|id| View { id, at: None }).collect(),
+        views: timed_ids("--viewed", &a.viewed)?,
         cart: split_ids(&a.cart),
-        purchased: split_ids(&a.purchased).into_iter().rev().collect(),
-        now: None,
+        purchased: timed_ids("--purchased", &a.purchased)?,
+        segment: a.segment.clone(),
+        now,
     };
     let filters: Option<Filters> =
         a.filters.as_deref().map(|f| serde_json::from_str(f).map_err(|e| format!("--filters: {e}"))).transpose()?;
@@ -90,4 +101,19 @@ fn truncate(s: &str, n: usize) -> String {
     } else {
         s.chars().take(n - 1).collect::<String>() + "…"
     }
+}
+
+/// Reads `ID[@WHEN],...` (oldest first) into the engine's most-recent-first order.
+fn timed_ids(flag: &str, s: &str) -> Result<Vec<Timed>, Error> {
+    let mut out = Vec::new();
+    for item in split_ids(s).into_iter().rev() {
+        match item.split_once('@') {
+            Some((id, when)) => {
+                let at = parse_timestamp(when).map_err(|e| format!("{flag}: {item:?}: {e}"))?;
+                out.push(Timed { id: id.to_string(), at: Some(at) });
+            }
+            None => out.push(Timed::untimed(item)),
+        }
+    }
+    Ok(out)
 }

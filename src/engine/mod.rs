@@ -39,15 +39,33 @@ const HOP_SOURCES: usize = 6;
 /// Ids a context may carry per list; more are ignored.
 pub const MAX_CONTEXT_IDS: usize = 1000;
 
-/// One view in the shopper's session.
+/// A product the shopper viewed or bought, and when.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct View {
-    /// The product viewed.
+pub struct Timed {
+    /// The product.
     pub id: String,
     /// When (Unix seconds), if known.
     #[serde(default)]
     pub at: Option<i64>,
 }
+
+impl Timed {
+    /// A product with no known time.
+    pub fn untimed(id: impl Into<String>) -> Timed {
+        Timed { id: id.into(), at: None }
+    }
+}
+
+impl From<&str> for Timed {
+    fn from(id: &str) -> Timed {
+        Timed::untimed(id)
+    }
+}
+
+/// One view in the shopper's session.
+pub type View = Timed;
+/// One purchase of a product (an id appears once per time it was bought).
+pub type Purchase = Timed;
 
 /// What the engine knows of the shopper and the page.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -59,8 +77,11 @@ pub struct Context {
     pub views: Vec<View>,
     /// Products in the cart.
     pub cart: Vec<String>,
-    /// Products bought before, most recent first; an id appears once per time it was bought.
-    pub purchased: Vec<String>,
+    /// Products bought before, most recent first, with when if known; an id appears once per
+    /// time it was bought.
+    pub purchased: Vec<Purchase>,
+    /// The shopper's segment (a business account), for the segment models.
+    pub segment: Option<String>,
     /// The current time (Unix seconds); the snapshot's as-of time when absent.
     pub now: Option<i64>,
 }
@@ -70,9 +91,10 @@ impl Context {
     pub fn from_ids(product: Option<&str>, viewed_oldest_first: &[&str], cart: &[&str], purchased: &[&str]) -> Context {
         Context {
             product: product.map(String::from),
-            views: viewed_oldest_first.iter().rev().map(|id| View { id: id.to_string(), at: None }).collect(),
+            views: viewed_oldest_first.iter().rev().map(|&id| Timed::untimed(id)).collect(),
             cart: cart.iter().map(|s| s.to_string()).collect(),
-            purchased: purchased.iter().map(|s| s.to_string()).collect(),
+            purchased: purchased.iter().map(|&id| Timed::untimed(id)).collect(),
+            segment: None,
             now: None,
         }
     }
@@ -284,7 +306,7 @@ impl Recommender {
         let current = ctx.product.as_deref().and_then(&mut look);
         let views: Vec<u32> = ctx.views.iter().take(MAX_CONTEXT_IDS).filter_map(|v| look(&v.id)).collect();
         let cart: Vec<u32> = ctx.cart.iter().take(MAX_CONTEXT_IDS).filter_map(|id| look(id)).collect();
-        let purchased: Vec<u32> = ctx.purchased.iter().take(MAX_CONTEXT_IDS).filter_map(|id| look(id)).collect();
+        let purchased: Vec<u32> = ctx.purchased.iter().take(MAX_CONTEXT_IDS).filter_map(|b| look(&b.id)).collect();
         let sorted = |v: &[u32]| {
             let mut s = v.to_vec();
             s.sort_unstable();

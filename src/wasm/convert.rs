@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use super::session::SESSIONS;
 use super::{now_secs, type_name, ErrorCode, Thrown};
 use crate::config::{DateRange, Filters, ForYouParams, ForYouPatch, Source, WidgetPatch};
-use crate::engine::{Context, View};
+use crate::engine::{Context, Timed};
 
 /// A positional argument of the wrong type: `invalid_argument`.
 pub(super) fn arg_error(msg: impl std::fmt::Display) -> Thrown {
@@ -57,6 +57,7 @@ const OPTION_KEYS: &[&str] = &[
     "viewed",
     "cart",
     "purchased",
+    "segment",
     "now",
     "limit",
     "threshold",
@@ -221,6 +222,31 @@ fn ids_of(key: &str, v: &JsValue) -> Result<Vec<String>, Thrown> {
     strings_of(key, v, "product ids")
 }
 
+/// An array of product ids or `{ id, at }` objects (`at` in Unix seconds, optional), in the
+/// order given.
+fn timed_of(key: &str, v: &JsValue) -> Result<Vec<Timed>, Thrown> {
+    let Some(arr) = v.dyn_ref::<Array>() else {
+        return Err(bad_option(key, "expected an array of product ids or { id, at }"));
+    };
+    let mut out = Vec::with_capacity(arr.length() as usize);
+    for (i, x) in arr.iter().enumerate() {
+        if let Some(id) = x.as_string() {
+            out.push(Timed::untimed(id));
+            continue;
+        }
+        let at_key = format!("{key}[{i}]");
+        if !is_plain_object(&x) {
+            return Err(bad_option(&at_key, "expected a product id or { id, at }"));
+        }
+        let field = |name: &str| Reflect::get(&x, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+        let id = string_of(&format!("{at_key}.id"), &field("id"))?;
+        let at = field("at");
+        let at = if is_nothing(&at) { None } else { Some(integer_of(&format!("{at_key}.at"), &at)?) };
+        out.push(Timed { id, at });
+    }
+    Ok(out)
+}
+
 /// A fallback chain: an array of source names.
 fn sources_of(v: &JsValue) -> Result<Vec<Source>, Thrown> {
     let allowed = || Source::ALL[1..].iter().map(|s| s.name()).collect::<Vec<_>>().join(", ");
@@ -250,14 +276,15 @@ pub(super) fn parse_options(options: &JsValue) -> Result<(Context, WidgetPatch),
         if !is_plain_object(options) {
             return Err(arg_error("options must be an object like { product: \"SKU-1\", limit: 8 }"));
         }
-        let (mut viewed, mut cart, mut purchased) = (None, None, None);
+        let (mut viewed, mut cart, mut purchased, mut segment) = (None, None, None, None);
         for (k, v) in given_keys(options, OPTION_KEYS, "option", "")? {
             match k.as_str() {
                 "product" => ctx.product = Some(string_of("product", &v)?),
                 "session" => session_into(&v, &mut ctx)?,
-                "viewed" => viewed = Some(ids_of("viewed", &v)?),
+                "viewed" => viewed = Some(timed_of("viewed", &v)?),
                 "cart" => cart = Some(ids_of("cart", &v)?),
-                "purchased" => purchased = Some(ids_of("purchased", &v)?),
+                "purchased" => purchased = Some(timed_of("purchased", &v)?),
+                "segment" => segment = Some(string_of("segment", &v)?),
                 "now" => now = Some(number_of("now", &v)?),
                 "limit" => over.limit = Some(whole_of("limit", &v)?),
                 "threshold" => over.threshold = Some(number_of("threshold", &v)? as f32),
@@ -271,13 +298,16 @@ pub(super) fn parse_options(options: &JsValue) -> Result<(Context, WidgetPatch),
             }
         }
         if let Some(v) = viewed {
-            ctx.views = v.into_iter().rev().map(|id| View { id, at: None }).collect();
+            ctx.views = v.into_iter().rev().collect();
         }
         if let Some(v) = cart {
             ctx.cart = v;
         }
         if let Some(v) = purchased {
             ctx.purchased = v.into_iter().rev().collect();
+        }
+        if segment.is_some() {
+            ctx.segment = segment;
         }
     }
     ctx.now = Some(now.map_or_else(now_secs, |n| n as i64));
@@ -302,6 +332,7 @@ fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), Thrown> {
             ctx.views = s.views;
             ctx.cart = s.cart;
             ctx.purchased = s.purchased;
+            ctx.segment = s.segment;
             return Ok(());
         }
         // The getter of a freed Session throws.
@@ -311,23 +342,13 @@ fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), Thrown> {
     ctx.views.clear();
     ctx.cart.clear();
     ctx.purchased.clear();
-    let fields = ["views", "cart", "purchased", "product", "now"];
+    let fields = ["views", "cart", "purchased", "segment", "product", "now"];
     for (k, x) in given_keys(v, &fields, "session field", "session.")? {
         match k.as_str() {
-            "views" => {
-                let bad = || bad_option("session.views", "expected an array of { id }");
-                let arr = x.dyn_ref::<Array>().ok_or_else(bad)?;
-                for item in arr.iter() {
-                    let id = if item.is_string() {
-                        item
-                    } else {
-                        Reflect::get(&item, &JsValue::from_str("id")).unwrap_or(JsValue::UNDEFINED)
-                    };
-                    ctx.views.push(View { id: id.as_string().ok_or_else(bad)?, at: None });
-                }
-            }
+            "views" => ctx.views = timed_of("session.views", &x)?,
             "cart" => ctx.cart = ids_of("session.cart", &x)?,
-            "purchased" => ctx.purchased = ids_of("session.purchased", &x)?,
+            "purchased" => ctx.purchased = timed_of("session.purchased", &x)?,
+            "segment" if !is_nothing(&x) => ctx.segment = Some(string_of("session.segment", &x)?),
             // Filled in by `Session.context()`; ignored here.
             _ => {}
         }

@@ -40,9 +40,18 @@ export interface Filters {
 /** One view in a session context, most recent first. `at` is Unix seconds. */
 export interface ViewedItem { id: string; at?: number }
 
-/** What `Session.context()` returns, and what `session` may be given as. */
+/** One purchase of a product, with when (Unix seconds) if known. */
+export interface PurchasedItem { id: string; at?: number }
+
+/** What `Session.context()` returns, and what `session` may be given as (ids alone are
+ * accepted where an item is expected, meaning "time unknown"). */
 export interface SessionContext {
-  views: ViewedItem[]; cart: string[]; purchased: string[];
+  /** Most recent first. */
+  views: (ViewedItem | string)[]; cart: string[];
+  /** Most recent first; an id appears once per time it was bought. */
+  purchased: (PurchasedItem | string)[];
+  /** The shopper's segment (a business account), if any. */
+  segment?: string | null;
   /** Filled by `Session.context()`; ignored when given to `recommend`. */
   product?: string | null; now?: number;
 }
@@ -53,12 +62,15 @@ export interface RecommendOptions {
   product?: string;
   /** A Session (or its `context()`): views, cart and purchases come from it. */
   session?: Session | SessionContext;
-  /** Without a session: views, oldest first. */
-  viewed?: string[];
+  /** Without a session: views, oldest first (ids, or `{ id, at }` with Unix seconds). */
+  viewed?: (string | ViewedItem)[];
   /** Without a session: the cart. */
   cart?: string[];
-  /** Without a session: past purchases, oldest first. */
-  purchased?: string[];
+  /** Without a session: past purchases, oldest first (ids, or `{ id, at }` with Unix seconds;
+   * the recurring models need the times). */
+  purchased?: (string | PurchasedItem)[];
+  /** The shopper's segment (a business account) for the segment models. */
+  segment?: string;
   /** Current time, Unix seconds (default: now). */
   now?: number;
   /** How many items at most (1 to 100). */
