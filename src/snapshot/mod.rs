@@ -444,6 +444,24 @@ impl<'a> Sections<'a> {
         }
     }
 
+    /// Decodes and checks the optional section `name`: `None` (and the name added to `absent`)
+    /// when the file does not have it in the version this library reads.
+    fn optional<T: Deserialize<'a>>(
+        &self,
+        name: &'static str,
+        absent: &mut Vec<&'static str>,
+        check: impl FnOnce(&T) -> Result<(), String>,
+    ) -> Result<Option<T>, SnapshotError> {
+        let spec = SECTIONS.iter().find(|s| s.name == name).expect("a known section");
+        let Some(b) = self.get(spec)? else {
+            absent.push(spec.name);
+            return Ok(None);
+        };
+        let value: T = decode_value(spec.name, b)?;
+        check(&value).map_err(|d| corrupt(spec.name, d))?;
+        Ok(Some(value))
+    }
+
     fn required(&self, i: usize) -> Result<&'a [u8], SnapshotError> {
         self.get(&SECTIONS[i])?.ok_or(SnapshotError::MissingSection(SECTIONS[i].name))
     }
@@ -452,13 +470,24 @@ impl<'a> Sections<'a> {
 impl Snapshot {
     /// Encodes the snapshot into the file format, every section included.
     pub fn encode(&self) -> Vec<u8> {
-        let mut parts = vec![section_bytes(&self.meta), section_bytes(&self.config), section_bytes(&self.catalog)];
-        parts.extend(PopularityKind::ALL.iter().map(|&k| section_bytes(self.popularity.list(k))));
-        parts.extend(NeighbourKind::ALL.iter().map(|&k| section_bytes(self.neighbours.table(k))));
-        parts.push(section_bytes(&self.recent));
-        parts.push(section_bytes(&self.bundles));
-        let sections: Vec<(&str, u32, Vec<u8>)> =
-            SECTIONS.iter().zip(parts).map(|(s, b)| (s.name, s.version, b)).collect();
+        let mut parts: Vec<(&str, Vec<u8>)> =
+            vec![("meta", section_bytes(&self.meta)), ("config", section_bytes(&self.config))];
+        parts.push(("catalog", section_bytes(&self.catalog)));
+        for (&k, spec) in PopularityKind::ALL.iter().zip(&SECTIONS[3..]) {
+            parts.push((spec.name, section_bytes(self.popularity.list(k))));
+        }
+        for (&k, spec) in NeighbourKind::ALL.iter().zip(&SECTIONS[3 + PopularityKind::ALL.len()..]) {
+            parts.push((spec.name, section_bytes(self.neighbours.table(k))));
+        }
+        parts.push(("catalog.recent", section_bytes(&self.recent)));
+        parts.push(("bundles", section_bytes(&self.bundles)));
+        let sections: Vec<(&str, u32, Vec<u8>)> = SECTIONS
+            .iter()
+            .map(|s| {
+                let i = parts.iter().position(|p| p.0 == s.name).expect("every section is encoded");
+                (s.name, s.version, std::mem::take(&mut parts[i].1))
+            })
+            .collect();
         write_sections(&sections)
     }
 
@@ -470,50 +499,30 @@ impl Snapshot {
         config.validate().map_err(|e| corrupt("config", e.to_string()))?;
         let mut catalog: Catalog = decode_value("catalog", sections.required(2)?)?;
         catalog.prepare().map_err(|e| corrupt("catalog", e.0))?;
-        let mut snapshot = Snapshot { meta, config, catalog, ..Default::default() };
-        let (products, categories) = (snapshot.catalog.len(), snapshot.catalog.category_names().len());
-        let models = &SECTIONS[3..];
-        for (i, &kind) in PopularityKind::ALL.iter().enumerate() {
-            let spec = &models[i];
-            match sections.get(spec)? {
-                None => snapshot.absent.push(spec.name),
-                Some(b) => {
-                    let list: PopularityList = decode_value(spec.name, b)?;
-                    list.check(kind.name(), products, categories).map_err(|d| corrupt(spec.name, d))?;
-                    *snapshot.popularity.list_mut(kind) = list;
-                }
+        let mut s = Snapshot { meta, config, catalog, ..Default::default() };
+        let (products, categories) = (s.catalog.len(), s.catalog.category_names().len());
+        let mut absent = Vec::new();
+        for (&kind, spec) in PopularityKind::ALL.iter().zip(&SECTIONS[3..]) {
+            let check = |l: &PopularityList| l.check(kind.name(), products, categories);
+            if let Some(list) = sections.optional(spec.name, &mut absent, check)? {
+                *s.popularity.list_mut(kind) = list;
             }
         }
-        for (i, &kind) in NeighbourKind::ALL.iter().enumerate() {
-            let spec = &models[PopularityKind::ALL.len() + i];
-            match sections.get(spec)? {
-                None => snapshot.absent.push(spec.name),
-                Some(b) => {
-                    let table: NeighbourTable = decode_value(spec.name, b)?;
-                    table.check(kind.name(), products).map_err(|d| corrupt(spec.name, d))?;
-                    *snapshot.neighbours.table_mut(kind) = table;
-                }
+        for (&kind, spec) in NeighbourKind::ALL.iter().zip(&SECTIONS[3 + PopularityKind::ALL.len()..]) {
+            let check = |t: &NeighbourTable| t.check(kind.name(), products);
+            if let Some(table) = sections.optional(spec.name, &mut absent, check)? {
+                *s.neighbours.table_mut(kind) = table;
             }
         }
-        let spec = &SECTIONS[SECTIONS.len() - 2];
-        match sections.get(spec)? {
-            None => snapshot.absent.push(spec.name),
-            Some(b) => {
-                let list: PopularityList = decode_value(spec.name, b)?;
-                list.check("recent", products, categories).map_err(|d| corrupt(spec.name, d))?;
-                snapshot.recent = list;
-            }
+        let recent = |l: &PopularityList| l.check("recent", products, categories);
+        if let Some(list) = sections.optional("catalog.recent", &mut absent, recent)? {
+            s.recent = list;
         }
-        let spec = &SECTIONS[SECTIONS.len() - 1];
-        match sections.get(spec)? {
-            None => snapshot.absent.push(spec.name),
-            Some(b) => {
-                let bundles: Bundles = decode_value(spec.name, b)?;
-                bundles.check(products).map_err(|d| corrupt(spec.name, d))?;
-                snapshot.bundles = bundles;
-            }
+        if let Some(b) = sections.optional("bundles", &mut absent, |b: &Bundles| b.check(products))? {
+            s.bundles = b;
         }
-        Ok(snapshot)
+        s.absent = absent;
+        Ok(s)
     }
 
     /// Decodes only the metadata (after checking the table of contents and the section).
