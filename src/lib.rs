@@ -48,6 +48,7 @@ pub mod filter;
 pub mod json;
 pub mod neighbours;
 pub mod popularity;
+pub mod recurring;
 pub mod session;
 pub mod snapshot;
 pub mod time;

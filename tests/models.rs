@@ -1,5 +1,5 @@
 //! The newer models proven on the demo store: every signal `edgerec demo-data` plants (a trending
-//! product, new arrivals, journeys, bundles, colour groups; listed in `planted.csv`) comes back
+//! product, new arrivals, journeys, bundles, a recurring purchase, colour groups; listed in `planted.csv`) comes back
 //! through `edgerec recommend --json`.
 
 use std::path::Path;
@@ -103,6 +103,27 @@ fn every_planted_signal_comes_back() {
         let got = ids(&snap, "bundle", Some(&r[1]), 10);
         assert!(got.contains(&r[2]), "bundle {r:?}: got {got:?}");
     }
+
+    // Recurring: bought every 12 to 16 days, it is due 13 days after a purchase, not 5 days after.
+    let r = &of("recurring")[0][1];
+    let due = |days_ago: u32| {
+        let args = [
+            "recommend",
+            "--snapshot",
+            snap.to_str().unwrap(),
+            "--widget",
+            "recurring",
+            "--json",
+            "--now",
+            "2026-10-31",
+            "--purchased",
+            &format!("{r}@2026-10-{:02}", 31 - days_ago),
+        ];
+        let v: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+        v["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert_eq!(due(13), std::slice::from_ref(r), "recurring, 13 days after");
+    assert!(due(5).is_empty(), "recurring, 5 days after");
 
     // Colour groups: for products with at least three same-colour, same-category, in-stock
     // peers, the top three similar products share its colour.

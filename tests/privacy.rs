@@ -1,5 +1,5 @@
 //! Privacy, proven on generated event logs, through the real CSV readers and builder: every
-//! stored pair, list entry, bundle and journey link has at least `min_count` distinct shoppers
+//! stored pair, list entry, bundle, journey link and repurchase interval has at least `min_count` distinct shoppers
 //! behind it, counted here independently from the raw rows; and no user, session or order id
 //! string from the input appears anywhere in the snapshot's bytes.
 //!
@@ -162,6 +162,17 @@ proptest! {
             let items: Vec<usize> = snap.bundles.products(b).iter().map(|&p| p as usize).collect();
             let n = bought.values().filter(|set| items.iter().all(|p| set.contains(p))).count() as u32;
             prop_assert!(n >= min_count && snap.bundles.orders[b as usize] >= min_count, "bundle {items:?}: {n} shoppers");
+        }
+        // Recurring: each interval comes from min_count shoppers who bought the product at
+        // least a day apart, and is at least the minimum period.
+        for (i, &p) in snap.recurring.products.iter().enumerate() {
+            let mut times: BTreeMap<String, Vec<i64>> = BTreeMap::new();
+            for r in valid.iter().filter(|r| r.2 == p as usize && r.3 == 2) {
+                times.entry(shopper(r).unwrap()).or_default().push(i64::from(r.6) - i64::from(r.5) * DAY);
+            }
+            let n = times.values().filter(|t| t.iter().max().unwrap() - t.iter().min().unwrap() >= DAY).count() as u32;
+            prop_assert!(n >= min_count, "recurring {}: {n} repeat buyers", id(p));
+            prop_assert!(snap.recurring.days[i] >= opts.config.recurring.min_period_days);
         }
     }
 }

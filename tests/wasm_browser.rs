@@ -1,9 +1,9 @@
 //! The session tracker in a real browser (`wasm-pack test --headless --chrome`): localStorage
 //! persistence, reset of corrupt or foreign data without throwing, the storage event from other
-//! tabs, and memory fallback.
+//! tabs, memory fallback, and purchase times kept across a reload for the `recurring` widget.
 #![cfg(target_arch = "wasm32")]
 
-use edgerec::wasm::Session;
+use edgerec::wasm::{Recommender, Session};
 use js_sys::{Object, Reflect};
 use std::cell::Cell;
 use std::rc::Rc;
@@ -143,4 +143,36 @@ fn a_full_storage_falls_back_to_memory_without_throwing() {
         st.remove_item(&format!("edgerec-test:small-{j}")).unwrap();
     }
     st.remove_item(key).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn purchase_times_survive_a_reload_and_time_the_recurring_widget() {
+    let rec = Recommender::from_bytes(include_bytes!("fixtures/small.snap")).unwrap();
+    let now = (js_sys::Date::now() / 1000.0).floor();
+    let ask = |session: &JsValue, days_later: f64| {
+        let o = Object::new();
+        Reflect::set(&o, &"session".into(), session).unwrap();
+        Reflect::set(&o, &"now".into(), &(now + days_later * 86_400.0).into()).unwrap();
+        let list: js_sys::Array = rec.recommend("recurring".into(), Some(o.into())).unwrap().dyn_into().unwrap();
+        list.iter().map(|i| Reflect::get(&i, &"id".into()).unwrap().as_string().unwrap()).collect::<Vec<_>>()
+    };
+    // Find the fixture's planted recurring product: bought today, due in 13 days.
+    let key = "edgerec-test:recurring";
+    let mut found = None;
+    for i in 1..=300 {
+        let id = format!("P{i:05}");
+        storage().remove_item(key).unwrap();
+        let s = Session::load(Some(opts(key)));
+        s.purchase(js_sys::Array::of1(&id.clone().into()).into()).unwrap();
+        drop(s);
+        // A new page: the session comes back from localStorage with the purchase's time.
+        let again: JsValue = Session::load(Some(opts(key))).into();
+        if ask(&again, 13.0) == [id.clone()] {
+            assert!(ask(&again, 5.0).is_empty(), "{id}: not due 5 days after");
+            found = Some(id);
+            break;
+        }
+    }
+    storage().remove_item(key).unwrap();
+    assert!(found.is_some(), "the fixture plants a product bought every two weeks");
 }

@@ -462,3 +462,30 @@ fn bundles_and_the_algorithm_table() {
         "one widget per algorithm, plus buy_again"
     );
 }
+
+#[wasm_bindgen_test]
+fn recurring_reads_purchase_times_from_options_and_from_a_session() {
+    let r = rec();
+    let now = (js_sys::Date::now() / 1000.0).floor();
+    let day = 86_400.0;
+    let bought = |id: &str, days_ago: f64| {
+        let p = obj(&[("id", id.into()), ("at", (now - days_ago * day).into())]);
+        obj(&[("purchased", Array::of1(&p).into()), ("now", now.into())])
+    };
+    // The fixture's demo store plants one product bought every two weeks: 13 days after a
+    // purchase it is due, 5 days after it is not; a bare id has no time and gives nothing.
+    let due: Vec<String> = (1..=300)
+        .map(|i| format!("P{i:05}"))
+        .filter(|id| ids(&ask(&r, "recurring", bought(id, 13.0)).unwrap()) == [id.clone()])
+        .collect();
+    assert_eq!(due.len(), 1, "one planted recurring product: {due:?}");
+    let id = due[0].as_str();
+    assert!(ids(&ask(&r, "recurring", bought(id, 5.0)).unwrap()).is_empty());
+    let untimed = obj(&[("purchased", strs(&[id])), ("now", (now + 13.0 * day).into())]);
+    assert!(ids(&ask(&r, "recurring", untimed).unwrap()).is_empty());
+    // A Session records the time of a purchase; 13 days later the product is due.
+    let session = Session::load(None);
+    session.purchase(strs(&[id])).unwrap();
+    let later = obj(&[("session", session.into()), ("now", (now + 13.0 * day).into())]);
+    assert_eq!(ids(&ask(&r, "recurring", later).unwrap()), [id]);
+}

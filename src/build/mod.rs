@@ -15,6 +15,7 @@ pub mod cooccurrence;
 pub mod journeys;
 pub mod popularity;
 pub mod recent;
+pub mod recurring;
 pub mod similar;
 pub mod trending;
 
@@ -144,6 +145,7 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
     let mut scratch: Vec<u32> = Vec::new();
 
     let mut journeys = journeys::UltimatelyBought::new(n, t.journey_days, gap);
+    let mut repurchases = recurring::Repurchases::default();
     let mut shopper_no: u32 = 0;
     let mut i = 0;
     while i < events.len() {
@@ -158,6 +160,7 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
         shopper_no += 1;
         orders.clear();
         journeys.observe(block.iter().map(|(_, _, e)| e));
+        repurchases.observe(block.iter().map(|(_, _, e)| e));
 
         let mut s = 0;
         while s < block.len() {
@@ -283,6 +286,7 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
     }
     *neighbours.table_mut(NeighbourKind::UltimatelyBought) = journeys.finish(min, k);
     let bundles = journeys::bundles(n, &bought_baskets, min);
+    let recurring = repurchases.finish(min, &config.recurring);
     // Similar products come from the catalog alone: every product gets them, events or not.
     let sim = &config.similarity;
     *neighbours.table_mut(NeighbourKind::Similar) =
@@ -323,8 +327,17 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
         holdout: None,
     };
     let recent = recent::recent_list(&catalog, t.list_size as usize, t.category_list_size as usize);
-    let snapshot =
-        Snapshot { meta, config: config.clone(), catalog, popularity, neighbours, recent, bundles, absent: Vec::new() };
+    let snapshot = Snapshot {
+        meta,
+        config: config.clone(),
+        catalog,
+        popularity,
+        neighbours,
+        recent,
+        bundles,
+        recurring,
+        absent: Vec::new(),
+    };
     (snapshot, BuildStats { counts, pairs, listed, without_shopper })
 }
 

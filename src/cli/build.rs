@@ -285,6 +285,11 @@ impl Summary<'_> {
         }
         let lists: Vec<String> = st.listed.iter().map(|(k, len)| format!("{} {}", k.name(), n(*len as u64))).collect();
         println!("  lists     {}", lists.join(", "));
+        println!(
+            "  models    bundles {}, recurring {} (products bought again at a regular interval)",
+            n(s.bundles.len() as u64),
+            n(s.recurring.len() as u64)
+        );
         let eps = c.event_rows as f64 / (t.read + t.aggregate).max(1e-9);
         println!(
             "  speed     {:.2} M events/s (read {:.2} s, aggregate {:.2} s, write {:.2} s)",
@@ -318,6 +323,8 @@ impl Summary<'_> {
             "counts": { "views": c.views, "carts": c.carts, "purchases": c.purchases, "custom": c.custom, "sessions": c.sessions, "orders": c.orders, "shoppers": c.shoppers },
             "pairs": st.pairs.iter().map(|(k, counted, kept)| json!({"kind": k.name(), "counted": counted, "kept": kept})).collect::<Vec<_>>(),
             "lists": st.listed.iter().map(|(k, n)| (k.name().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
+            "bundles": s.bundles.len(),
+            "recurring": s.recurring.len(),
             "seconds": { "read": t.read, "aggregate": t.aggregate, "write": t.write, "total": t.total },
             "eventsPerSecond": c.event_rows as f64 / (t.read + t.aggregate).max(1e-9),
             "holdout": s.meta.holdout.as_ref().map(|h| json!({"days": h.days, "cases": h.cases, "metrics": h.metrics})),

@@ -13,7 +13,8 @@ use serde::Deserialize;
 
 use super::Error;
 use crate::config::{
-    default_widgets, Config, ForYouParams, SimilarityConfig, TrainingConfig, TrendingConfig, WidgetPatch,
+    default_widgets, Config, ForYouParams, RecurringConfig, SimilarityConfig, TrainingConfig, TrendingConfig,
+    WidgetPatch,
 };
 
 #[derive(Deserialize)]
@@ -31,6 +32,8 @@ struct ConfigFile {
     similarity: Option<SimilarityConfig>,
     #[serde(default)]
     trending: TrendingConfig,
+    #[serde(default)]
+    recurring: RecurringConfig,
     #[serde(default)]
     widgets: BTreeMap<String, WidgetPatch>,
 }
@@ -60,6 +63,7 @@ pub fn parse_config(text: &str) -> Result<Config, String> {
         for_you: file.for_you,
         similarity,
         trending: file.trending,
+        recurring: file.recurring,
         widgets,
     };
     config.validate().map_err(|e| e.to_string())?;

@@ -6,7 +6,8 @@
 //! related types, add to cart and buy. Planted bundles (each product of a "primary" type has one
 //! complement in another type: chef knife -> cutting board) are bought together often; they are
 //! written to `bundles.csv` so tests can check that `also_bought` finds them. The newer models get
-//! planted signals too (new arrivals, a trending product, journeys, three-product bundles), listed
+//! planted signals too (new arrivals, a trending product, journeys, three-product bundles, a
+//! product bought every two weeks), listed
 //! in `planted.csv` and checked by `tests/models.rs`. Same seed, same files.
 
 use std::path::{Path, PathBuf};
@@ -555,9 +556,10 @@ const NEW_ARRIVALS: usize = 6;
 const PLANTED_SHOPPERS: usize = 8;
 
 /// Plants the signals of the newer models, with events of shoppers of their own (user ids `UT…`,
-/// `UJ…`, `UB…`): a product whose demand jumps in the last 7 days (`trending`), shoppers who view a
-/// product and buy another of its type days later in another session (`ultimately_bought`), and
-/// exact three-product orders (`bundle`). Returns (signal, product, related product) rows.
+/// `UJ…`, `UB…`, `UR…`): a product whose demand jumps in the last 7 days (`trending`), shoppers who
+/// view a product and buy another of its type days later in another session (`ultimately_bought`),
+/// exact three-product orders (`bundle`), and a filter coffee bought again every 12 to 16 days
+/// (`recurring`). Returns (signal, product, related product) rows.
 fn plant(
     rng: &mut Rng,
     rows: &mut Vec<EventRow>,
@@ -620,6 +622,27 @@ fn plant(
         }
         planted.push(("bundle", items[0], Some(items[1])));
         planted.push(("bundle", items[0], Some(items[2])));
+    }
+    // Recurring: filter coffee (or any consumable: the last leaf with available products when
+    // the catalogue has none), bought again every 12 to 16 days.
+    let beans = leaves.iter().position(|l| l.name == "Filter Beans");
+    let pool = |l: &Leaf| l.products.iter().copied().find(|&p| products[p].available);
+    let coffee = beans.and_then(|b| pool(&leaves[b])).or_else(|| leaves.iter().rev().find_map(pool));
+    if let Some(p) = coffee {
+        for k in 0..PLANTED_SHOPPERS {
+            let user = format!("UR{k:05}");
+            let mut t = end - 85 * DAY + rng.range(0, 10 * DAY);
+            let mut n = 0;
+            while t < end - DAY {
+                let (sid, oid) = (format!("SR{k:04}{n:02}"), format!("OR{k:04}{n:02}"));
+                ev(rows, t, &user, &sid, "view", p, "");
+                ev(rows, t + 30, &user, &sid, "cart", p, "");
+                ev(rows, t + 90, &user, &sid, "purchase", p, &oid);
+                t += rng.range(12 * DAY, 16 * DAY);
+                n += 1;
+            }
+        }
+        planted.push(("recurring", p, None));
     }
     planted
 }

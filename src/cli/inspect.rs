@@ -54,6 +54,8 @@ pub fn run(a: Args) -> Result<(), Error> {
             "brands": s.catalog.brands().len(),
             "neighbours": NeighbourKind::ALL.iter().map(|&k| (k.name().to_string(), json!(s.neighbours.table(k).entries()))).collect::<serde_json::Map<_, _>>(),
             "popularity": PopularityKind::ALL.iter().map(|&k| (k.name().to_string(), json!(s.popularity.list(k).global.len()))).collect::<serde_json::Map<_, _>>(),
+            "bundles": s.bundles.len(),
+            "recurring": (0..s.recurring.len()).map(|i| json!({"id": s.catalog.id(s.recurring.products[i]), "days": s.recurring.days[i], "spread": s.recurring.spread[i], "shoppers": s.recurring.shoppers[i]})).collect::<Vec<_>>(),
             "widgets": s.config.widgets.iter().map(|(n, w)| (n.clone(), json!(w.algorithm.name()))).collect::<serde_json::Map<_, _>>(),
             "minCount": s.config.training.min_count,
             "sections": sizes.iter().map(|(n, b)| (n.clone(), json!(b))).collect::<serde_json::Map<_, _>>(),
@@ -111,6 +113,21 @@ pub fn run(a: Args) -> Result<(), Error> {
         .map(|&k| format!("{} {}", k.name(), n(s.popularity.list(k).global.len() as u64)))
         .collect();
     println!("  popularity {}", pl.join(", "));
+    let r = &s.recurring;
+    let shown: Vec<String> = (0..r.len().min(5))
+        .map(|i| {
+            let id = s.catalog.id(r.products[i]);
+            format!("{id} every {:.1} days (IQR {:.1}, {} shoppers)", r.days[i], r.spread[i], r.shoppers[i])
+        })
+        .collect();
+    let more = if r.len() > shown.len() { ", ..." } else { "" };
+    println!("  bundles    {}", n(s.bundles.len() as u64));
+    println!(
+        "  recurring  {} products{}{}{more}",
+        n(r.len() as u64),
+        if shown.is_empty() { "" } else { ": " },
+        shown.join(", ")
+    );
     println!("  widgets    {}", s.config.widgets.keys().cloned().collect::<Vec<_>>().join(", "));
     if let Some(h) = &m.holdout {
         println!("  holdout    last {} days, {} cases: {}", h.days, n(h.cases), metrics_line(&h.metrics));

@@ -52,6 +52,9 @@ pub enum Algorithm {
     /// The products of the bundles (exact combinations bought as one order) that contain the
     /// current product, best bundle first.
     Bundle,
+    /// From the shopper's own purchases with times: the products bought regularly whose next
+    /// purchase is due (`[recurring]`).
+    Recurring,
 }
 
 /// The steps a widget's chain is made of: the places candidates come from.
@@ -100,11 +103,13 @@ pub enum Source {
     UltimatelyBought,
     /// In a bundle with the anchor.
     Bundle,
+    /// Bought regularly by the shopper and due again.
+    Recurring,
 }
 
 impl Source {
     /// Every source, in declaration order.
-    pub const ALL: [Source; 21] = [
+    pub const ALL: [Source; 22] = [
         Source::ForceInclude,
         Source::PreviouslyViewed,
         Source::BoughtTogether,
@@ -126,6 +131,7 @@ impl Source {
         Source::TrendingInCategory,
         Source::UltimatelyBought,
         Source::Bundle,
+        Source::Recurring,
     ];
 
     /// The `snake_case` name used in configs and reasons.
@@ -163,7 +169,7 @@ pub enum Constraint {
 
 impl Algorithm {
     /// Every algorithm, in declaration order.
-    pub const ALL: [Algorithm; 21] = [
+    pub const ALL: [Algorithm; 22] = [
         Algorithm::PreviouslyViewed,
         Algorithm::Upsell,
         Algorithm::CrossSell,
@@ -185,6 +191,7 @@ impl Algorithm {
         Algorithm::TrendingInCategory,
         Algorithm::UltimatelyBought,
         Algorithm::Bundle,
+        Algorithm::Recurring,
     ];
 
     /// The `snake_case` name used in configs.
@@ -242,6 +249,9 @@ pub struct AlgorithmSpec {
     /// Whether the anchors (the current product, the cart, the latest view) are left out of its
     /// list. History lists (previously viewed, the in-session list) may show them.
     pub excludes_anchors: bool,
+    /// Whether a widget of this algorithm leaves out what the shopper bought, by default.
+    /// History lists (previously viewed, recurring purchases) do not.
+    pub excludes_purchased: bool,
     /// The `filters.added_within_days` a widget of this algorithm gets by default.
     pub max_age_days: Option<u32>,
     /// One line for docs and the preview page.
@@ -277,7 +287,7 @@ pub struct Explain {
 use Source as S;
 
 /// Every source, in declaration order (`Source as usize` indexes it).
-pub const SOURCES: [SourceSpec; 21] = [
+pub const SOURCES: [SourceSpec; 22] = [
     SourceSpec {
         source: S::ForceInclude,
         explain: Explain { anchored: None, plain: "Featured by the store" },
@@ -443,6 +453,13 @@ pub const SOURCES: [SourceSpec; 21] = [
         title: "Frequently bought together",
         sections: &["bundles"],
     },
+    SourceSpec {
+        source: S::Recurring,
+        explain: Explain { anchored: None, plain: "Time to buy this again: you buy it regularly" },
+        name: "recurring",
+        title: "Buy again soon",
+        sections: &["recurring"],
+    },
 ];
 
 const fn row(
@@ -461,6 +478,7 @@ const fn row(
         constraint: Constraint::None,
         fallback,
         excludes_anchors: true,
+        excludes_purchased: true,
         max_age_days: None,
         doc,
     }
@@ -469,9 +487,10 @@ const fn row(
 const TOGETHER: &[Source] = &[S::BoughtTogether, S::CartedTogether, S::ViewedTogether];
 
 /// Every algorithm, in declaration order (`Algorithm as usize` indexes it).
-pub const ALGORITHMS: [AlgorithmSpec; 21] = [
+pub const ALGORITHMS: [AlgorithmSpec; 22] = [
     AlgorithmSpec {
         excludes_anchors: false,
+        excludes_purchased: false,
         ..row(
             Algorithm::PreviouslyViewed,
             "previously_viewed",
@@ -656,6 +675,18 @@ pub const ALGORITHMS: [AlgorithmSpec; 21] = [
         &[],
         "The products of the exact combinations bought as one order that contain the current product.",
     ),
+    AlgorithmSpec {
+        excludes_anchors: false,
+        excludes_purchased: false,
+        ..row(
+            Algorithm::Recurring,
+            "recurring",
+            "Buy again soon",
+            &[S::Recurring],
+            &[],
+            "The shopper's own regular purchases whose next purchase is due (from show_from of the interval).",
+        )
+    },
 ];
 
 #[cfg(test)]

@@ -20,6 +20,7 @@ mod algorithm;
 mod filters;
 mod for_you;
 mod patch;
+mod recurring;
 mod similarity;
 mod trending;
 mod widget;
@@ -28,6 +29,7 @@ pub use algorithm::{Algorithm, AlgorithmSpec, Constraint, Explain, Source, Sourc
 pub use filters::Filters;
 pub use for_you::{ForYouParams, ForYouPatch};
 pub use patch::WidgetPatch;
+pub use recurring::RecurringConfig;
 pub use similarity::SimilarityConfig;
 pub use trending::TrendingConfig;
 pub use widget::{default_widgets, WidgetConfig};
@@ -50,6 +52,8 @@ pub struct Config {
     pub similarity: SimilarityConfig,
     /// How rising products are found (the `trending` model).
     pub trending: TrendingConfig,
+    /// When a product bought regularly is due again (the `recurring` model).
+    pub recurring: RecurringConfig,
     /// The widgets, by name.
     pub widgets: BTreeMap<String, WidgetConfig>,
 }
@@ -62,6 +66,7 @@ impl Default for Config {
             for_you: ForYouParams::default(),
             similarity: SimilarityConfig::default(),
             trending: TrendingConfig::default(),
+            recurring: RecurringConfig::default(),
             widgets: default_widgets(),
         }
     }
@@ -262,6 +267,7 @@ impl Config {
         self.for_you.validate("for_you")?;
         self.similarity.validate("similarity")?;
         self.trending.validate("trending")?;
+        self.recurring.validate("recurring")?;
         for (name, w) in &self.widgets {
             if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
                 return Err(err(format!("widgets.{name}"), "widget names use letters, digits, `_` and `-`"));

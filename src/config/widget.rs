@@ -51,7 +51,7 @@ impl WidgetConfig {
             threshold: 0.0,
             fallback: algorithm.default_fallback(),
             filters: Filters { added_within_days: algorithm.spec().max_age_days, ..Filters::default() },
-            exclude_purchased: algorithm != Algorithm::PreviouslyViewed,
+            exclude_purchased: algorithm.spec().excludes_purchased,
             force_include: Vec::new(),
             force_include_out_of_stock: false,
             for_you: None,

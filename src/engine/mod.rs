@@ -203,6 +203,10 @@ struct Query {
     /// Purchases, most recent first, with repeats.
     purchased: Vec<u32>,
     purchased_sorted: Vec<u32>,
+    /// Purchases with their times, as given.
+    purchase_times: Vec<(u32, Option<i64>)>,
+    /// The request's time (Unix seconds).
+    now: i64,
     today: i64,
 }
 
@@ -306,7 +310,10 @@ impl Recommender {
         let current = ctx.product.as_deref().and_then(&mut look);
         let views: Vec<u32> = ctx.views.iter().take(MAX_CONTEXT_IDS).filter_map(|v| look(&v.id)).collect();
         let cart: Vec<u32> = ctx.cart.iter().take(MAX_CONTEXT_IDS).filter_map(|id| look(id)).collect();
-        let purchased: Vec<u32> = ctx.purchased.iter().take(MAX_CONTEXT_IDS).filter_map(|b| look(&b.id)).collect();
+        let purchase_times: Vec<(u32, Option<i64>)> =
+            ctx.purchased.iter().take(MAX_CONTEXT_IDS).filter_map(|b| Some((look(&b.id)?, b.at))).collect();
+        let purchased: Vec<u32> = purchase_times.iter().map(|b| b.0).collect();
+        let now = ctx.now.unwrap_or(self.snapshot.meta.as_of);
         let sorted = |v: &[u32]| {
             let mut s = v.to_vec();
             s.sort_unstable();
@@ -320,7 +327,9 @@ impl Recommender {
             views,
             cart,
             purchased,
-            today: day_of(ctx.now.unwrap_or(self.snapshot.meta.as_of)),
+            purchase_times,
+            now,
+            today: day_of(now),
         }
     }
 
@@ -564,6 +573,7 @@ impl Run<'_> {
             Source::TrendingInCategory => self.in_category(source, step, pop(PopularityKind::Trending)),
             Source::UltimatelyBought => self.neighbours(source, step, NeighbourKind::UltimatelyBought),
             Source::Bundle => self.bundle(source, step),
+            Source::Recurring => self.recurring(source, step),
         }
     }
 
@@ -618,6 +628,7 @@ mod answer;
 mod bundle;
 mod for_you;
 mod item;
+mod recurring;
 mod scratch;
 
 pub use answer::write_algorithms_json;

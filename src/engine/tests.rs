@@ -93,6 +93,7 @@ fn fixture_with(config: Config) -> Recommender {
         neighbours: n,
         recent: Default::default(),
         bundles: Default::default(),
+        recurring: Default::default(),
         absent: Vec::new(),
     })
 }

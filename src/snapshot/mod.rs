@@ -36,6 +36,7 @@ use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::neighbours::{NeighbourKind, NeighbourTable, Neighbours};
 use crate::popularity::{Popularity, PopularityKind, PopularityList};
+use crate::recurring::Intervals;
 
 /// The first eight bytes of every snapshot.
 pub const MAGIC: [u8; 8] = *b"EDGEREC\0";
@@ -64,9 +65,10 @@ const fn spec(name: &'static str, required: bool) -> SectionSpec {
 }
 
 /// Every section this library knows, in the order it writes them.
-pub const SECTIONS: [SectionSpec; 16] = [
+pub const SECTIONS: [SectionSpec; 17] = [
     spec("meta", true),
-    spec("config", true),
+    // Version 2: `[recurring]`.
+    SectionSpec { name: "config", version: 2, required: true },
     spec("catalog", true),
     spec("popularity.views", false),
     spec("popularity.carts", false),
@@ -81,6 +83,7 @@ pub const SECTIONS: [SectionSpec; 16] = [
     spec("neighbours.ultimately_bought", false),
     spec("catalog.recent", false),
     spec("bundles", false),
+    spec("recurring", false),
 ];
 
 /// Counts from the build's input, kept so `inspect` and `info()` can show what a model learnt from.
@@ -162,6 +165,8 @@ pub struct Snapshot {
     pub recent: PopularityList,
     /// Exact combinations bought as one order (`bundles`).
     pub bundles: Bundles,
+    /// Repurchase intervals of the products bought regularly (`recurring`).
+    pub recurring: Intervals,
     /// Optional sections this snapshot does not have (or has in a version this library does not
     /// read): their models answer nothing, and their widgets fall back.
     pub absent: Vec<&'static str>,
@@ -481,6 +486,7 @@ impl Snapshot {
         }
         parts.push(("catalog.recent", section_bytes(&self.recent)));
         parts.push(("bundles", section_bytes(&self.bundles)));
+        parts.push(("recurring", section_bytes(&self.recurring)));
         let sections: Vec<(&str, u32, Vec<u8>)> = SECTIONS
             .iter()
             .map(|s| {
@@ -520,6 +526,9 @@ impl Snapshot {
         }
         if let Some(b) = sections.optional("bundles", &mut absent, |b: &Bundles| b.check(products))? {
             s.bundles = b;
+        }
+        if let Some(i) = sections.optional("recurring", &mut absent, |i: &Intervals| i.check(products))? {
+            s.recurring = i;
         }
         s.absent = absent;
         Ok(s)
