@@ -20,10 +20,10 @@ use crate::time::{format_timestamp, parse_timestamp};
 /// Arguments of `edgerec build`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Product catalog (.csv, .ndjson, .jsonl or .json, optionally .gz).
+    /// Product catalog (.csv, .ndjson, .jsonl or .json, optionally .gz; or .parquet).
     #[arg(long)]
     pub(super) catalog: PathBuf,
-    /// Shopper events: a file, a directory (every .ndjson, .ndjson.gz, .csv, .csv.gz in it,
+    /// Shopper events: a file, a directory (every .ndjson, .ndjson.gz, .csv, .csv.gz, .parquet in it,
     /// recursively) or a quoted glob pattern; repeat the flag to read several.
     #[arg(long, required = true)]
     pub(super) events: Vec<PathBuf>,

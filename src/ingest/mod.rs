@@ -1,9 +1,11 @@
 //! Reading the canonical input formats: CSV (header row, RFC 4180 quoting) or newline-delimited
-//! JSON with the same field names, optionally gzip-compressed (`.gz`). Every malformed row is
-//! counted by reason and reported with its file, line and field; none is silently dropped.
+//! JSON with the same field names, optionally gzip-compressed (`.gz`), or Parquet with the same
+//! column names. Every malformed row is counted by reason and reported with its file, line (the
+//! row number in Parquet) and field; none is silently dropped.
 
 pub mod catalog;
 pub mod events;
+mod parquet;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -80,6 +82,15 @@ pub enum InputError {
         /// The file.
         path: PathBuf,
     },
+    /// A Parquet column has a type the readers cannot read as text or a number.
+    ColumnType {
+        /// The file.
+        path: PathBuf,
+        /// The column.
+        column: String,
+        /// The type found.
+        found: String,
+    },
     /// A directory or pattern given as input holds no input file.
     NoFiles {
         /// The directory or pattern.
@@ -105,11 +116,16 @@ impl fmt::Display for InputError {
             InputError::Strict(p) => write!(f, "{p} (--strict makes malformed rows fatal)"),
             InputError::UnknownFormat { path } => write!(
                 f,
-                "{}: unknown format: name the file .csv, .ndjson, .jsonl or .json, optionally followed by .gz",
+                "{}: unknown format: name the file .csv, .ndjson, .jsonl or .json, optionally followed by .gz, or .parquet",
+                path.display()
+            ),
+            InputError::ColumnType { path, column, found } => write!(
+                f,
+                "{}: column `{column}` is {found}; expected strings, numbers, booleans, dates or timestamps",
                 path.display()
             ),
             InputError::NoFiles { path, what } => {
-                write!(f, "{}: this {what} holds no .ndjson, .ndjson.gz, .csv or .csv.gz file", path.display())
+                write!(f, "{}: this {what} holds no .ndjson, .ndjson.gz, .csv, .csv.gz or .parquet file", path.display())
             }
         }
     }
@@ -154,6 +170,8 @@ pub enum Format {
     Csv,
     /// One JSON object per line.
     Ndjson,
+    /// Apache Parquet (never gzip-wrapped: its pages carry their own compression).
+    Parquet,
 }
 
 /// Tells the format and compression from a file name.
@@ -163,7 +181,9 @@ pub fn detect(path: &Path) -> Result<(Format, bool), InputError> {
         Some(s) => (s.to_string(), true),
         None => (name.clone(), false),
     };
-    let format = if stem.ends_with(".csv") {
+    let format = if stem.ends_with(".parquet") && !gz {
+        Format::Parquet
+    } else if stem.ends_with(".csv") {
         Format::Csv
     } else if stem.ends_with(".ndjson") || stem.ends_with(".jsonl") || stem.ends_with(".json") {
         Format::Ndjson
@@ -174,10 +194,10 @@ pub fn detect(path: &Path) -> Result<(Format, bool), InputError> {
 }
 
 /// The file names an events or catalog directory is searched for (a `.gz` suffix allowed).
-const INPUT_SUFFIXES: [&str; 4] = [".ndjson", ".ndjson.gz", ".csv", ".csv.gz"];
+const INPUT_SUFFIXES: [&str; 5] = [".ndjson", ".ndjson.gz", ".csv", ".csv.gz", ".parquet"];
 
 /// Expands input arguments into files: a file stays as given; a directory stands for every
-/// `*.ndjson`, `*.ndjson.gz`, `*.csv` and `*.csv.gz` below it (recursively), sorted by path; a
+/// `*.ndjson`, `*.ndjson.gz`, `*.csv`, `*.csv.gz` and `*.parquet` below it (recursively), sorted by path; a
 /// pattern with `*`, `?` or `[` (a glob such as `events/site=shop/**/*.ndjson.gz`, quoted so the
 /// shell leaves it alone) stands for the files it matches, sorted by path. A directory or a
 /// pattern that yields no file is an error naming it.
@@ -377,6 +397,12 @@ pub fn for_each_row_in(
     let io_err = |error| InputError::Io { path: path.to_path_buf(), error };
     let (size, progress) = (opened.size, opened.progress.clone());
     match opened.format {
+        Format::Parquet => {
+            let mut bytes = Vec::with_capacity(size as usize);
+            let mut reader = opened.reader;
+            reader.read_to_end(&mut bytes).map_err(io_err)?;
+            self::parquet::for_each_row(bytes, path, columns, required, strict, &mut report, on_progress, &mut f)?;
+        }
         Format::Csv => {
             let mut rdr = csv::ReaderBuilder::new().flexible(true).has_headers(true).from_reader(opened.reader);
             let header: Vec<String> = match rdr.byte_headers() {
