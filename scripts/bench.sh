@@ -12,7 +12,7 @@ peak() { if [ -x /usr/bin/time ]; then /usr/bin/time -f "  wall %e s, peak RSS %
 ./scripts/setup.sh >/dev/null
 cargo build -q --profile native --features cli --bin edgerec
 ./scripts/build-pkg.sh >/dev/null
-bin=target/native/edgerec
+bin="${CARGO_TARGET_DIR:-target}/native/edgerec"
 
 section "npm package size"
 node www/bench/size.mjs

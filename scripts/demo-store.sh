@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 out=www/public/data
 mkdir -p "$out"
 cargo build -q --profile native --features cli --bin edgerec
-bin=target/native/edgerec
+bin="${CARGO_TARGET_DIR:-target}/native/edgerec"
 "$bin" demo-data --out "$out" "$@"
 "$bin" build --catalog "$out/catalog.csv" --events "$out/events.csv" --config www/edgerec.toml --out "$out/model.snap" --quiet
 "$bin" inspect "$out/model.snap" | sed -n 1,3p

@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 data=${1:-${EDGEREC_DATA:-../shared/data}}
 cargo build -q --release --features cli
-bin=target/release/edgerec
+bin="${CARGO_TARGET_DIR:-target}/release/edgerec"
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # name, catalog, events, holdout cut (events before it train, orders from it on are the test)

@@ -455,6 +455,16 @@ impl CatalogBuilder {
     }
 }
 
+/// A catalog of products with these ids (titled the same), for tests.
+#[cfg(test)]
+pub fn test_catalog(ids: &[&str]) -> Catalog {
+    let mut b = CatalogBuilder::new();
+    for &id in ids {
+        b.push(ProductRecord { id: id.into(), title: id.into(), ..Default::default() });
+    }
+    b.finish().expect("distinct ids")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -49,6 +49,7 @@ pub mod json;
 pub mod neighbours;
 pub mod popularity;
 pub mod recurring;
+pub mod segments;
 pub mod session;
 pub mod snapshot;
 pub mod time;

@@ -76,6 +76,14 @@ impl Intervals {
     }
 }
 
+/// How due a product is, `(now - last) / interval`, when it is to be shown: from `show_from`
+/// to `stop_after` intervals after the last purchase (`None` before and after).
+pub fn due(now: i64, last: i64, interval_days: f32, show_from: f32, stop_after: f32) -> Option<f32> {
+    let r = (now - last) as f32 / DAY / interval_days;
+    // Due now scores 1; overdue still ranks above just-due, up to stop_after.
+    (show_from..=stop_after).contains(&r).then_some(r.max(f32::MIN_POSITIVE))
+}
+
 /// The median of sorted values (`None` when empty).
 pub fn median(sorted: &[f32]) -> Option<f32> {
     quantile(sorted, 0.5)

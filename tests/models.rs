@@ -125,6 +125,22 @@ fn every_planted_signal_comes_back() {
     assert_eq!(due(13), std::slice::from_ref(r), "recurring, 13 days after");
     assert!(due(5).is_empty(), "recurring, 5 days after");
 
+    // Segments: the acme office's espresso beans are its regular order, due at the store's as-of
+    // time; another account does not see them, nor a request without a segment.
+    let beans = &of("segment_recurring")[0][1];
+    let team = |widget: &str, segment: Option<&str>| {
+        let mut args = vec!["recommend", "--snapshot", snap.to_str().unwrap(), "--widget", widget, "--json"];
+        if let Some(s) = segment {
+            args.extend(["--segment", s]);
+        }
+        let v: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+        v["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect::<Vec<_>>()
+    };
+    assert!(team("segment_recurring", Some("acme")).contains(beans), "segment_recurring for acme");
+    assert!(!team("segment_recurring", Some("globex")).contains(beans));
+    assert!(team("segment_recurring", None).is_empty() && team("segment_last_viewed", None).is_empty());
+    assert!(!team("segment_last_viewed", Some("acme")).is_empty());
+
     // Colour groups: for products with at least three same-colour, same-category, in-stock
     // peers, the top three similar products share its colour.
     let mut checked = 0;

@@ -1,5 +1,5 @@
 //! Privacy, proven on generated event logs, through the real CSV readers and builder: every
-//! stored pair, list entry, bundle, journey link and repurchase interval has at least `min_count` distinct shoppers
+//! stored pair, list entry, bundle, journey link, repurchase interval and segment list has at least `min_count` distinct shoppers
 //! behind it, counted here independently from the raw rows; and no user, session or order id
 //! string from the input appears anywhere in the snapshot's bytes.
 //!
@@ -50,6 +50,10 @@ fn session_id(s: u8) -> String {
 fn order_id(o: u8) -> String {
     format!("oPv{o}yORDERsecret{o}")
 }
+/// Users 0 to 4 work for two business accounts (segments); the others for none.
+fn segment_of(u: u8) -> Option<String> {
+    (u < 5).then(|| format!("sEg{}zSEGMENTsecret", u % 2))
+}
 const KINDS: [&str; 3] = ["view", "cart", "purchase"];
 
 fn catalog_csv() -> String {
@@ -62,15 +66,16 @@ fn catalog_csv() -> String {
 }
 
 fn events_csv(rows: &[Row]) -> String {
-    let mut s = String::from("timestamp,user_id,session_id,event,product_id,order_id\n");
+    let mut s = String::from("timestamp,user_id,session_id,event,product_id,order_id,segment\n");
     for &(u, ses, p, k, o, day, sec) in rows {
         let ts = AS_OF - i64::from(day) * DAY + i64::from(sec);
         let o = if k == 2 { o.map(order_id).unwrap_or_default() } else { String::new() };
         s.push_str(&format!(
-            "{ts},{},{},{},P{p:02},{o}\n",
+            "{ts},{},{},{},P{p:02},{o},{}\n",
             u.map(user_id).unwrap_or_default(),
             ses.map(session_id).unwrap_or_default(),
-            KINDS[k as usize]
+            KINDS[k as usize],
+            u.and_then(segment_of).unwrap_or_default()
         ));
     }
     s
@@ -102,7 +107,7 @@ proptest! {
 
         // No id string from the input, anywhere in the bytes.
         let text = String::from_utf8_lossy(&bytes);
-        for marker in ["USERsecret", "SESSIONsecret", "ORDERsecret"] {
+        for marker in ["USERsecret", "SESSIONsecret", "ORDERsecret", "SEGMENTsecret"] {
             prop_assert!(!text.contains(marker), "{marker} found in the snapshot");
         }
 
@@ -162,6 +167,18 @@ proptest! {
             let items: Vec<usize> = snap.bundles.products(b).iter().map(|&p| p as usize).collect();
             let n = bought.values().filter(|set| items.iter().all(|p| set.contains(p))).count() as u32;
             prop_assert!(n >= min_count && snap.bundles.orders[b as usize] >= min_count, "bundle {items:?}: {n} shoppers");
+        }
+        // Segments: only those with min_count distinct users (in the training events) are written.
+        let mut members: BTreeMap<String, BTreeSet<u8>> = BTreeMap::new();
+        for r in &valid {
+            if let Some(seg) = r.0.and_then(segment_of) {
+                members.entry(seg).or_default().insert(r.0.unwrap());
+            }
+        }
+        let big = members.iter().filter(|(_, m)| m.len() >= min_count as usize).count();
+        prop_assert_eq!(snap.segments.len(), big, "segments written");
+        for (seg, m) in &members {
+            prop_assert_eq!(snap.segments.row_of(seg).is_some(), m.len() >= min_count as usize, "{}", seg);
         }
         // Recurring: each interval comes from min_count shoppers who bought the product at
         // least a day apart, and is at least the minimum period.

@@ -16,6 +16,7 @@ pub mod journeys;
 pub mod popularity;
 pub mod recent;
 pub mod recurring;
+pub mod segments;
 pub mod similar;
 pub mod trending;
 
@@ -146,6 +147,9 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
 
     let mut journeys = journeys::UltimatelyBought::new(n, t.journey_days, gap);
     let mut repurchases = recurring::Repurchases::default();
+    let segment_of =
+        if config.segments.enabled { segments::shopper_segments(log, shopper_of) } else { Default::default() };
+    let mut segment_walk = segments::SegmentWalk::new(&segment_of);
     let mut shopper_no: u32 = 0;
     let mut i = 0;
     while i < events.len() {
@@ -161,6 +165,9 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
         orders.clear();
         journeys.observe(block.iter().map(|(_, _, e)| e));
         repurchases.observe(block.iter().map(|(_, _, e)| e));
+        if !segment_of.is_empty() {
+            block.iter().for_each(|(s, _, e)| segment_walk.observe(*s, e));
+        }
 
         let mut s = 0;
         while s < block.len() {
@@ -287,6 +294,7 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
     *neighbours.table_mut(NeighbourKind::UltimatelyBought) = journeys.finish(min, k);
     let bundles = journeys::bundles(n, &bought_baskets, min);
     let recurring = repurchases.finish(min, &config.recurring);
+    let segments = segment_walk.finish(&log.segment_names, min, as_of, &config.segments);
     // Similar products come from the catalog alone: every product gets them, events or not.
     let sim = &config.similarity;
     *neighbours.table_mut(NeighbourKind::Similar) =
@@ -336,6 +344,7 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
         recent,
         bundles,
         recurring,
+        segments,
         absent: Vec::new(),
     };
     (snapshot, BuildStats { counts, pairs, listed, without_shopper })

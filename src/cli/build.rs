@@ -13,6 +13,7 @@ use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::ingest::catalog::read_catalog;
 use crate::ingest::events::EventLog;
+use crate::ingest::segments::read_segment_map;
 use crate::ingest::Report;
 use crate::snapshot::Snapshot;
 use crate::time::{format_timestamp, parse_timestamp};
@@ -52,6 +53,10 @@ pub struct Args {
     /// Retrain even when the configuration says `[training] frozen = true`.
     #[arg(long)]
     pub(super) force: bool,
+    /// A `user_id,segment` file (CSV or NDJSON) putting users in segments (business accounts)
+    /// for the segment models; it wins over the events' `segment` column.
+    #[arg(long)]
+    pub(super) segments: Option<PathBuf>,
     /// The build time stored in the snapshot (`edgerec rebuild --now`); the clock when absent.
     #[arg(skip)]
     pub(super) built_at: Option<i64>,
@@ -86,6 +91,17 @@ pub struct Inputs {
 
 /// Reads a catalog and event files, with progress bars.
 pub fn read_inputs(catalog: &Path, events: &[PathBuf], strict: bool, quiet: bool) -> Result<Inputs, Error> {
+    read_inputs_with(catalog, events, None, strict, quiet)
+}
+
+/// [`read_inputs`], putting users in segments from a `user_id,segment` file when given.
+pub fn read_inputs_with(
+    catalog: &Path,
+    events: &[PathBuf],
+    segments: Option<&Path>,
+    strict: bool,
+    quiet: bool,
+) -> Result<Inputs, Error> {
     let t0 = Instant::now();
     let pb = file_progress("catalog", quiet);
     let (catalog, catalog_report) = read_catalog(catalog, strict, &mut |done, total| {
@@ -101,6 +117,16 @@ pub fn read_inputs(catalog: &Path, events: &[PathBuf], strict: bool, quiet: bool
             pb.set_position(done);
         })?;
         pb.finish_and_clear();
+    }
+    if let Some(path) = segments {
+        let (pairs, report) = read_segment_map(path, strict)?;
+        log.assign_segments(pairs.iter().map(|(u, s)| (u.as_str(), s.as_str())));
+        log.report.rows += report.rows;
+        for (k, v) in &report.rejected {
+            *log.report.rejected.entry(k).or_insert(0) += v;
+        }
+        let room = crate::ingest::MAX_EXAMPLES.saturating_sub(log.report.examples.len());
+        log.report.examples.extend(report.examples.into_iter().take(room));
     }
     log.drop_ids();
     Ok(Inputs { catalog, catalog_report, log, read_secs: t0.elapsed().as_secs_f64() })
@@ -130,7 +156,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         .into());
     }
     let as_of = parse_as_of(a.as_of.as_deref())?;
-    let inputs = read_inputs(&a.catalog, &a.events, a.strict, a.quiet || a.json)?;
+    let inputs = read_inputs_with(&a.catalog, &a.events, a.segments.as_deref(), a.strict, a.quiet || a.json)?;
     if inputs.log.events.is_empty() {
         return Err(format!(
             "no usable events in {} ({} rows, {} rejected, {} for unknown products): nothing to learn from",
@@ -286,9 +312,10 @@ impl Summary<'_> {
         let lists: Vec<String> = st.listed.iter().map(|(k, len)| format!("{} {}", k.name(), n(*len as u64))).collect();
         println!("  lists     {}", lists.join(", "));
         println!(
-            "  models    bundles {}, recurring {} (products bought again at a regular interval)",
+            "  models    bundles {}, recurring {} (products bought again at a regular interval), segments {}",
             n(s.bundles.len() as u64),
-            n(s.recurring.len() as u64)
+            n(s.recurring.len() as u64),
+            n(s.segments.len() as u64)
         );
         let eps = c.event_rows as f64 / (t.read + t.aggregate).max(1e-9);
         println!(
@@ -325,6 +352,7 @@ impl Summary<'_> {
             "lists": st.listed.iter().map(|(k, n)| (k.name().to_string(), json!(n))).collect::<serde_json::Map<_, _>>(),
             "bundles": s.bundles.len(),
             "recurring": s.recurring.len(),
+            "segments": s.segments.len(),
             "seconds": { "read": t.read, "aggregate": t.aggregate, "write": t.write, "total": t.total },
             "eventsPerSecond": c.event_rows as f64 / (t.read + t.aggregate).max(1e-9),
             "holdout": s.meta.holdout.as_ref().map(|h| json!({"days": h.days, "cases": h.cases, "metrics": h.metrics})),

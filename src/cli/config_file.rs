@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use super::Error;
 use crate::config::{
-    default_widgets, Config, ForYouParams, RecurringConfig, SimilarityConfig, TrainingConfig, TrendingConfig,
-    WidgetPatch,
+    default_widgets, Config, ForYouParams, RecurringConfig, SegmentsConfig, SimilarityConfig, TrainingConfig,
+    TrendingConfig, WidgetPatch,
 };
 
 #[derive(Deserialize)]
@@ -34,6 +34,8 @@ struct ConfigFile {
     trending: TrendingConfig,
     #[serde(default)]
     recurring: RecurringConfig,
+    #[serde(default)]
+    segments: SegmentsConfig,
     #[serde(default)]
     widgets: BTreeMap<String, WidgetPatch>,
 }
@@ -64,6 +66,7 @@ pub fn parse_config(text: &str) -> Result<Config, String> {
         similarity,
         trending: file.trending,
         recurring: file.recurring,
+        segments: file.segments,
         widgets,
     };
     config.validate().map_err(|e| e.to_string())?;

@@ -428,7 +428,8 @@ pub fn generate(
     for s in 0..n_shoppers {
         let logged_in = rng.chance(0.35);
         let user = if logged_in { format!("U{:06}", s + 1) } else { String::new() };
-        let segment = if logged_in && rng.chance(0.1) { "b2b" } else { "" };
+        // One logged-in shopper in ten works for one of the business accounts (B2B segments).
+        let segment = if logged_in && rng.chance(0.1) { ACCOUNTS[s % ACCOUNTS.len()] } else { "" };
         // Logged-in shoppers sometimes send no session id: sessions are then cut at 30 minutes.
         let sessionless = logged_in && rng.chance(0.2);
         let favourite = depts[rng.zipf(depts.len(), 0.7)];
@@ -550,6 +551,22 @@ pub fn generate(
     Ok(Written { products: n_products, events: rows.len(), bundles: n_bundles })
 }
 
+/// The business accounts (the `segment` column) of the demo's B2B shoppers.
+pub const ACCOUNTS: [&str; 12] = [
+    "acme",
+    "globex",
+    "initech",
+    "umbrella",
+    "hooli",
+    "vandelay",
+    "northwind",
+    "wayne",
+    "stark",
+    "wonka",
+    "tyrell",
+    "soylent",
+];
+
 /// Planted new arrivals: the last products of the catalog, added 0, 3, 6, ... days before --end.
 const NEW_ARRIVALS: usize = 6;
 /// Shoppers behind each planted trending product, journey and bundle (above the default min_count 3).
@@ -643,6 +660,22 @@ fn plant(
             }
         }
         planted.push(("recurring", p, None));
+    }
+    // The `acme` account's office: four users take turns buying two bags of espresso beans every
+    // 9 to 11 days (segment_recurring, segment_last_purchased).
+    let espresso = leaves.iter().position(|l| l.name == "Espresso Beans").and_then(|b| pool(&leaves[b]));
+    if let Some(p) = espresso {
+        let mut t = end - 80 * DAY;
+        let mut n = 0;
+        while t < end - 2 * DAY {
+            let (user, sid, oid) = (format!("UA{:04}", n % 4), format!("SA{n:05}"), format!("OA{n:05}"));
+            let price = products[p].price;
+            rows.push((t, user.clone(), sid.clone(), "view", p, 0, 0, String::new(), ACCOUNTS[0]));
+            rows.push((t + 60, user, sid, "purchase", p, 2, price, oid, ACCOUNTS[0]));
+            t += rng.range(9 * DAY, 11 * DAY);
+            n += 1;
+        }
+        planted.push(("segment_recurring", p, None));
     }
     planted
 }

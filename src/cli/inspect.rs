@@ -55,6 +55,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             "neighbours": NeighbourKind::ALL.iter().map(|&k| (k.name().to_string(), json!(s.neighbours.table(k).entries()))).collect::<serde_json::Map<_, _>>(),
             "popularity": PopularityKind::ALL.iter().map(|&k| (k.name().to_string(), json!(s.popularity.list(k).global.len()))).collect::<serde_json::Map<_, _>>(),
             "bundles": s.bundles.len(),
+            "segments": s.segments.len(),
             "recurring": (0..s.recurring.len()).map(|i| json!({"id": s.catalog.id(s.recurring.products[i]), "days": s.recurring.days[i], "spread": s.recurring.spread[i], "shoppers": s.recurring.shoppers[i]})).collect::<Vec<_>>(),
             "widgets": s.config.widgets.iter().map(|(n, w)| (n.clone(), json!(w.algorithm.name()))).collect::<serde_json::Map<_, _>>(),
             "minCount": s.config.training.min_count,
@@ -122,6 +123,14 @@ pub fn run(a: Args) -> Result<(), Error> {
         .collect();
     let more = if r.len() > shown.len() { ", ..." } else { "" };
     println!("  bundles    {}", n(s.bundles.len() as u64));
+    let seg = &s.segments;
+    println!(
+        "  segments   {} (lists: {} viewed, {} bought lately, {} regular)",
+        n(seg.len() as u64),
+        n(seg.viewed.values().len() as u64),
+        n(seg.purchased.values().len() as u64),
+        n(seg.recurring.values().len() as u64)
+    );
     println!(
         "  recurring  {} products{}{}{more}",
         n(r.len() as u64),

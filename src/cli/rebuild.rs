@@ -20,6 +20,9 @@ pub struct Args {
     /// Shopper events: a file, a directory (read recursively) or a quoted glob pattern; repeatable.
     #[arg(long, required = true)]
     events: Vec<PathBuf>,
+    /// A `user_id,segment` file for the segment models (as build).
+    #[arg(long)]
+    segments: Option<PathBuf>,
     /// Configuration file (edgerec.toml); built-in defaults when absent.
     #[arg(long)]
     config: Option<PathBuf>,
@@ -125,6 +128,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             build::run(build::Args {
                 catalog: a.catalog,
                 events: a.events,
+                segments: a.segments,
                 config: a.config,
                 out: a.out,
                 as_of: None,

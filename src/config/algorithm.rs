@@ -55,6 +55,12 @@ pub enum Algorithm {
     /// From the shopper's own purchases with times: the products bought regularly whose next
     /// purchase is due (`[recurring]`).
     Recurring,
+    /// The products the request's segment (business account) viewed most recently.
+    SegmentLastViewed,
+    /// The products the request's segment bought in the last `segments.purchased_days`.
+    SegmentLastPurchased,
+    /// The products the request's segment buys regularly whose next purchase is due.
+    SegmentRecurring,
 }
 
 /// The steps a widget's chain is made of: the places candidates come from.
@@ -105,11 +111,17 @@ pub enum Source {
     Bundle,
     /// Bought regularly by the shopper and due again.
     Recurring,
+    /// Viewed lately by the request's segment.
+    SegmentLastViewed,
+    /// Bought lately by the request's segment.
+    SegmentLastPurchased,
+    /// Bought regularly by the request's segment and due again.
+    SegmentRecurring,
 }
 
 impl Source {
     /// Every source, in declaration order.
-    pub const ALL: [Source; 22] = [
+    pub const ALL: [Source; 25] = [
         Source::ForceInclude,
         Source::PreviouslyViewed,
         Source::BoughtTogether,
@@ -132,6 +144,9 @@ impl Source {
         Source::UltimatelyBought,
         Source::Bundle,
         Source::Recurring,
+        Source::SegmentLastViewed,
+        Source::SegmentLastPurchased,
+        Source::SegmentRecurring,
     ];
 
     /// The `snake_case` name used in configs and reasons.
@@ -169,7 +184,7 @@ pub enum Constraint {
 
 impl Algorithm {
     /// Every algorithm, in declaration order.
-    pub const ALL: [Algorithm; 22] = [
+    pub const ALL: [Algorithm; 25] = [
         Algorithm::PreviouslyViewed,
         Algorithm::Upsell,
         Algorithm::CrossSell,
@@ -192,6 +207,9 @@ impl Algorithm {
         Algorithm::UltimatelyBought,
         Algorithm::Bundle,
         Algorithm::Recurring,
+        Algorithm::SegmentLastViewed,
+        Algorithm::SegmentLastPurchased,
+        Algorithm::SegmentRecurring,
     ];
 
     /// The `snake_case` name used in configs.
@@ -287,7 +305,7 @@ pub struct Explain {
 use Source as S;
 
 /// Every source, in declaration order (`Source as usize` indexes it).
-pub const SOURCES: [SourceSpec; 22] = [
+pub const SOURCES: [SourceSpec; 25] = [
     SourceSpec {
         source: S::ForceInclude,
         explain: Explain { anchored: None, plain: "Featured by the store" },
@@ -460,6 +478,27 @@ pub const SOURCES: [SourceSpec; 22] = [
         title: "Buy again soon",
         sections: &["recurring"],
     },
+    SourceSpec {
+        source: S::SegmentLastViewed,
+        explain: Explain { anchored: None, plain: "Viewed lately by your team" },
+        name: "segment_last_viewed",
+        title: "Your team viewed",
+        sections: &["segments"],
+    },
+    SourceSpec {
+        source: S::SegmentLastPurchased,
+        explain: Explain { anchored: None, plain: "Bought lately by your team" },
+        name: "segment_last_purchased",
+        title: "Your team bought",
+        sections: &["segments"],
+    },
+    SourceSpec {
+        source: S::SegmentRecurring,
+        explain: Explain { anchored: None, plain: "Your team buys this regularly: due again" },
+        name: "segment_recurring",
+        title: "Your team's regular order",
+        sections: &["segments"],
+    },
 ];
 
 const fn row(
@@ -487,7 +526,7 @@ const fn row(
 const TOGETHER: &[Source] = &[S::BoughtTogether, S::CartedTogether, S::ViewedTogether];
 
 /// Every algorithm, in declaration order (`Algorithm as usize` indexes it).
-pub const ALGORITHMS: [AlgorithmSpec; 22] = [
+pub const ALGORITHMS: [AlgorithmSpec; 25] = [
     AlgorithmSpec {
         excludes_anchors: false,
         excludes_purchased: false,
@@ -685,6 +724,42 @@ pub const ALGORITHMS: [AlgorithmSpec; 22] = [
             &[S::Recurring],
             &[],
             "The shopper's own regular purchases whose next purchase is due (from show_from of the interval).",
+        )
+    },
+    AlgorithmSpec {
+        excludes_anchors: false,
+        excludes_purchased: false,
+        ..row(
+            Algorithm::SegmentLastViewed,
+            "segment_last_viewed",
+            "Your team viewed",
+            &[S::SegmentLastViewed],
+            &[],
+            "The most recent distinct products viewed by anyone in the request's segment, newest first.",
+        )
+    },
+    AlgorithmSpec {
+        excludes_anchors: false,
+        excludes_purchased: false,
+        ..row(
+            Algorithm::SegmentLastPurchased,
+            "segment_last_purchased",
+            "Your team bought",
+            &[S::SegmentLastPurchased],
+            &[],
+            "The products bought by anyone in the request's segment in the last segments.purchased_days, newest first.",
+        )
+    },
+    AlgorithmSpec {
+        excludes_anchors: false,
+        excludes_purchased: false,
+        ..row(
+            Algorithm::SegmentRecurring,
+            "segment_recurring",
+            "Your team's regular order",
+            &[S::SegmentRecurring],
+            &[],
+            "The products the request's segment buys regularly whose next purchase is due (from the segment's demand per day).",
         )
     },
 ];

@@ -21,6 +21,7 @@ mod filters;
 mod for_you;
 mod patch;
 mod recurring;
+mod segments;
 mod similarity;
 mod trending;
 mod widget;
@@ -30,6 +31,7 @@ pub use filters::Filters;
 pub use for_you::{ForYouParams, ForYouPatch};
 pub use patch::WidgetPatch;
 pub use recurring::RecurringConfig;
+pub use segments::SegmentsConfig;
 pub use similarity::SimilarityConfig;
 pub use trending::TrendingConfig;
 pub use widget::{default_widgets, WidgetConfig};
@@ -54,6 +56,8 @@ pub struct Config {
     pub trending: TrendingConfig,
     /// When a product bought regularly is due again (the `recurring` model).
     pub recurring: RecurringConfig,
+    /// The B2B segment models.
+    pub segments: SegmentsConfig,
     /// The widgets, by name.
     pub widgets: BTreeMap<String, WidgetConfig>,
 }
@@ -67,6 +71,7 @@ impl Default for Config {
             similarity: SimilarityConfig::default(),
             trending: TrendingConfig::default(),
             recurring: RecurringConfig::default(),
+            segments: SegmentsConfig::default(),
             widgets: default_widgets(),
         }
     }
@@ -268,6 +273,7 @@ impl Config {
         self.similarity.validate("similarity")?;
         self.trending.validate("trending")?;
         self.recurring.validate("recurring")?;
+        self.segments.validate("segments")?;
         for (name, w) in &self.widgets {
             if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
                 return Err(err(format!("widgets.{name}"), "widget names use letters, digits, `_` and `-`"));

@@ -207,6 +207,8 @@ struct Query {
     purchase_times: Vec<(u32, Option<i64>)>,
     /// The request's time (Unix seconds).
     now: i64,
+    /// The row of the request's segment in the snapshot's segment lists.
+    segment: Option<usize>,
     today: i64,
 }
 
@@ -329,6 +331,7 @@ impl Recommender {
             purchased,
             purchase_times,
             now,
+            segment: ctx.segment.as_deref().and_then(|s| self.snapshot.segments.row_of(s)),
             today: day_of(now),
         }
     }
@@ -574,6 +577,9 @@ impl Run<'_> {
             Source::UltimatelyBought => self.neighbours(source, step, NeighbourKind::UltimatelyBought),
             Source::Bundle => self.bundle(source, step),
             Source::Recurring => self.recurring(source, step),
+            Source::SegmentLastViewed | Source::SegmentLastPurchased | Source::SegmentRecurring => {
+                self.segment(source, step)
+            }
         }
     }
 
@@ -630,6 +636,7 @@ mod for_you;
 mod item;
 mod recurring;
 mod scratch;
+mod segments;
 
 pub use answer::write_algorithms_json;
 pub use bundle::{BundleAnswer, BundleOffer};

@@ -11,10 +11,7 @@
 
 use super::Run;
 use crate::config::Source;
-use crate::recurring::{gaps_days, median};
-
-/// Seconds in a day.
-const DAY: f32 = 86_400.0;
+use crate::recurring::{due, gaps_days, median};
 
 impl Run<'_> {
     /// Candidates of the `recurring` step, unordered.
@@ -34,11 +31,8 @@ impl Run<'_> {
             let personal = median(&gaps)
                 .filter(|&g| gaps.len() + 1 >= cfg.personal_purchases as usize && g >= cfg.min_period_days);
             let Some(days) = personal.or_else(|| intervals.of(p).map(|i| i.days)) else { continue };
-            let last = times[times.len() - 1];
-            let r = (self.q.now - last) as f32 / DAY / days;
-            if (cfg.show_from..=cfg.stop_after).contains(&r) {
-                // Due now scores 1; overdue still ranks above just-due, up to stop_after.
-                cands.push((p, r.max(f32::MIN_POSITIVE), None));
+            if let Some(r) = due(self.q.now, times[times.len() - 1], days, cfg.show_from, cfg.stop_after) {
+                cands.push((p, r, None));
             }
         }
         self.take_ranked(source, step, cands);
@@ -47,7 +41,7 @@ impl Run<'_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::catalog::{CatalogBuilder, ProductRecord};
+    use crate::catalog::test_catalog;
     use crate::config::{Algorithm, WidgetConfig};
     use crate::engine::{Context, Overrides, Recommender, Timed};
     use crate::recurring::{Interval, Intervals};
@@ -58,14 +52,11 @@ mod tests {
     /// Products 0..4; `coffee` (0) is bought every 100 days by the population, `filters` (1)
     /// every 30, `tent` (2) has no interval.
     fn rec() -> Recommender {
-        let mut b = CatalogBuilder::new();
-        for id in ["coffee", "filters", "tent", "mug"] {
-            b.push(ProductRecord { id: id.into(), title: id.into(), ..Default::default() });
-        }
         let mut recurring = Intervals::default();
         recurring.push(0, Interval { days: 100.0, spread: 10.0, shoppers: 5 });
         recurring.push(1, Interval { days: 30.0, spread: 3.0, shoppers: 5 });
-        let mut s = Snapshot { catalog: b.finish().unwrap(), recurring, ..Default::default() };
+        let mut s =
+            Snapshot { catalog: test_catalog(&["coffee", "filters", "tent", "mug"]), recurring, ..Default::default() };
         s.config.widgets.insert("recurring".into(), WidgetConfig::for_algorithm(Algorithm::Recurring));
         Recommender::new(s)
     }

@@ -94,6 +94,7 @@ fn fixture_with(config: Config) -> Recommender {
         recent: Default::default(),
         bundles: Default::default(),
         recurring: Default::default(),
+        segments: Default::default(),
         absent: Vec::new(),
     })
 }

@@ -43,7 +43,7 @@ pub struct Event {
     pub kind: u16,
 }
 
-const COLUMNS: [&str; 12] = [
+const COLUMNS: [&str; 13] = [
     "timestamp",
     "user_id",
     "session_id",
@@ -56,6 +56,7 @@ const COLUMNS: [&str; 12] = [
     "variant",
     "position",
     "site",
+    "segment",
 ];
 /// Event kind name of a widget showing a product (custom: weight 0 unless configured).
 pub const IMPRESSION: &str = "impression";
@@ -109,6 +110,14 @@ pub struct EventLog {
     pub widget_names: Vec<String>,
     /// Variant names by number (`variant` column).
     pub variant_names: Vec<String>,
+    /// Segment (business account) names by number (`segment` column, `--segments` file).
+    pub segment_names: Vec<String>,
+    /// (event index, segment) of the events whose row names a segment, in event order.
+    pub event_segments: Vec<(u32, u32)>,
+    /// (user, segment) from a `user_id,segment` mapping file ([`EventLog::assign_segments`]):
+    /// it wins over the `segment` column.
+    pub user_segments: Vec<(u32, u32)>,
+    segment_ids: FxHashMap<String, u32>,
     widget_ids: FxHashMap<String, u32>,
     variant_ids: FxHashMap<String, u32>,
     user_ids: FxHashMap<String, u32>,
@@ -329,7 +338,9 @@ impl EventLog {
         let map = |table: &[u32], x: u32| if x == NONE { NONE } else { table[x as usize] };
         let widgets: Vec<u32> = other.widget_names.iter().map(|w| self.name_widget(w)).collect();
         let variants: Vec<u32> = other.variant_names.iter().map(|v| self.name_variant(v)).collect();
+        let segments: Vec<u32> = other.segment_names.iter().map(|s| self.name_segment(s)).collect();
         let offset = self.events.len() as u32;
+        self.event_segments.extend(other.event_segments.iter().map(|&(e, s)| (e + offset, segments[s as usize])));
         self.placements.extend(other.placements.iter().map(|p| Placement {
             event: p.event + offset,
             widget: map(&widgets, p.widget),
@@ -445,8 +456,33 @@ impl EventLog {
             let event = self.events.len() as u32;
             self.placements.push(Placement { event, widget, variant, position, price });
         }
+        if let Some(segment) = get(12)? {
+            let segment = self.name_segment(&segment);
+            self.event_segments.push((self.events.len() as u32, segment));
+        }
         self.events.push(Event { ts, product, user, session, order, qty, kind });
         Ok(())
+    }
+
+    /// The number of a segment name, interning it.
+    fn name_segment(&mut self, name: &str) -> u32 {
+        intern_named(&mut self.segment_ids, &mut self.segment_names, name)
+    }
+
+    /// Puts users in segments from `(user id, segment)` pairs (a mapping file), before
+    /// [`EventLog::drop_ids`]; returns how many pairs name a user with no event (ignored).
+    pub fn assign_segments<'a>(&mut self, pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> u64 {
+        let mut unknown = 0;
+        for (user, segment) in pairs {
+            match self.user_ids.get(user) {
+                Some(&u) => {
+                    let s = self.name_segment(segment);
+                    self.user_segments.push((u, s));
+                }
+                None => unknown += 1,
+            }
+        }
+        unknown
     }
 
     /// The number of a widget name, interning it.

@@ -6,6 +6,7 @@
 pub mod catalog;
 pub mod events;
 mod parquet;
+pub mod segments;
 
 use std::borrow::Cow;
 use std::collections::BTreeMap;

@@ -37,6 +37,7 @@ use crate::config::Config;
 use crate::neighbours::{NeighbourKind, NeighbourTable, Neighbours};
 use crate::popularity::{Popularity, PopularityKind, PopularityList};
 use crate::recurring::Intervals;
+use crate::segments::SegmentLists;
 
 /// The first eight bytes of every snapshot.
 pub const MAGIC: [u8; 8] = *b"EDGEREC\0";
@@ -65,9 +66,9 @@ const fn spec(name: &'static str, required: bool) -> SectionSpec {
 }
 
 /// Every section this library knows, in the order it writes them.
-pub const SECTIONS: [SectionSpec; 17] = [
+pub const SECTIONS: [SectionSpec; 18] = [
     spec("meta", true),
-    // Version 2: `[recurring]`.
+    // Version 2: `[recurring]` and `[segments]`.
     SectionSpec { name: "config", version: 2, required: true },
     spec("catalog", true),
     spec("popularity.views", false),
@@ -84,6 +85,7 @@ pub const SECTIONS: [SectionSpec; 17] = [
     spec("catalog.recent", false),
     spec("bundles", false),
     spec("recurring", false),
+    spec("segments", false),
 ];
 
 /// Counts from the build's input, kept so `inspect` and `info()` can show what a model learnt from.
@@ -167,6 +169,8 @@ pub struct Snapshot {
     pub bundles: Bundles,
     /// Repurchase intervals of the products bought regularly (`recurring`).
     pub recurring: Intervals,
+    /// The lists of the B2B segment models (`segments`).
+    pub segments: SegmentLists,
     /// Optional sections this snapshot does not have (or has in a version this library does not
     /// read): their models answer nothing, and their widgets fall back.
     pub absent: Vec<&'static str>,
@@ -487,6 +491,7 @@ impl Snapshot {
         parts.push(("catalog.recent", section_bytes(&self.recent)));
         parts.push(("bundles", section_bytes(&self.bundles)));
         parts.push(("recurring", section_bytes(&self.recurring)));
+        parts.push(("segments", section_bytes(&self.segments)));
         let sections: Vec<(&str, u32, Vec<u8>)> = SECTIONS
             .iter()
             .map(|s| {
@@ -529,6 +534,9 @@ impl Snapshot {
         }
         if let Some(i) = sections.optional("recurring", &mut absent, |i: &Intervals| i.check(products))? {
             s.recurring = i;
+        }
+        if let Some(l) = sections.optional("segments", &mut absent, |l: &SegmentLists| l.check(products))? {
+            s.segments = l;
         }
         s.absent = absent;
         Ok(s)

@@ -10,14 +10,16 @@ export type SourceName = "force_include" | "previously_viewed" | "bought_togethe
   | "for_you" | "most_viewed" | "most_viewed_in_category" | "most_purchased"
   | "most_purchased_in_category" | "popular" | "popular_in_category" | "similar" | "most_carted"
   | "most_carted_in_category" | "recently_added" | "recently_added_in_category" | "trending"
-  | "trending_in_category" | "ultimately_bought" | "bundle" | "recurring";
+  | "trending_in_category" | "ultimately_bought" | "bundle" | "recurring" | "segment_last_viewed"
+  | "segment_last_purchased" | "segment_recurring";
 
 /** The algorithms a widget can run. */
 export type AlgorithmName = "previously_viewed" | "upsell" | "cross_sell" | "also_viewed" | "also_bought" | "most_viewed"
   | "most_viewed_in_category" | "most_purchased" | "most_purchased_in_category" | "popular"
   | "popular_in_category" | "for_you" | "similar" | "most_carted" | "most_carted_in_category"
   | "recently_added" | "recently_added_in_category" | "trending" | "trending_in_category"
-  | "ultimately_bought" | "bundle" | "recurring";
+  | "ultimately_bought" | "bundle" | "recurring" | "segment_last_viewed" | "segment_last_purchased"
+  | "segment_recurring";
 
 /** Merchandising filters. Prices in currency units, discounts in percent. Every field optional. */
 export interface Filters {

@@ -2,7 +2,8 @@
 //
 // Routes (History API; the server answers every extension-less path with index.html, so each
 // of these URLs also works when opened directly or reloaded):
-//   /                     home: departments, picks for you, deals, new arrivals
+//   /                     home: departments, buy again soon, your team's lists (with a B2B
+//                         account chosen in the footer), picks for you, deals, new arrivals
 //   /category/A/B/C       the listing of "A > B > C" (subcategories included), ?page=N
 //   /product/ID           the product page and its recommendation widgets
 //   /cart                 the cart, cross-sell for the cart and a checkout that records a purchase
@@ -26,6 +27,17 @@ let rec = null; // Recommender
 let session = null; // Session
 let categories = []; // [{ name, parent, depth }]
 let cartOrder = []; // ids in the order the cart page first showed them (stable while editing)
+
+// The demo's B2B sign-in: the business account (segment) the shopper buys for, kept on this
+// device. A real store knows it from the logged-in user.
+const ACCOUNT_KEY = "edgerec-demo:account";
+function account() {
+  try {
+    return localStorage.getItem(ACCOUNT_KEY) || "";
+  } catch {
+    return "";
+  }
+}
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
@@ -79,9 +91,10 @@ function breadcrumbs(category, current) {
 }
 
 /** A recommendation widget; `cart-button` lets shoppers add a card's product to the cart. */
-function widget(name, { product, heading, limit } = {}) {
+function widget(name, { product, segment, heading, limit } = {}) {
   const attrs = [`widget="${html(name)}"`, "cart-button"];
   if (product) attrs.push(`product="${html(product)}"`);
+  if (segment) attrs.push(`segment="${html(segment)}"`);
   if (heading) attrs.push(`heading="${html(heading)}"`);
   if (limit) attrs.push(`limit="${limit}"`);
   return `<edgerec-widget ${attrs.join(" ")}></edgerec-widget>`;
@@ -153,6 +166,9 @@ function homePage() {
         <ul role="list" class="tiles">${tiles}</ul>
       </section>
       <div class="widgets">
+        ${widget("recurring", { limit: 6 })}
+        ${account() ? widget("segment_recurring", { segment: account(), limit: 6 }) : ""}
+        ${account() ? widget("segment_last_purchased", { segment: account(), limit: 6 }) : ""}
         ${widget("previously_viewed", { limit: 6 })}
         ${widget("for_you", { limit: 6 })}
         ${widget("deals", { limit: 6 })}
@@ -484,6 +500,19 @@ main.addEventListener("click", (e) => {
 // A widget card's "Add to cart" (the widget adds it to the shared session itself).
 document.addEventListener("edgerec-add-to-cart", (e) => {
   toast(`Added “${rec.product(e.detail.id)?.title ?? e.detail.id}” to your cart`);
+});
+
+const accountSelect = document.getElementById("account");
+accountSelect.value = account();
+accountSelect.addEventListener("change", () => {
+  try {
+    if (accountSelect.value) localStorage.setItem(ACCOUNT_KEY, accountSelect.value);
+    else localStorage.removeItem(ACCOUNT_KEY);
+  } catch {
+    // Storage unavailable: the choice lasts until the page is left.
+  }
+  toast(accountSelect.value ? `Buying for the ${accountSelect.value} account` : "Buying for yourself");
+  render({ track: false });
 });
 
 document.getElementById("forget-session").addEventListener("click", () => {

@@ -9,7 +9,8 @@
 // Every instance on a page shares one package init, one Recommender per snapshot URL and one
 // Session per storage key. Documentation: docs/storefront.md.
 //
-// Attributes: widget (required), product, limit, snapshot (default /data/model.snap),
+// Attributes: widget (required), product, segment (the shopper's business account, for the
+// segment_* widgets), limit, snapshot (default /data/model.snap),
 // session-key (default edgerec:session), heading (replaces the widget's title; a list that only
 // fallback steps filled shows the title of the step that filled it instead, "Popular right now"),
 // currency (ISO code, default USD), cart-button (shows an "Add to cart" button on every card),
@@ -309,7 +310,7 @@ let instances = 0;
 
 export class EdgerecWidget extends HTMLElement {
   static observedAttributes = [
-    "widget", "product", "limit", "snapshot", "session-key", "heading", "currency", "cart-button",
+    "widget", "product", "segment", "limit", "snapshot", "session-key", "heading", "currency", "cart-button",
     "hide-when-fallback", "min-own-items",
   ];
 
@@ -409,6 +410,8 @@ export class EdgerecWidget extends HTMLElement {
     const options = { session: this.#session };
     const product = this.getAttribute("product");
     if (product) options.product = product;
+    const segment = this.getAttribute("segment");
+    if (segment) options.segment = segment;
     const limit = parseInt(this.getAttribute("limit") ?? "", 10);
     if (Number.isFinite(limit)) options.limit = Math.min(100, Math.max(1, limit));
     if (this.hasAttribute("hide-when-fallback")) options.hideWhenFallback = true;

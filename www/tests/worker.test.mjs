@@ -319,3 +319,56 @@ test("a missing snapshot asset gives a 503 that says which file and how to build
     await w.stop();
   }
 });
+
+test("segment requests: a valid token reads the account's list, a missing one is 401, a forged one 403", async () => {
+  const secret = "test-secret-of-the-store";
+  const mf = await workerInMiniflare({
+    kvNamespaces: ["SNAPSHOT_KV"],
+    bindings: { SNAPSHOT_KEY: "model.snap", SEGMENT_SECRET: secret },
+  });
+  try {
+    const kv = await mf.getKVNamespace("SNAPSHOT_KV");
+    await kv.put("model.snap", bytesOf("www/public/data/model.snap"));
+    const { createHmac } = await import("node:crypto");
+    const sign = (segment) => createHmac("sha256", secret).update(segment).digest("hex");
+    const ask = (segment, token, widget = "segment_last_viewed") => {
+      const q = new URLSearchParams({ widget, segment, limit: "5" });
+      if (token !== undefined) q.set("segmentToken", token);
+      return mf.dispatchFetch(`http://localhost/v1/recommend?${q}`);
+    };
+    // The demo store's "acme" account: what its users viewed, exactly as the package answers it.
+    const ok = await ask("acme", sign("acme"));
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get("cache-control"), "private, no-store", "an account's list is not cached publicly");
+    const items = (await ok.json()).items.map((i) => i.id);
+    assert.equal(items.length, 5);
+    assert.deepEqual(items, idsOf("www/public/data/model.snap", "segment_last_viewed", { segment: "acme", limit: 5 }));
+    // Another account's list differs, and needs its own token.
+    const globex = await (await ask("globex", sign("globex"))).json();
+    assert.notDeepEqual(globex.items.map((i) => i.id), items);
+    const missing = await ask("acme");
+    assert.equal(missing.status, 401);
+    assert.equal((await missing.json()).parameter, "segmentToken");
+    for (const forged of [sign("globex"), sign("acme").replace(/.$/, (c) => (c === "0" ? "1" : "0")), "zz", "00"]) {
+      const res = await ask("acme", forged);
+      assert.equal(res.status, 403, forged);
+      assert.equal((await res.json()).error, "invalid segment token");
+    }
+    // POST with purchase times: the recurring widget at the edge.
+    const post = await mf.dispatchFetch("http://localhost/v1/recommend", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ widget: "segment_recurring", segment: "acme", segmentToken: sign("acme"), purchased: [{ id: catalog[0], at: 1 }] }),
+    });
+    assert.equal(post.status, 200);
+    const bad = await mf.dispatchFetch("http://localhost/v1/recommend", {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ widget: "recurring", purchased: [{ id: catalog[0], at: "yesterday" }] }),
+    });
+    assert.equal(bad.status, 400);
+    assert.equal((await bad.json()).parameter, "purchased");
+  } finally {
+    await mf.dispose();
+  }
+});

@@ -1,7 +1,9 @@
 // edgerec edge worker: serves widget lists as JSON from a Cloudflare Worker.
 //
 //   GET  /v1/recommend?widget=W&product=ID&viewed=ID,ID&cart=ID&purchased=ID&limit=N
-//   POST /v1/recommend   { widget, product, viewed, cart, purchased, limit, filters }
+//                        [&segment=S&segmentToken=HEX]
+//   POST /v1/recommend   { widget, product, viewed, cart, purchased, limit, filters, segment,
+//                          segmentToken }   (purchased: ids or { id, at } with Unix seconds)
 //   GET  /v1/widgets     widget names and configuration
 //   GET  /v1/health      whether the snapshot is loaded, and its metadata
 //
@@ -12,6 +14,9 @@
 // new one replaces the old in one assignment: a request uses one snapshot from start to end.
 // Every malformed request gets a 4xx JSON error naming the parameter; a snapshot that cannot be
 // loaded gives a 503 JSON error saying why, and the next request tries again.
+// With SEGMENT_SECRET set, a request naming a segment (a business account) must carry
+// segmentToken = hex(HMAC-SHA256(SEGMENT_SECRET, segment)), signed by the store's server for the
+// logged-in user's account: 401 without it, 403 with a wrong one (docs/segments.md).
 
 import wasmModule from "../../pkg/edgerec_bg.wasm";
 import { initSync, limits, Recommender } from "../../pkg/edgerec.js";
@@ -22,8 +27,8 @@ initSync({ module: wasmModule });
 const { maxIdsPerList: MAX_IDS, maxIdLength: MAX_ID_LENGTH, maxLimit: MAX_LIMIT } = limits();
 const MAX_BODY = 64 * 1024;
 const MAX_URL = 16 * 1024;
-const QUERY_PARAMS = new Set(["widget", "product", "viewed", "cart", "purchased", "limit"]);
-const BODY_FIELDS = new Set(["widget", "product", "viewed", "cart", "purchased", "limit", "filters"]);
+const QUERY_PARAMS = new Set(["widget", "product", "viewed", "cart", "purchased", "limit", "segment", "segmentToken"]);
+const BODY_FIELDS = new Set(["widget", "product", "viewed", "cart", "purchased", "limit", "filters", "segment", "segmentToken"]);
 
 /** The loaded snapshot of this isolate: { rec, info, version, source, loadedAt, checkedAt }. */
 let current = null;
@@ -237,6 +242,44 @@ function idList(name, value) {
   });
 }
 
+/** `purchased`: ids, or (in a JSON body) { id, at } objects with `at` in Unix seconds. */
+function purchasedList(value) {
+  if (!Array.isArray(value) || !value.some((p) => p !== null && typeof p === "object")) return idList("purchased", value);
+  if (value.length > MAX_IDS) throw bad("purchased", `\`purchased\` has ${value.length} ids; at most ${MAX_IDS}`);
+  return value.map((p) => {
+    if (typeof p === "string") return idList("purchased", [p])[0];
+    if (p === null || typeof p !== "object" || Array.isArray(p)) throw bad("purchased", "`purchased` must hold ids or { id, at } objects");
+    for (const k of Object.keys(p)) {
+      if (k !== "id" && k !== "at") throw bad("purchased", `unknown field \`${k}\` in \`purchased\`; allowed: id, at`);
+    }
+    const [id] = idList("purchased", [p.id ?? ""]);
+    if (p.at !== undefined && p.at !== null && !Number.isSafeInteger(p.at)) throw bad("purchased", "`at` must be Unix seconds (a whole number)");
+    return p.at === undefined || p.at === null ? { id } : { id, at: p.at };
+  });
+}
+
+const hexBytes = (hex) => (/^(?:[0-9a-f]{2})+$/i.test(hex) ? Uint8Array.from(hex.match(/../g), (h) => parseInt(h, 16)) : null);
+
+/** Checks the request's segment against its token when the worker has a SEGMENT_SECRET. */
+async function checkSegment(segment, token, env) {
+  if (segment === undefined) {
+    if (token !== undefined) throw bad("segmentToken", "`segmentToken` is given without a `segment`");
+    return;
+  }
+  if (typeof segment !== "string" || !segment.trim() || segment.length > MAX_ID_LENGTH) throw bad("segment", "`segment` must be a segment id");
+  const secret = env.SEGMENT_SECRET;
+  if (!secret) return;
+  if (token === undefined || token === "") {
+    throw new HttpError(401, "segment token required", "segmentToken", "this worker requires `segmentToken` (HMAC-SHA256 of the segment, hex) with `segment`");
+  }
+  const sig = typeof token === "string" ? hexBytes(token) : null;
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["verify"]);
+  // `verify` compares in constant time.
+  if (!sig || !(await crypto.subtle.verify("HMAC", key, sig, new TextEncoder().encode(segment)))) {
+    throw new HttpError(403, "invalid segment token", "segmentToken", "`segmentToken` is not the signature of this segment");
+  }
+}
+
 function parseLimit(value) {
   if (value === undefined || value === null || value === "") return undefined;
   const n = typeof value === "number" ? value : /^\d{1,4}$/.test(value) ? Number(value) : NaN;
@@ -289,8 +332,10 @@ async function recommend(request, env, ctx, url) {
   if (product !== undefined && product.length > MAX_ID_LENGTH) throw bad("product", "`product` must be a product id");
   const viewed = idList("viewed", input.viewed);
   const cart = idList("cart", input.cart);
-  const purchased = idList("purchased", input.purchased);
+  const purchased = purchasedList(input.purchased);
   const limit = parseLimit(input.limit);
+  await checkSegment(input.segment === "" ? undefined : input.segment, input.segmentToken, env);
+  const segment = input.segment?.trim() || undefined;
   if (input.filters !== undefined && (typeof input.filters !== "object" || input.filters === null || Array.isArray(input.filters))) {
     throw bad("filters", "`filters` must be an object");
   }
@@ -302,11 +347,11 @@ async function recommend(request, env, ctx, url) {
   try {
     // The answer as a JSON string (widget, title, fromFallback, hidden, items, ...), spliced into
     // the body: no JS objects built and serialised again.
-    answer = snap.rec.answerJson(widget, { product, viewed, cart, purchased, limit, filters: input.filters });
+    answer = snap.rec.answerJson(widget, { product, viewed, cart, purchased, limit, filters: input.filters, segment });
   } catch (e) {
     throw fromPackage(e);
   }
-  const personal = viewed.length > 0 || cart.length > 0 || purchased.length > 0;
+  const personal = viewed.length > 0 || cart.length > 0 || purchased.length > 0 || segment !== undefined;
   const seconds = /^\d{1,7}$/.test(env.CACHE_SECONDS ?? "") ? env.CACHE_SECONDS : "300";
   const cache = personal ? "private, no-store" : `public, max-age=${seconds}`;
   const body = `${answer.slice(0, -1)},"snapshot":${JSON.stringify({ version: snap.version, builtAt: snap.info.builtAt })}}`;

@@ -1,0 +1,100 @@
+//! The segment steps: what the request's segment (a business account) viewed and bought lately,
+//! and what it buys regularly that is due (`segment_last_viewed`, `segment_last_purchased`,
+//! `segment_recurring`). A request names one segment (`Context::segment`); without one, or for
+//! a segment the snapshot has no lists for, these steps give nothing and the chain goes on.
+
+use super::Run;
+use crate::config::Source;
+use crate::recurring::due;
+
+const DAY: i64 = 86_400;
+
+impl Run<'_> {
+    /// The segment steps.
+    pub(super) fn segment(&mut self, source: Source, step: u32) {
+        let Some(row) = self.q.segment else { return };
+        let lists = &self.rec.snapshot.segments;
+        let cfg = &self.rec.snapshot.config;
+        let now = self.q.now;
+        match source {
+            Source::SegmentLastViewed => {
+                let viewed = lists.viewed.row(row);
+                let n = viewed.len() as f32;
+                self.take(source, step, viewed.iter().enumerate().map(|(i, &p)| (p, (n - i as f32) / n, None)));
+            }
+            Source::SegmentLastPurchased => {
+                let from = now - i64::from(cfg.segments.purchased_days) * DAY;
+                let bought: Vec<u32> =
+                    lists.purchased.row(row).iter().filter(|b| (from..=now).contains(&b.1)).map(|b| b.0).collect();
+                let n = bought.len() as f32;
+                self.take(source, step, bought.into_iter().enumerate().map(|(i, p)| (p, (n - i as f32) / n, None)));
+            }
+            _ => {
+                let (show_from, stop_after) = (cfg.recurring.show_from, cfg.recurring.stop_after);
+                let row = lists.recurring.row(row).iter();
+                let cands = row
+                    .filter_map(|r| Some((r.product, due(now, r.last, r.interval_days, show_from, stop_after)?, None)));
+                let cands = cands.collect();
+                self.take_ranked(source, step, cands);
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::catalog::test_catalog;
+    use crate::config::{Algorithm, WidgetConfig};
+    use crate::engine::{Context, Overrides, Recommender};
+    use crate::segments::{segment_key, SegmentLists, SegmentRepurchase};
+    use crate::snapshot::Snapshot;
+
+    const DAY: i64 = 86_400;
+
+    /// Products a..e; segment "acme" viewed c then a, bought b on day 95 and d on day 88, and
+    /// buys e every 10 days (last on day 100).
+    fn rec() -> Recommender {
+        let mut segments = SegmentLists { keys: vec![segment_key("acme")], ..Default::default() };
+        segments.viewed.push_row([2, 0]);
+        segments.purchased.push_row([(1, 95 * DAY), (3, 88 * DAY)]);
+        segments.recurring.push_row([SegmentRepurchase { product: 4, last: 100 * DAY, interval_days: 10.0 }]);
+        let mut s = Snapshot { catalog: test_catalog(&["a", "b", "c", "d", "e"]), segments, ..Default::default() };
+        for a in [Algorithm::SegmentLastViewed, Algorithm::SegmentLastPurchased, Algorithm::SegmentRecurring] {
+            s.config.widgets.insert(a.name().into(), WidgetConfig::for_algorithm(a));
+        }
+        Recommender::new(s)
+    }
+
+    fn ask(r: &Recommender, widget: &str, segment: Option<&str>, day: f64) -> Vec<String> {
+        let ctx =
+            Context { segment: segment.map(String::from), now: Some((day * DAY as f64) as i64), ..Default::default() };
+        let out = r.recommend(widget, &ctx, &Overrides::default()).unwrap();
+        out.items.iter().map(|i| r.catalog().id(i.product).to_string()).collect()
+    }
+
+    #[test]
+    fn last_viewed_newest_first_and_nothing_without_a_known_segment() {
+        let r = rec();
+        assert_eq!(ask(&r, "segment_last_viewed", Some("acme"), 100.0), ["c", "a"]);
+        assert!(ask(&r, "segment_last_viewed", Some("globex"), 100.0).is_empty());
+        assert!(ask(&r, "segment_last_viewed", None, 100.0).is_empty());
+    }
+
+    #[test]
+    fn last_purchased_keeps_the_last_ten_days_of_the_request() {
+        let r = rec();
+        assert_eq!(ask(&r, "segment_last_purchased", Some("acme"), 96.0), ["b", "d"]);
+        assert_eq!(ask(&r, "segment_last_purchased", Some("acme"), 90.0), ["d"], "b is bought later");
+        assert_eq!(ask(&r, "segment_last_purchased", Some("acme"), 100.0), ["b"], "d is 12 days old");
+        assert!(ask(&r, "segment_last_purchased", Some("acme"), 105.1).is_empty(), "b is 10.1 days old");
+    }
+
+    #[test]
+    fn a_ten_day_interval_is_shown_two_days_before_it_ends() {
+        let r = rec();
+        assert!(ask(&r, "segment_recurring", Some("acme"), 107.9).is_empty());
+        assert_eq!(ask(&r, "segment_recurring", Some("acme"), 108.0), ["e"]);
+        assert_eq!(ask(&r, "segment_recurring", Some("acme"), 130.0), ["e"], "3 intervals: still shown");
+        assert!(ask(&r, "segment_recurring", Some("acme"), 130.1).is_empty(), "past stop_after");
+    }
+}
