@@ -12,22 +12,87 @@
 //!   scores `w(a,b) / n(a)`, the share of `a`'s sessions that went on to `b`.
 //!
 //! `n(x)` is the number of baskets (sessions, orders) holding `x`.
+//!
+//! Weights are summed in fixed point ([`WEIGHT_ONE`] is 1.0), so a sum does not depend on the order
+//! of its terms: the count tables an SQL engine writes ([`super::counts`]) give the same scores.
 
-/// Weight of a co-occurrence `distance` positions apart: `1/sqrt(distance)` (index 0 unused).
-const DISTANCE_WEIGHT: [f32; 9] =
-    [1.0, 1.0, FRAC_1_SQRT_2, 0.577_350_3, 0.5, 0.447_213_6, 0.408_248_3, 0.377_964_5, 0.353_553_4];
+/// 1.0 in the fixed point of pair weights.
+pub const WEIGHT_ONE: u64 = 1 << 20;
+/// Weight of a co-occurrence `distance` positions apart: `1/sqrt(distance)` in fixed point
+/// (index 0 unused; distances beyond 8 weigh as 8): `round(2^20 / sqrt(d))`.
+pub const DISTANCE_WEIGHT: [u64; 9] = [1 << 20, 1 << 20, 741_455, 605_396, 524_288, 468_937, 428_079, 396_324, 370_728];
+/// Weight of a transition `distance` steps apart in a sequence: `round(2^20 / distance)`.
+pub fn step_weight(distance: usize) -> u64 {
+    (WEIGHT_ONE + distance as u64 / 2) / distance as u64
+}
 /// Exponent of the row product's basket count in co-occurrence scores (0.5 would be cosine).
 const CO_ALPHA: f32 = 0.75;
-
-use std::f32::consts::FRAC_1_SQRT_2;
 
 use rustc_hash::FxHashMap;
 
 #[derive(Debug, Clone, Copy)]
 struct PairStat {
-    weight: f32,
+    weight: u64,
     shoppers: u32,
     last: u32,
+}
+
+/// One counted pair: its summed weight (fixed point, [`WEIGHT_ONE`]) and distinct shoppers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PairCount {
+    /// The first product (the smaller index of an undirected pair; the source of a directed one).
+    pub a: u32,
+    /// The second product.
+    pub b: u32,
+    /// Summed weight, fixed point.
+    pub weight: u64,
+    /// Distinct shoppers whose baskets hold the pair.
+    pub shoppers: u32,
+}
+
+/// A pair kind's count table: baskets per product and the pairs kept.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct PairTable {
+    /// Row `p`: the baskets (sessions, orders) holding product `p`.
+    pub baskets: Vec<u32>,
+    /// The pairs, each at most once.
+    pub pairs: Vec<PairCount>,
+    /// Whether `a -> b` is a direction ("viewed next") rather than an unordered pair.
+    pub directed: bool,
+}
+
+impl PairTable {
+    /// Scores the pairs supported by at least `min_count` shoppers and keeps the best `k` per
+    /// product, best first (ties by product index). Returns the rows and the number of pairs kept.
+    pub fn top_k(&self, min_count: u32, k: usize) -> (Vec<Vec<(u32, f32)>>, usize) {
+        let n = self.baskets.len();
+        let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
+        let mut kept = 0;
+        for pc in &self.pairs {
+            if pc.shoppers < min_count {
+                continue;
+            }
+            kept += 1;
+            let (a, b) = (pc.a, pc.b);
+            let weight = (pc.weight as f64 / WEIGHT_ONE as f64) as f32;
+            let (na, nb) = (self.baskets[a as usize].max(1) as f32, self.baskets[b as usize].max(1) as f32);
+            if self.directed {
+                // P(b next | a): the share of a's sessions that went on to b.
+                rows[a as usize].push((b, weight / na));
+            } else {
+                rows[a as usize].push((b, weight / (na.powf(CO_ALPHA) * nb.powf(1.0 - CO_ALPHA))));
+                rows[b as usize].push((a, weight / (nb.powf(CO_ALPHA) * na.powf(1.0 - CO_ALPHA))));
+            }
+        }
+        for row in &mut rows {
+            if row.len() > k {
+                row.select_nth_unstable_by(k, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                row.truncate(k);
+            }
+            row.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        }
+        (rows, kept)
+    }
 }
 
 /// Baskets (or sequences) gathered while walking the sessions, counted afterwards, in parallel.
@@ -93,7 +158,7 @@ pub struct PairCounts {
     /// Baskets containing each product.
     pub item_baskets: Vec<u32>,
     directed: bool,
-    scratch: Vec<(u64, f32)>,
+    scratch: Vec<(u64, u64)>,
     /// Products whose pairs are counted (empty: all).
     frequent: Vec<bool>,
 }
@@ -169,8 +234,8 @@ impl PairCounts {
         self.pairs.is_empty()
     }
 
-    fn bump(&mut self, k: u64, w: f32, shopper: u32) {
-        let e = self.pairs.entry(k).or_insert(PairStat { weight: 0.0, shoppers: 0, last: u32::MAX });
+    fn bump(&mut self, k: u64, w: u64, shopper: u32) {
+        let e = self.pairs.entry(k).or_insert(PairStat { weight: 0, shoppers: 0, last: u32::MAX });
         e.weight += w;
         if e.last != shopper {
             e.last = shopper;
@@ -210,11 +275,11 @@ impl PairCounts {
             }
             for j in (i + 1)..seq.len().min(i + window + 1) {
                 if seq[i] != seq[j] && self.counted(seq[j]) {
-                    scratch.push((key(seq[i], seq[j]), 1.0 / (j - i) as f32));
+                    scratch.push((key(seq[i], seq[j]), step_weight(j - i)));
                 }
             }
         }
-        scratch.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)));
+        scratch.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
         scratch.dedup_by_key(|e| e.0);
         let mut first = seq.to_vec();
         first.sort_unstable();
@@ -228,35 +293,22 @@ impl PairCounts {
         self.scratch = scratch;
     }
 
-    /// Scores the pairs supported by at least `min_count` shoppers and keeps the best `k` per
-    /// product, best first (ties by product index). Returns the rows and the number of pairs kept.
+    /// The count table: the pairs supported by at least `min_count` shoppers, sorted, and the
+    /// baskets per product.
+    pub fn table(&self, min_count: u32) -> PairTable {
+        let mut pairs: Vec<PairCount> = self
+            .pairs
+            .iter()
+            .filter(|(_, st)| st.shoppers >= min_count)
+            .map(|(&k, st)| PairCount { a: (k >> 32) as u32, b: k as u32, weight: st.weight, shoppers: st.shoppers })
+            .collect();
+        pairs.sort_unstable_by_key(|p| (p.a, p.b));
+        PairTable { baskets: self.item_baskets.clone(), pairs, directed: self.directed }
+    }
+
+    /// [`PairTable::top_k`] of [`PairCounts::table`].
     pub fn top_k(&self, min_count: u32, k: usize) -> (Vec<Vec<(u32, f32)>>, usize) {
-        let n = self.item_baskets.len();
-        let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); n];
-        let mut kept = 0;
-        for (&pk, st) in &self.pairs {
-            if st.shoppers < min_count {
-                continue;
-            }
-            kept += 1;
-            let (a, b) = ((pk >> 32) as u32, pk as u32);
-            let (na, nb) = (self.item_baskets[a as usize] as f32, self.item_baskets[b as usize] as f32);
-            if self.directed {
-                // P(b next | a): the share of a's sessions that went on to b.
-                rows[a as usize].push((b, st.weight / na));
-            } else {
-                rows[a as usize].push((b, st.weight / (na.powf(CO_ALPHA) * nb.powf(1.0 - CO_ALPHA))));
-                rows[b as usize].push((a, st.weight / (nb.powf(CO_ALPHA) * na.powf(1.0 - CO_ALPHA))));
-            }
-        }
-        for row in &mut rows {
-            if row.len() > k {
-                row.select_nth_unstable_by(k, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-                row.truncate(k);
-            }
-            row.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-        }
-        (rows, kept)
+        self.table(min_count).top_k(min_count, k)
     }
 }
 
@@ -300,7 +352,7 @@ mod tests {
         let want = [
             (3, 1.0 / 2f32.powf(0.75)),
             (1, 1.0 / (2f32.powf(0.75) * 3f32.powf(0.25))),
-            (0, FRAC_1_SQRT_2 / (2f32.powf(0.75) * 3f32.powf(0.25))),
+            (0, std::f32::consts::FRAC_1_SQRT_2 / (2f32.powf(0.75) * 3f32.powf(0.25))),
         ];
         assert_eq!(rows[2].len(), 3);
         for ((p, s), (wp, ws)) in rows[2].iter().zip(want) {

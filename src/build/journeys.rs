@@ -103,11 +103,38 @@ impl UltimatelyBought {
         }
     }
 
+    /// The count table: the (viewed, bought) pairs with at least `min_count` shoppers, sorted,
+    /// and the viewers and buyers of every product.
+    pub fn counts(self, min_count: u32) -> JourneyCounts {
+        let mut pairs: Vec<(u32, u32, u32)> =
+            self.pairs.iter().filter(|(_, &n)| n >= min_count).map(|(&(p, q), &n)| (p, q, n)).collect();
+        pairs.sort_unstable();
+        JourneyCounts { pairs, viewers: self.viewers, buyers: self.buyers }
+    }
+
+    /// [`JourneyCounts::finish`] of [`UltimatelyBought::counts`].
+    pub fn finish(self, min_count: u32, k: usize) -> NeighbourTable {
+        self.counts(min_count).finish(min_count, k)
+    }
+}
+
+/// The "ultimately bought" count table.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct JourneyCounts {
+    /// (viewed p, then bought q, distinct shoppers).
+    pub pairs: Vec<(u32, u32, u32)>,
+    /// Row `p`: the distinct shoppers who viewed `p`.
+    pub viewers: Vec<u32>,
+    /// Row `q`: the distinct shoppers who bought `q`.
+    pub buyers: Vec<u32>,
+}
+
+impl JourneyCounts {
     /// Top `k` per viewed product, kept with `min_count` shoppers, scored by
     /// `n / sqrt(viewers(p) · buyers(q))` (how much more often than chance the journey ends in q).
-    pub fn finish(self, min_count: u32, k: usize) -> NeighbourTable {
+    pub fn finish(&self, min_count: u32, k: usize) -> NeighbourTable {
         let mut rows: Vec<Vec<(u32, f32)>> = vec![Vec::new(); self.viewers.len()];
-        for (&(p, q), &n) in &self.pairs {
+        for &(p, q, n) in &self.pairs {
             if n >= min_count {
                 let denom = (f64::from(self.viewers[p as usize]) * f64::from(self.buyers[q as usize])).sqrt();
                 rows[p as usize].push((q, (f64::from(n) / denom.max(1.0)) as f32));
@@ -124,6 +151,12 @@ impl UltimatelyBought {
 /// Bundles from the build's orders: every order of 2 to 4 distinct products is a combination;
 /// one kept with `min_count` distinct shoppers.
 pub fn bundles(products: usize, orders: &Baskets, min_count: u32) -> Bundles {
+    Bundles::from_counted(products, bundle_counts(orders, min_count))
+}
+
+/// The bundles count table: (sorted products, distinct shoppers) of every combination of 2 to 4
+/// products bought as one order by at least `min_count` shoppers, sorted.
+pub fn bundle_counts(orders: &Baskets, min_count: u32) -> Vec<(Vec<u32>, u32)> {
     let mut all: Vec<(Vec<u32>, u32)> = orders
         .iter()
         .filter(|(items, _)| (2..=MAX_BUNDLE).contains(&items.len()))
@@ -144,7 +177,7 @@ pub fn bundles(products: usize, orders: &Baskets, min_count: u32) -> Bundles {
         }
     }
     counted.retain(|(_, n)| *n >= min_count);
-    Bundles::from_counted(products, counted)
+    counted
 }
 
 #[cfg(test)]

@@ -12,6 +12,7 @@
 //! No shopper, session or order id reaches the snapshot: they are numbers here and dropped after.
 
 pub mod cooccurrence;
+pub mod counts;
 pub mod journeys;
 pub mod popularity;
 pub mod recent;
@@ -23,12 +24,13 @@ pub mod trending;
 use crate::catalog::Catalog;
 use crate::config::{Config, DateRange};
 use crate::ingest::events::{Event, EventLog, CART, CUSTOM, NONE, PURCHASE, VIEW};
-use crate::neighbours::{NeighbourKind, NeighbourTable, Neighbours};
+use crate::neighbours::NeighbourKind;
 use crate::popularity::PopularityKind;
-use crate::snapshot::{InputCounts, Meta, Snapshot};
+use crate::snapshot::{InputCounts, Snapshot};
 use crate::time::{parse_date, DAY};
 
 use cooccurrence::{distinct_in_order, Baskets, PairCounts};
+pub use counts::{pack, CountTables};
 use popularity::Tally;
 
 /// Options of one build.
@@ -77,6 +79,12 @@ fn shopper_of(e: &Event) -> Option<u64> {
 
 /// Builds a snapshot from a catalog and events.
 pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot, BuildStats) {
+    let (snapshot, stats, _) = build_with_counts(catalog, log, opts);
+    (snapshot, stats)
+}
+
+/// [`build`], also returning the count tables the snapshot was packed from.
+pub fn build_with_counts(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot, BuildStats, CountTables) {
     let config = &opts.config;
     let t = &config.training;
     let n = catalog.len();
@@ -264,90 +272,64 @@ pub fn build(catalog: Catalog, log: &EventLog, opts: &BuildOptions) -> (Snapshot
     }
     counts.shoppers = u64::from(shopper_no);
 
-    // 4. Keep, score, cut.
-    let (min, k) = (t.min_count, t.neighbours as usize);
-    let next_window = t.next_window as usize;
-    // Count and keep on two threads: views and carts on one, sequences and orders on the other.
-    let finish = |kind: NeighbourKind, c: PairCounts| {
-        let (rows, kept) = c.top_k(min, k);
-        (kind, c.len(), kept, NeighbourTable::from_rows(&rows))
-    };
+    // 4. The count tables (pairs counted on two threads: views and carts on one, sequences and
+    // orders on the other), then keep, score and cut them: `pack`, which `edgerec pack` runs too.
+    let (min, next_window) = (t.min_count, t.next_window as usize);
+    let count = |kind: NeighbourKind, c: PairCounts| (kind, c.len(), c.table(min));
     let (first, second) = std::thread::scope(|s| {
         let helper = s.spawn(|| {
             [
-                finish(NeighbourKind::ViewedTogether, PairCounts::count_distinct(n, &view_seqs, window, min)),
-                finish(NeighbourKind::CartedTogether, PairCounts::count_baskets(n, &cart_baskets, window, min)),
+                count(NeighbourKind::ViewedTogether, PairCounts::count_distinct(n, &view_seqs, window, min)),
+                count(NeighbourKind::CartedTogether, PairCounts::count_baskets(n, &cart_baskets, window, min)),
             ]
         });
         let mine = [
-            finish(NeighbourKind::ViewedNext, PairCounts::count_sequences(n, &view_seqs, next_window, min)),
-            finish(NeighbourKind::BoughtTogether, PairCounts::count_baskets(n, &bought_baskets, window, min)),
+            count(NeighbourKind::BoughtTogether, PairCounts::count_baskets(n, &bought_baskets, window, min)),
+            count(NeighbourKind::ViewedNext, PairCounts::count_sequences(n, &view_seqs, next_window, min)),
         ];
         (helper.join().expect("pair counting does not panic"), mine)
     });
-    let mut neighbours = Neighbours::default();
-    let mut pairs = Vec::new();
-    for (kind, counted, kept, table) in first.into_iter().chain(second) {
-        pairs.push((kind, counted, kept));
-        *neighbours.table_mut(kind) = table;
+    let mut counted = Vec::new();
+    let mut pair_tables = Vec::new();
+    for (kind, c, table) in first.into_iter().chain(second) {
+        counted.push((kind, c));
+        pair_tables.push((kind, table));
     }
-    *neighbours.table_mut(NeighbourKind::UltimatelyBought) = journeys.finish(min, k);
-    let bundles = journeys::bundles(n, &bought_baskets, min);
-    let recurring = repurchases.finish(min, &config.recurring);
-    let segments = segment_walk.finish(&log.segment_names, min, as_of, &config.segments);
-    // Similar products come from the catalog alone: every product gets them, events or not.
-    let sim = &config.similarity;
-    *neighbours.table_mut(NeighbourKind::Similar) =
-        similar::similar_table(&catalog, &sim.attributes, sim.neighbours as usize, 2);
-    pairs.sort_by_key(|p| NeighbourKind::ALL.iter().position(|k| *k == p.0));
-    let tallies = [
-        (PopularityKind::Views, &views_t),
-        (PopularityKind::Carts, &carts_t),
-        (PopularityKind::Purchases, &purchases_t),
-        (PopularityKind::Popular, &popular_t),
-    ];
-    let mut popularity =
-        popularity::lists(&tallies, &catalog, min, t.list_size as usize, t.category_list_size as usize);
     let tr = &config.trending;
     let params = trending::TrendingParams {
         window_days: tr.window_days,
         baseline_days: tr.baseline_days,
         min_shoppers: tr.min_shoppers.max(min),
     };
-    popularity.trending = trending::trending_list(
-        events.iter().map(|(s, _, e)| (*s, e)),
-        &kind_weights,
-        &catalog,
-        as_of,
-        params,
-        t.list_size as usize,
-        t.category_list_size as usize,
-    );
-    let listed = PopularityKind::ALL.iter().map(|&k| (k, popularity.list(k).global.len())).collect();
+    let trend = trending::trend_counts(events.iter().map(|(s, _, e)| (*s, e)), &kind_weights, n, as_of, params);
     let used = events.iter().map(|(_, _, e)| e.ts);
-    let meta = Meta {
-        edgerec_version: env!("CARGO_PKG_VERSION").to_string(),
-        built_at: opts.built_at,
+    let tables = CountTables {
         as_of,
         events_from: used.clone().min().unwrap_or(0),
         events_to: used.max().unwrap_or(0),
         counts: counts.clone(),
-        holdout: None,
+        popularity: vec![
+            (PopularityKind::Views, views_t.counts()),
+            (PopularityKind::Carts, carts_t.counts()),
+            (PopularityKind::Purchases, purchases_t.counts()),
+            (PopularityKind::Popular, popular_t.counts()),
+        ],
+        pairs: pair_tables,
+        journeys: journeys.counts(min),
+        bundles: journeys::bundle_counts(&bought_baskets, min),
+        trending: trend,
+        recurring: repurchases.gaps(min),
     };
-    let recent = recent::recent_list(&catalog, t.list_size as usize, t.category_list_size as usize);
-    let snapshot = Snapshot {
-        meta,
-        config: config.clone(),
-        catalog,
-        popularity,
-        neighbours,
-        recent,
-        bundles,
-        recurring,
-        segments,
-        absent: Vec::new(),
-    };
-    (snapshot, BuildStats { counts, pairs, listed, without_shopper })
+    let segments = segment_walk.finish(&log.segment_names, min, as_of, &config.segments);
+    let (mut snapshot, packed) = counts::pack(catalog, config, &tables, opts.built_at);
+    snapshot.segments = segments;
+    let mut pairs: Vec<(NeighbourKind, usize, usize)> = counted
+        .iter()
+        .map(|&(kind, c)| (kind, c, packed.kept.iter().find(|k| k.0 == kind).map_or(0, |k| k.1)))
+        .collect();
+    pairs.sort_by_key(|p| NeighbourKind::ALL.iter().position(|k| *k == p.0));
+    let stats = BuildStats { counts, pairs, listed: packed.listed, without_shopper };
+    (snapshot, stats, tables)
 }
 
 #[cfg(test)]

@@ -29,6 +29,25 @@ impl Tally {
         }
     }
 
+    /// The count table: `(product, score, shoppers)` of every product with a score or a shopper.
+    pub fn counts(&self) -> Vec<(u32, f64, u32)> {
+        (0..self.score.len())
+            .filter(|&i| self.score[i] != 0.0 || self.shoppers[i] > 0)
+            .map(|i| (i as u32, self.score[i], self.shoppers[i]))
+            .collect()
+    }
+
+    /// A tally of `n` products from a count table (see [`Tally::counts`]); later rows of a
+    /// product add to earlier ones.
+    pub fn from_counts(n: usize, rows: &[(u32, f64, u32)]) -> Tally {
+        let mut t = Tally::new(n);
+        for &(p, score, shoppers) in rows {
+            t.score[p as usize] += score;
+            t.shoppers[p as usize] += shoppers;
+        }
+        t
+    }
+
     /// Products with a positive score and at least `min_count` shoppers, best first (ties by id).
     pub fn ranked(&self, min_count: u32) -> Vec<(u32, f32)> {
         let mut v: Vec<(u32, f32)> = (0..self.score.len())

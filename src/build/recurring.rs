@@ -47,6 +47,28 @@ impl Repurchases {
         }
     }
 
+    /// The count table: `(product, one repeat buyer's median gap in days)`, sorted, for the
+    /// products with at least `min_count` repeat buyers.
+    pub fn gaps(&self, min_count: u32) -> Vec<(u32, f32)> {
+        let mut rows: Vec<(u32, f32)> = self
+            .gaps
+            .iter()
+            .filter(|(_, g)| g.len() >= min_count as usize)
+            .flat_map(|(&p, g)| g.iter().map(move |&d| (p, d)))
+            .collect();
+        rows.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(a.1.total_cmp(&b.1)));
+        rows
+    }
+
+    /// Repurchases from a count table (see [`Repurchases::gaps`]).
+    pub fn from_gaps(rows: &[(u32, f32)]) -> Repurchases {
+        let mut r = Repurchases::default();
+        for &(p, d) in rows {
+            r.gaps.entry(p).or_default().push(d);
+        }
+        r
+    }
+
     /// The regular products, each from at least `min_count` shoppers.
     pub fn finish(self, min_count: u32, config: &RecurringConfig) -> Intervals {
         let mut rows: Vec<(u32, Vec<f32>)> =

@@ -44,7 +44,30 @@ pub fn trending_list<'a>(
     size: usize,
     category_size: usize,
 ) -> PopularityList {
-    let n = catalog.len();
+    let counts = trend_counts(events, weights, catalog.len(), as_of, p);
+    trending_from(&counts, catalog, as_of, p, size, category_size)
+}
+
+/// The trending count table: per product, the weighted demand in the window and in the baseline
+/// before it, and the distinct shoppers behind the window's demand.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct TrendCounts {
+    /// Row `q`: demand in the last `window_days`.
+    pub recent: Vec<f64>,
+    /// Row `q`: demand in the `baseline_days` before the window.
+    pub baseline: Vec<f64>,
+    /// Row `q`: distinct shoppers behind `recent`.
+    pub shoppers: Vec<u32>,
+}
+
+/// Counts the demand of `n` products in the window and the baseline (see [`trending_list`]).
+pub fn trend_counts<'a>(
+    events: impl Iterator<Item = (u64, &'a Event)>,
+    weights: &[f64],
+    n: usize,
+    as_of: i64,
+    p: TrendingParams,
+) -> TrendCounts {
     let window_start = as_of - i64::from(p.window_days) * DAY;
     let baseline_start = window_start - i64::from(p.baseline_days) * DAY;
     let mut recent = vec![0.0f64; n];
@@ -71,6 +94,20 @@ pub fn trending_list<'a>(
     for &(product, _) in &shoppers {
         distinct[product as usize] += 1;
     }
+    TrendCounts { recent, baseline, shoppers: distinct }
+}
+
+/// The trending list from its count table (see [`trending_list`]).
+pub fn trending_from(
+    counts: &TrendCounts,
+    catalog: &Catalog,
+    as_of: i64,
+    p: TrendingParams,
+    size: usize,
+    category_size: usize,
+) -> PopularityList {
+    let n = catalog.len();
+    let (recent, baseline, distinct) = (&counts.recent, &counts.baseline, &counts.shoppers);
     let as_of_day = as_of.div_euclid(DAY);
     let window = f64::from(p.window_days.max(1));
     let baseline_days = f64::from(p.baseline_days);

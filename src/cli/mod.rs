@@ -9,6 +9,7 @@ mod demo_data;
 mod evaluate;
 mod inspect;
 mod output;
+mod pack;
 mod predict;
 mod rebuild;
 mod recommend;
@@ -51,6 +52,10 @@ enum Command {
     Evaluate(evaluate::Protocol),
     /// Write the per-customer recommendation table for a CRM (CSV).
     Predict(predict::Args),
+    /// Turn count tables (from `edgerec sql` run on an SQL engine, or `edgerec counts`) into a snapshot.
+    Pack(pack::PackArgs),
+    /// Write the count tables `edgerec build` packs (CSV), to compare with an SQL engine's.
+    Counts(pack::CountsArgs),
     /// Write a realistic synthetic store (catalog, events, planted bundles).
     DemoData(demo_data::Args),
     /// Print the default configuration (edgerec.toml), or check a configuration file.
@@ -81,6 +86,8 @@ pub fn main() -> i32 {
         Command::Recommend(a) => recommend::run(a),
         Command::Bench(a) => bench::run(a),
         Command::DemoData(a) => demo_data::run(a),
+        Command::Pack(a) => pack::run_pack(a),
+        Command::Counts(a) => pack::run_counts(a),
         Command::Evaluate(p) => evaluate::run(p),
         Command::Predict(a) => predict::run(a),
         Command::Config { check: None, .. } => {

@@ -492,6 +492,13 @@ pub fn for_each_row_in(
     Ok(report)
 }
 
+/// A Parquet file with string `columns` and no rows, for tests.
+#[cfg(test)]
+pub(crate) fn parquet_test_file(columns: &[&str]) -> Vec<u8> {
+    let cols: Vec<_> = columns.iter().map(|c| self::parquet::write::Col::Str(c, Vec::new())).collect();
+    self::parquet::write::parquet(&cols, 0)
+}
+
 /// Why a CSV row loop stopped.
 pub enum RowsError {
     /// Reading failed.
