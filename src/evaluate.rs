@@ -344,6 +344,8 @@ pub fn basket(
         let past = history.get(user).unwrap_or(&empty);
         let ctx = Context {
             purchased: past.iter().rev().map(|&(t, p)| Purchase { id: c.id(p).to_string(), at: Some(t) }).collect(),
+            // The visit is at the time of the next basket (what it holds stays unknown).
+            now: future[user].iter().map(|&(t, _)| t).min(),
             ..Default::default()
         };
         let t = Instant::now();
