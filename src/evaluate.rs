@@ -211,6 +211,54 @@ pub fn purchases_by_user(log: &EventLog) -> FxHashMap<u32, Vec<(i64, u32)>> {
         .collect()
 }
 
+/// One replayed next-item case.
+struct Replayed<'a> {
+    /// The session's key and views.
+    key: u64,
+    seq: &'a [u32],
+    /// Views so far: the target is `seq[pos]`.
+    pos: usize,
+    /// The widget's list.
+    list: &'a [u32],
+    /// The query's latency in microseconds.
+    us: f32,
+}
+
+/// Replays every next-item case of `sessions` through the widget (at `k` items) and hands each
+/// to `f`.
+fn replay(
+    rec: &Recommender,
+    widget: &WidgetConfig,
+    sessions: &[(u64, Vec<u32>)],
+    k: usize,
+    mut f: impl FnMut(Replayed<'_>) -> std::io::Result<()>,
+) -> std::io::Result<()> {
+    let c = rec.catalog();
+    let mut w = widget.clone();
+    w.limit = k as u32;
+    let mut list: Vec<u32> = Vec::with_capacity(k);
+    for (key, seq) in sessions {
+        for pos in 1..seq.len() {
+            let ctx = Context {
+                views: seq[..pos].iter().rev().map(|&p| View { id: c.id(p).to_string(), at: None }).collect(),
+                ..Default::default()
+            };
+            let t = Instant::now();
+            let r = rec.recommend_with(&w, &ctx).expect("validated widget");
+            let us = t.elapsed().as_nanos() as f32 / 1000.0;
+            list.clear();
+            list.extend(r.items.iter().map(|i| i.product));
+            f(Replayed { key: *key, seq, pos, list: &list, us })?;
+        }
+    }
+    Ok(())
+}
+
+/// The `k` most viewed products: the popularity baseline, and what in-session popularity fills with.
+fn most_viewed(rec: &Recommender, k: usize) -> Vec<u32> {
+    rec.snapshot().popularity.list(PopularityKind::Views).global.iter().take(k).map(|&(p, _)| p).collect()
+}
+
 /// Runs the next-item protocol: the widget's lists, plus the popularity and in-session
 /// popularity baselines. `names` turns a session key into its id for `predictions`
 /// (`session_id,position,target,rank,items`).
@@ -224,48 +272,64 @@ pub fn next_item(
     mut predictions: Option<&mut dyn Write>,
 ) -> std::io::Result<Vec<Scores>> {
     let c = rec.catalog();
-    let mut w = widget.clone();
-    w.limit = k as u32;
-    let popular: Vec<u32> =
-        rec.snapshot().popularity.list(PopularityKind::Views).global.iter().take(k).map(|&(p, _)| p).collect();
+    let popular = most_viewed(rec, k);
     let (mut model, mut pop, mut in_session) = (Metrics::default(), Metrics::default(), Metrics::default());
     if let Some(out) = predictions.as_deref_mut() {
         writeln!(out, "session_id,position,target,rank,items")?;
     }
-    let mut list: Vec<u32> = Vec::with_capacity(k);
-    for (key, seq) in sessions {
-        for pos in 1..seq.len() {
-            let target = seq[pos];
-            let ctx = Context {
-                views: seq[..pos].iter().rev().map(|&p| View { id: c.id(p).to_string(), at: None }).collect(),
-                ..Default::default()
-            };
-            let t = Instant::now();
-            let r = rec.recommend_with(&w, &ctx).expect("validated widget");
-            model.add_latency(t.elapsed().as_nanos() as f32 / 1000.0);
-            list.clear();
-            list.extend(r.items.iter().map(|i| i.product));
-            model.add_single(&list, target);
-            if let Some(out) = predictions.as_deref_mut() {
-                let rank = rank_of(&list, &target).map(|r| r.to_string()).unwrap_or_default();
-                let items: Vec<&str> = list.iter().map(|&p| c.id(p)).collect();
-                writeln!(
-                    out,
-                    "{},{pos},{},{rank},{}",
-                    csv_field(&names(*key)),
-                    csv_field(c.id(target)),
-                    items.join(" ")
-                )?;
-            }
-            pop.add_single(&popular, target);
-            in_session.add_single(&session_popularity(&seq[..pos], &popular, k), target);
+    replay(rec, widget, sessions, k, |r| {
+        let (pos, target) = (r.pos, r.seq[r.pos]);
+        model.add_latency(r.us);
+        model.add_single(r.list, target);
+        if let Some(out) = predictions.as_deref_mut() {
+            let rank = rank_of(r.list, &target).map(|r| r.to_string()).unwrap_or_default();
+            let items: Vec<&str> = r.list.iter().map(|&p| c.id(p)).collect();
+            writeln!(out, "{},{pos},{},{rank},{}", csv_field(&names(r.key)), csv_field(c.id(target)), items.join(" "))?;
         }
-    }
+        pop.add_single(&popular, target);
+        in_session.add_single(&session_popularity(&r.seq[..pos], &popular, k), target);
+        Ok(())
+    })?;
     Ok(vec![
         Scores::of(&format!("{name} (edgerec)"), &model, c.len()),
         Scores::of("popularity (most viewed)", &pop, c.len()),
         Scores::of("in-session popularity", &in_session, c.len()),
     ])
+}
+
+/// One next-item case as the HTML report sees it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct CaseRecord {
+    /// Views in the session so far (k: the target is view k+1).
+    pub position: u32,
+    /// Views in the whole session.
+    pub session_len: u32,
+    /// Rank of the target in the widget's list (1-based), if listed.
+    pub rank: Option<u32>,
+    /// Rank of the target in the in-session popularity baseline, if listed.
+    pub baseline_rank: Option<u32>,
+    /// The query's latency in microseconds.
+    pub us: f32,
+}
+
+/// Replays the next-item cases like [`next_item`] and returns each case (for the HTML report).
+pub fn next_item_cases(
+    rec: &Recommender,
+    widget: &WidgetConfig,
+    sessions: &[(u64, Vec<u32>)],
+    k: usize,
+) -> Vec<CaseRecord> {
+    let popular = most_viewed(rec, k);
+    let mut out = Vec::new();
+    let _ = replay(rec, widget, sessions, k, |r| {
+        let target = r.seq[r.pos];
+        let rank = rank_of(r.list, &target).map(|x| x as u32);
+        let baseline_rank = rank_of(&session_popularity(&r.seq[..r.pos], &popular, k), &target).map(|x| x as u32);
+        let (position, session_len) = (r.pos as u32, r.seq.len() as u32);
+        out.push(CaseRecord { position, session_len, rank, baseline_rank, us: r.us });
+        Ok(())
+    });
+    out
 }
 
 /// The items by how often they occur (ties: the latest occurrence first), then `fill`, up to
@@ -344,8 +408,6 @@ pub fn basket(
         let past = history.get(user).unwrap_or(&empty);
         let ctx = Context {
             purchased: past.iter().rev().map(|&(t, p)| Purchase { id: c.id(p).to_string(), at: Some(t) }).collect(),
-            // The visit is at the time of the next basket (what it holds stays unknown).
-            now: future[user].iter().map(|&(t, _)| t).min(),
             ..Default::default()
         };
         let t = Instant::now();
@@ -384,20 +446,22 @@ pub fn csv_field(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// `edgerec build --holdout-days N`: trains on everything before the last `days` days, scores
-/// the held-out days (next item with `for_you` at K = 20; `also_bought` hits within orders of two
-/// or more products), and returns the figures to store in the final snapshot's metadata.
+/// `edgerec build --holdout-days N`: trains on everything before the last `days` days (fitting
+/// the `for_you` weights on that part when `tune` is set, as the real build does), scores the
+/// held-out days (next item with `for_you` at K = 20; `also_bought` hits within orders of two or
+/// more products), and returns the figures to store in the final snapshot's metadata.
 pub fn holdout(
     catalog: &crate::catalog::Catalog,
     log: &EventLog,
     opts: &crate::build::BuildOptions,
     days: u32,
+    tune: bool,
 ) -> Option<crate::snapshot::Holdout> {
     let newest = log.events.iter().map(|e| e.ts).max()?;
     let end = opts.as_of.unwrap_or(newest);
     let cutoff = end - i64::from(days) * crate::time::DAY;
     let train_opts = crate::build::BuildOptions { as_of: Some(cutoff - 1), ..opts.clone() };
-    let (snapshot, _) = crate::build::build(catalog.clone(), log, &train_opts);
+    let (snapshot, _, _) = crate::build::tune::build_tuned(catalog.clone(), log, &train_opts, tune);
     let rec = Recommender::new(snapshot);
     let mut held = EventLog::new();
     held.events = log.events.iter().filter(|e| e.ts >= cutoff && e.ts <= end).copied().collect();

@@ -52,6 +52,11 @@ fn diginetica_next_item_beats_the_published_models() {
     assert!(hr >= 0.50 && mrr >= 0.185, "min_count 3: HR@20 {hr}, MRR@20 {mrr}");
     let baseline = &v["results"][2];
     assert!(hr > 2.0 * baseline["hitRate"].as_f64().unwrap(), "far above in-session popularity");
+    // The build tuned the weights on a validation split of train.csv, never below the defaults.
+    let t = &v["tuning"];
+    let fitted = t["hr20"].as_f64().unwrap() + t["mrr20"].as_f64().unwrap();
+    let defaults = t["defaults"]["hr20"].as_f64().unwrap() + t["defaults"]["mrr20"].as_f64().unwrap();
+    assert!(t["cases"].as_u64().unwrap() > 10_000 && fitted >= defaults, "tuning: {t}");
     // The bar, at min_count 2: HR@20 >= 52 and MRR@20 >= 19 (above SR-GNN on both).
     let cfg = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(cfg.path(), "[training]\nmin_count = 2\n").unwrap();

@@ -20,6 +20,7 @@ pub mod recurring;
 pub mod segments;
 pub mod similar;
 pub mod trending;
+pub mod tune;
 
 use crate::catalog::Catalog;
 use crate::config::{Config, DateRange};

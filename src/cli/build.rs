@@ -8,7 +8,8 @@ use serde_json::json;
 use super::config_names::unmatched_names;
 use super::output::{bytes, file_progress, metrics_line, thousands, write_atomic, Rejections};
 use super::{load_config, Error};
-use crate::build::{build, BuildOptions, BuildStats};
+use crate::build::tune::{build_tuned, Tuning};
+use crate::build::{BuildOptions, BuildStats};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::ingest::catalog::read_catalog;
@@ -53,6 +54,10 @@ pub struct Args {
     /// Retrain even when the configuration says `[training] frozen = true`.
     #[arg(long)]
     pub(super) force: bool,
+    /// Do not fit the for_you weights to the events (they are fitted unless edgerec.toml sets
+    /// `[for_you]`).
+    #[arg(long)]
+    pub(super) no_tune: bool,
     /// A `user_id,segment` file (CSV or NDJSON) putting users in segments (business accounts)
     /// for the segment models; it wins over the events' `segment` column.
     #[arg(long)]
@@ -169,16 +174,18 @@ pub fn run(a: Args) -> Result<(), Error> {
     }
     let t1 = Instant::now();
     let opts = BuildOptions { config, as_of, built_at: a.built_at.unwrap_or_else(now) };
+    let tune = tune_setting(a.no_tune, a.config.as_deref());
     let holdout = match a.holdout_days {
         Some(0) => return Err("--holdout-days must be at least 1".into()),
         Some(days) => Some(
-            crate::evaluate::holdout(&inputs.catalog, &inputs.log, &opts, days)
+            crate::evaluate::holdout(&inputs.catalog, &inputs.log, &opts, days, tune.is_ok())
                 .ok_or("--holdout-days: no events to hold out")?,
         ),
         None => None,
     };
     let config_warnings = unmatched_names(&opts.config, &inputs.catalog);
-    let (mut snapshot, mut stats) = build(inputs.catalog, &inputs.log, &opts);
+    let (mut snapshot, mut stats, tuning) = build_tuned(inputs.catalog, &inputs.log, &opts, tune.is_ok());
+    let tuning = tuning.or_else(|| tune.err().filter(|why| !why.is_empty()).map(Tuning::Skipped));
     snapshot.meta.holdout = holdout;
     snapshot.meta.counts.catalog_rows = inputs.catalog_report.rows;
     snapshot.meta.counts.rejected_rows += inputs.catalog_report.rejected_total();
@@ -201,6 +208,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         size: encoded.len(),
         t: &timing,
         rejections: &rejections,
+        tuning: tuning.as_ref(),
         warnings: config_warnings.into_iter().chain(list_warnings(&snapshot, &stats)).collect(),
     };
     if a.json {
@@ -209,6 +217,66 @@ pub fn run(a: Args) -> Result<(), Error> {
         summary.print();
     }
     Ok(())
+}
+
+/// Whether to tune the for_you weights: `Err` says why not (`None` for `--no-tune`, which asks
+/// for no message).
+pub fn tune_setting(no_tune: bool, config: Option<&Path>) -> Result<(), String> {
+    if no_tune {
+        return Err(String::new());
+    }
+    match config {
+        Some(p) if super::config_file::sets_for_you(p) => {
+            Err(format!("{} sets [for_you]: its weights are used as they are", p.display()))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// One line on what tuning did.
+pub fn tuning_line(t: &Tuning) -> String {
+    match t {
+        Tuning::Skipped(why) => format!("skipped: {why}"),
+        Tuning::Fitted(f, secs) => format!("for_you fitted in {secs:.1} s {}", tuned_line(f)),
+    }
+}
+
+/// The fitted weights' validation figures, in one line.
+pub fn tuned_line(f: &crate::config::TunedForYou) -> String {
+    format!(
+            "on {} validation cases ({} settings): HR@20 {:.4}, MRR@20 {:.4}; default weights {:.4} / {:.4}, in-session popularity {:.4} / {:.4}",
+            thousands(f.cases),
+            f.evaluations,
+            f.fitted.0,
+            f.fitted.1,
+            f.defaults.0,
+            f.defaults.1,
+            f.in_session.0,
+            f.in_session.1
+        )
+}
+
+/// The fitted weights and figures as JSON.
+pub fn tuned_json(f: &crate::config::TunedForYou) -> serde_json::Value {
+    let weights: serde_json::Map<String, serde_json::Value> =
+        f.params.weights().into_iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+    json!({
+        "weights": weights, "cases": f.cases, "evaluations": f.evaluations,
+        "hr20": f.fitted.0, "mrr20": f.fitted.1,
+        "defaults": { "hr20": f.defaults.0, "mrr20": f.defaults.1 },
+        "inSession": { "hr20": f.in_session.0, "mrr20": f.in_session.1 },
+    })
+}
+
+pub fn tuning_json(t: &Tuning) -> serde_json::Value {
+    match t {
+        Tuning::Skipped(why) => json!({ "skipped": why }),
+        Tuning::Fitted(f, secs) => {
+            let mut v = tuned_json(f);
+            v["seconds"] = json!(secs);
+            v
+        }
+    }
 }
 
 /// Plain-language warnings about lists that came out empty, with the setting to change.
@@ -261,13 +329,15 @@ struct Summary<'a> {
     size: usize,
     t: &'a Timing,
     rejections: &'a Rejections,
+    /// What tuning the for_you weights did, unless `--no-tune`.
+    tuning: Option<&'a Tuning>,
     /// Configured names that match nothing in the catalog, then lists that came out empty.
     warnings: Vec<String>,
 }
 
 impl Summary<'_> {
     fn print(&self) {
-        let Summary { out, s, st, cat, log, size, t, rejections, ref warnings } = *self;
+        let Summary { out, s, st, cat, log, size, t, rejections, tuning, ref warnings } = *self;
         let c = &st.counts;
         let n = |x: u64| thousands(x);
         println!("edgerec build: wrote {} ({}) in {:.2} s", out.display(), bytes(size as u64), t.total);
@@ -334,11 +404,14 @@ impl Summary<'_> {
         if let Some(h) = &s.meta.holdout {
             println!("  holdout   last {} days: {}", h.days, metrics_line(&h.metrics));
         }
+        if let Some(line) = tuning.map(tuning_line) {
+            println!("  tuning    {line}");
+        }
         rejections.print_problems();
     }
 
     fn json(&self) -> serde_json::Value {
-        let Summary { out, s, st, cat, log, size, t, rejections, ref warnings } = *self;
+        let Summary { out, s, st, cat, log, size, t, rejections, tuning, ref warnings } = *self;
         let c = &st.counts;
         json!({
             "out": out.display().to_string(),
@@ -358,6 +431,7 @@ impl Summary<'_> {
             "holdout": s.meta.holdout.as_ref().map(|h| json!({"days": h.days, "cases": h.cases, "metrics": h.metrics})),
             "problems": rejections.problems.iter().map(|p| p.to_string()).collect::<Vec<_>>(),
             "warnings": warnings,
+            "tuning": tuning.map(tuning_json),
         })
     }
 }

@@ -79,6 +79,13 @@ pub fn load_config(path: &Path) -> Result<Config, Error> {
     parse_config(&text).map_err(|e| format!("{}: {e}", path.display()).into())
 }
 
+/// Whether the configuration file sets `[for_you]` weights itself (then the build does not tune
+/// them). An unreadable file sets nothing here: [`load_config`] reports it.
+pub fn sets_for_you(path: &Path) -> bool {
+    let text = std::fs::read_to_string(path).unwrap_or_default();
+    toml::from_str::<toml::Table>(&text).is_ok_and(|t| t.contains_key("for_you"))
+}
+
 /// The documented defaults, as printed by `edgerec config`.
 pub const DEFAULT_CONFIG_TOML: &str = include_str!("default_config.toml");
 

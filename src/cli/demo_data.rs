@@ -37,6 +37,11 @@ pub struct Args {
     /// Random seed.
     #[arg(long, default_value_t = 7)]
     seed: u64,
+    /// Write view sessions only, of a store whose shoppers come back to what they viewed
+    /// (`repeat`) or move on (`explore`): catalog.csv, train.csv, test.csv, one session per
+    /// --shoppers (see `session_data`).
+    #[arg(long, value_enum)]
+    sessions: Option<super::session_data::SessionKind>,
 }
 
 /// (department, category, [(type, noun, lowest price, highest price)]).
@@ -260,6 +265,16 @@ pub struct Written {
 }
 
 pub fn run(a: Args) -> Result<(), Error> {
+    if let Some(kind) = a.sessions {
+        let views = super::session_data::write(&a.out, kind, a.products, a.shoppers, &a.end, a.seed)?;
+        println!(
+            "edgerec demo-data: wrote {} sessions, {} views to {}",
+            thousands(a.shoppers as u64),
+            thousands(views as u64),
+            a.out.display()
+        );
+        return Ok(());
+    }
     let w = generate(&a.out, a.products, a.shoppers, a.days, &a.end, a.seed)?;
     println!(
         "edgerec demo-data: wrote {} products, {} events and {} planted bundles to {}",

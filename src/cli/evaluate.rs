@@ -9,13 +9,14 @@ use std::time::Instant;
 use clap::Subcommand;
 use serde_json::json;
 
-use super::build::{now, read_inputs};
+use super::build::{now, read_inputs, tune_setting, tuning_json, tuning_line};
 use super::output::{thousands, Rejections};
 use super::{load_config, Error};
-use crate::build::{build, BuildOptions};
+use crate::build::tune::{build_tuned, Tuning};
+use crate::build::BuildOptions;
 use crate::config::{Config, WidgetConfig};
 use crate::engine::Recommender;
-use crate::evaluate::{basket, next_item, purchases_by_user, view_sessions, Scores, Shoppers};
+use crate::evaluate::{basket, next_item, next_item_cases, purchases_by_user, view_sessions, Scores, Shoppers};
 use crate::ingest::events::EventLog;
 
 /// `edgerec evaluate` protocols.
@@ -51,12 +52,19 @@ pub struct NextItemArgs {
     /// Write one CSV row per case: session_id,position,target,rank,items.
     #[arg(long)]
     predictions: Option<PathBuf>,
+    /// Write the evaluation as an HTML page with plots (HR and MRR by position in the session and
+    /// by session length, coverage, latency histogram); the cases are replayed once more for it.
+    #[arg(long)]
+    report: Option<PathBuf>,
     /// Print JSON.
     #[arg(long)]
     json: bool,
     /// Make any malformed row (and any event for a product not in the catalog) fatal.
     #[arg(long)]
     strict: bool,
+    /// Do not fit the for_you weights on a validation split of the training events.
+    #[arg(long)]
+    no_tune: bool,
 }
 
 /// Arguments of `edgerec evaluate basket`.
@@ -89,23 +97,29 @@ pub struct BasketArgs {
     /// Make any malformed row (and any event for a product not in the catalog) fatal.
     #[arg(long)]
     strict: bool,
+    /// Do not fit the for_you weights on a validation split of the training events.
+    #[arg(long)]
+    no_tune: bool,
 }
 
-/// Builds a snapshot from `catalog` and `train` in memory; the rows rejected while reading them
-/// go to `rejections`.
+/// Builds a snapshot from `catalog` and `train` in memory, fitting the for_you weights unless
+/// `tune` says why not (as `edgerec build` does); the rows rejected while reading them go to
+/// `rejections`.
 pub fn train(
     catalog: &Path,
     events: &Path,
     config: &Config,
     strict: bool,
+    tune: Result<(), String>,
     rejections: &mut Rejections,
-) -> Result<(Recommender, f64), Error> {
+) -> Result<(Recommender, f64, Option<Tuning>), Error> {
     let t = Instant::now();
     let inputs = read_inputs(catalog, &[events.to_path_buf()], strict, true)?;
     rejections.add(&inputs.catalog_report).add(&inputs.log.report).add_unknown(&inputs.log);
-    let (snapshot, _) =
-        build(inputs.catalog, &inputs.log, &BuildOptions { config: config.clone(), as_of: None, built_at: now() });
-    Ok((Recommender::new(snapshot), t.elapsed().as_secs_f64()))
+    let opts = BuildOptions { config: config.clone(), as_of: None, built_at: now() };
+    let (snapshot, _, tuning) = build_tuned(inputs.catalog, &inputs.log, &opts, tune.is_ok());
+    let tuning = tuning.or_else(|| tune.err().filter(|why| !why.is_empty()).map(Tuning::Skipped));
+    Ok((Recommender::new(snapshot), t.elapsed().as_secs_f64(), tuning))
 }
 
 fn widget_of(config: &Config, name: &str) -> Result<WidgetConfig, Error> {
@@ -200,7 +214,8 @@ pub fn run(p: Protocol) -> Result<(), Error> {
             let config = a.config.as_deref().map(load_config).transpose()?.unwrap_or_default();
             let widget = widget_of(&config, &a.widget)?;
             let mut rejections = Rejections::default();
-            let (rec, build_secs) = train(&a.catalog, &a.train, &config, a.strict, &mut rejections)?;
+            let tune = tune_setting(a.no_tune, a.config.as_deref());
+            let (rec, build_secs, tuning) = train(&a.catalog, &a.train, &config, a.strict, tune, &mut rejections)?;
             let test = read_log(&a.test, &rec, a.strict, &mut rejections)?;
             let names = test.session_names();
             let users = test.user_names();
@@ -227,11 +242,18 @@ pub fn run(p: Protocol) -> Result<(), Error> {
                 w.flush()?;
             }
             let eval_secs = t.elapsed().as_secs_f64();
+            if let Some(path) = &a.report {
+                let cases = next_item_cases(&rec, &widget, &sessions, a.k);
+                let title = format!("edgerec evaluate next-item: {} on {}", a.widget, a.test.display());
+                let page = super::eval_report::html(&title, a.k, &rows, &cases, rec.catalog().len());
+                std::fs::write(path, page).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+            }
             if a.json {
                 let v = json!({
                     "protocol": "next-item", "k": a.k, "widget": a.widget,
                     "sessions": sessions.len(), "unknownTargets": test.unknown_products,
                     "buildSeconds": build_secs, "evaluateSeconds": eval_secs, "results": rows,
+                    "tuning": tuning.as_ref().map(tuning_json),
                 });
                 println!("{}", serde_json::to_string_pretty(&with_rejections(v, &rejections))?);
             } else {
@@ -245,6 +267,9 @@ pub fn run(p: Protocol) -> Result<(), Error> {
                     &rows,
                     false,
                 );
+                if let Some(t) = &tuning {
+                    println!("  tuning: {}", tuning_line(t));
+                }
                 print_rejections(&rejections);
             }
         }
@@ -252,7 +277,8 @@ pub fn run(p: Protocol) -> Result<(), Error> {
             let config = a.config.as_deref().map(load_config).transpose()?.unwrap_or_default();
             let widget = widget_of(&config, &a.widget)?;
             let mut rejections = Rejections::default();
-            let (rec, build_secs) = train(&a.catalog, &a.history, &config, a.strict, &mut rejections)?;
+            let tune = tune_setting(a.no_tune, a.config.as_deref());
+            let (rec, build_secs, tuning) = train(&a.catalog, &a.history, &config, a.strict, tune, &mut rejections)?;
             // The history again, as each shopper's own purchases, with user ids shared with the
             // future file (both are read into one log so the ids intern to the same numbers).
             // Its rejected rows were counted when training read it.
@@ -281,6 +307,7 @@ pub fn run(p: Protocol) -> Result<(), Error> {
                 let v = json!({
                     "protocol": "basket", "k": a.k, "widget": a.widget, "users": shoppers.future.len(),
                     "buildSeconds": build_secs, "evaluateSeconds": eval_secs, "results": rows,
+                    "tuning": tuning.as_ref().map(tuning_json),
                 });
                 println!("{}", serde_json::to_string_pretty(&with_rejections(v, &rejections))?);
             } else {
@@ -293,6 +320,9 @@ pub fn run(p: Protocol) -> Result<(), Error> {
                     &rows,
                     true,
                 );
+                if let Some(t) = &tuning {
+                    println!("  tuning: {}", tuning_line(t));
+                }
                 print_rejections(&rejections);
             }
         }

@@ -62,6 +62,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             "sections": sizes.iter().map(|(n, b)| (n.clone(), json!(b))).collect::<serde_json::Map<_, _>>(),
             "absentSections": s.absent,
             "holdout": m.holdout.as_ref().map(|h| json!({"days": h.days, "cases": h.cases, "metrics": h.metrics})),
+            "tuned": s.tuned.as_ref().map(super::build::tuned_json),
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
@@ -140,6 +141,11 @@ pub fn run(a: Args) -> Result<(), Error> {
     println!("  widgets    {}", s.config.widgets.keys().cloned().collect::<Vec<_>>().join(", "));
     if let Some(h) = &m.holdout {
         println!("  holdout    last {} days, {} cases: {}", h.days, n(h.cases), metrics_line(&h.metrics));
+    }
+    if let Some(t) = &s.tuned {
+        let w: Vec<String> = t.params.weights().iter().map(|(k, v)| format!("{k} {v}")).collect();
+        println!("  tuned      for_you weights {}", w.join(", "));
+        println!("             fitted {}", super::build::tuned_line(t));
     }
     println!("  sections");
     for (name, b) in &sizes {

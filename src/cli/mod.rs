@@ -6,6 +6,7 @@ mod build;
 mod config_file;
 mod config_names;
 mod demo_data;
+mod eval_report;
 mod evaluate;
 mod inspect;
 mod output;
@@ -15,6 +16,7 @@ mod rebuild;
 mod recommend;
 mod report;
 mod rng;
+mod session_data;
 
 use std::path::PathBuf;
 

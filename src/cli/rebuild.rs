@@ -137,6 +137,7 @@ pub fn run(a: Args) -> Result<(), Error> {
                 holdout_days: a.holdout_days,
                 json: false,
                 force: true,
+                no_tune: false,
                 built_at: Some(now),
             })
         }

@@ -109,6 +109,22 @@ impl ForYouParams {
         ]
     }
 
+    /// Sets the weight called `name` (as in [`ForYouParams::NAMES`]); false when there is none.
+    pub fn set(&mut self, name: &str, value: f32) -> bool {
+        match Self::NAMES.iter().position(|n| *n == name) {
+            Some(i) => {
+                *self.weights_mut()[i] = value;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The weight called `name`, if there is one.
+    pub fn get(&self, name: &str) -> Option<f32> {
+        self.weights().into_iter().find(|(n, _)| *n == name).map(|(_, v)| v)
+    }
+
     /// Replaces each weight that `patch` sets.
     pub fn apply(&mut self, patch: &ForYouPatch) {
         for (slot, new) in self.weights_mut().into_iter().zip(patch.weights()) {
@@ -135,6 +151,34 @@ impl ForYouParams {
             }
         }
         Ok(())
+    }
+}
+
+/// The `for_you` weights fitted to a store at build time (the `for_you.tuned` snapshot section):
+/// `edgerec build` holds out the most recent part of the training events, searches the weights
+/// that rank its next views best, and stores them with the figures of that validation split. The
+/// engine uses them for every `for_you` widget without weights of its own, unless edgerec.toml
+/// sets `[for_you]` (then nothing is tuned).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct TunedForYou {
+    /// The fitted weights.
+    pub params: ForYouParams,
+    /// Next-item cases of the validation split the weights were fitted on.
+    pub cases: u64,
+    /// Validation HR@20 and MRR@20 of the fitted weights.
+    pub fitted: (f32, f32),
+    /// Validation HR@20 and MRR@20 of the built-in default weights.
+    pub defaults: (f32, f32),
+    /// Validation HR@20 and MRR@20 of the session's own items by count, then popularity.
+    pub in_session: (f32, f32),
+    /// Weight settings evaluated by the search.
+    pub evaluations: u32,
+}
+
+impl TunedForYou {
+    /// Checks the stored weights (a decoded section).
+    pub fn check(&self) -> Result<(), String> {
+        self.params.validate("for_you.tuned").map_err(|e| e.to_string())
     }
 }
 

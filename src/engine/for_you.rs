@@ -4,15 +4,24 @@
 
 use super::scratch::Scratch;
 use super::*;
+use crate::config::ForYouParams;
 
 /// The anchor of a candidate that no session item led to (the popularity prior).
 const NO_ANCHOR: u32 = u32::MAX;
+
+impl Snapshot {
+    /// The weights of a `for_you` widget without weights of its own: those the build fitted to
+    /// the store ([`Snapshot::tuned`]), else the configuration's `[for_you]`.
+    pub fn for_you_params(&self) -> &ForYouParams {
+        self.tuned.as_ref().map_or(&self.config.for_you, |t| &t.params)
+    }
+}
 
 impl Run<'_> {
     /// The in-session list: neighbours of every session item, recent ones weighing more, and the
     /// session items themselves (shoppers come back to them).
     pub(super) fn for_you(&self) -> Vec<(u32, f32, Option<u32>)> {
-        let params = self.w.config.for_you.as_ref().unwrap_or(&self.rec.snapshot.config.for_you);
+        let params = self.w.config.for_you.as_ref().unwrap_or(self.rec.snapshot.for_you_params());
         let n = &self.rec.snapshot.neighbours;
         let mut items: Vec<(u32, f32)> = Vec::with_capacity(MAX_SESSION_ITEMS);
         let mut w = 1.0f32;

@@ -289,7 +289,7 @@ impl Recommender {
 
     fn patched(&self, compiled: &Compiled, overrides: &Overrides) -> Result<WidgetConfig, EngineError> {
         let mut config = compiled.config.clone();
-        config.apply(overrides, &self.snapshot.config.for_you);
+        config.apply(overrides, self.snapshot.for_you_params());
         config.validate("").map_err(|e| EngineError::InvalidOption(option_key(e)))?;
         Ok(config)
     }

@@ -95,6 +95,7 @@ fn fixture_with(config: Config) -> Recommender {
         bundles: Default::default(),
         recurring: Default::default(),
         segments: Default::default(),
+        tuned: None,
         absent: Vec::new(),
     })
 }

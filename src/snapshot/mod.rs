@@ -33,7 +33,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::bundles::Bundles;
 use crate::catalog::Catalog;
-use crate::config::Config;
+use crate::config::{Config, TunedForYou};
 use crate::neighbours::{NeighbourKind, NeighbourTable, Neighbours};
 use crate::popularity::{Popularity, PopularityKind, PopularityList};
 use crate::recurring::Intervals;
@@ -66,7 +66,7 @@ const fn spec(name: &'static str, required: bool) -> SectionSpec {
 }
 
 /// Every section this library knows, in the order it writes them.
-pub const SECTIONS: [SectionSpec; 18] = [
+pub const SECTIONS: [SectionSpec; 19] = [
     spec("meta", true),
     // Version 2: `[recurring]` and `[segments]`.
     SectionSpec { name: "config", version: 2, required: true },
@@ -86,6 +86,7 @@ pub const SECTIONS: [SectionSpec; 18] = [
     spec("bundles", false),
     spec("recurring", false),
     spec("segments", false),
+    spec("for_you.tuned", false),
 ];
 
 /// Counts from the build's input, kept so `inspect` and `info()` can show what a model learnt from.
@@ -171,6 +172,8 @@ pub struct Snapshot {
     pub recurring: Intervals,
     /// The lists of the B2B segment models (`segments`).
     pub segments: SegmentLists,
+    /// The `for_you` weights fitted at build time, if the build tuned them (`for_you.tuned`).
+    pub tuned: Option<TunedForYou>,
     /// Optional sections this snapshot does not have (or has in a version this library does not
     /// read): their models answer nothing, and their widgets fall back.
     pub absent: Vec<&'static str>,
@@ -492,6 +495,7 @@ impl Snapshot {
         parts.push(("bundles", section_bytes(&self.bundles)));
         parts.push(("recurring", section_bytes(&self.recurring)));
         parts.push(("segments", section_bytes(&self.segments)));
+        parts.push(("for_you.tuned", section_bytes(&self.tuned)));
         let sections: Vec<(&str, u32, Vec<u8>)> = SECTIONS
             .iter()
             .map(|s| {
@@ -537,6 +541,10 @@ impl Snapshot {
         }
         if let Some(l) = sections.optional("segments", &mut absent, |l: &SegmentLists| l.check(products))? {
             s.segments = l;
+        }
+        let tuned = |t: &Option<TunedForYou>| t.as_ref().map_or(Ok(()), TunedForYou::check);
+        if let Some(t) = sections.optional("for_you.tuned", &mut absent, tuned)? {
+            s.tuned = t;
         }
         s.absent = absent;
         Ok(s)

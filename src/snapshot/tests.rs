@@ -35,6 +35,7 @@ pub(crate) fn tiny() -> Snapshot {
         bundles: Bundles::from_counted(3, vec![(vec![0, 2], 4)]),
         recurring: Default::default(),
         segments: Default::default(),
+        tuned: None,
         absent: Vec::new(),
     }
 }
@@ -163,7 +164,7 @@ fn model_sections_line_up_with_the_kinds() {
     for (i, k) in NeighbourKind::ALL.iter().enumerate() {
         assert_eq!(SECTIONS[3 + PopularityKind::ALL.len() + i].name, format!("neighbours.{}", k.name()));
     }
-    let models = ["catalog.recent", "bundles", "recurring", "segments"];
+    let models = ["catalog.recent", "bundles", "recurring", "segments", "for_you.tuned"];
     assert_eq!(SECTIONS.len(), 3 + PopularityKind::ALL.len() + NeighbourKind::ALL.len() + models.len());
     let tail: Vec<&str> = SECTIONS[SECTIONS.len() - models.len()..].iter().map(|s| s.name).collect();
     assert_eq!(tail, models);
@@ -194,4 +195,26 @@ fn a_damaged_table_of_contents_with_a_valid_checksum_is_refused() {
             }
         }
     }
+}
+
+#[test]
+fn fitted_for_you_weights_round_trip_and_replace_the_configured_ones() {
+    let mut s = tiny();
+    assert_eq!(s.for_you_params(), &s.config.for_you, "untuned: the configuration's weights");
+    let params = crate::config::ForYouParams { repeat_weight: 4.0, recency_decay: 0.3, ..Default::default() };
+    s.tuned = Some(TunedForYou {
+        params: params.clone(),
+        cases: 5_000,
+        fitted: (0.8, 0.45),
+        defaults: (0.79, 0.43),
+        in_session: (0.7, 0.44),
+        evaluations: 40,
+    });
+    let back = Snapshot::decode(&s.encode()).unwrap();
+    assert_eq!(back.tuned, s.tuned);
+    assert_eq!(back.for_you_params(), &params);
+    // A negative weight in the section is refused like any invalid section.
+    s.tuned.as_mut().unwrap().params.hop_weight = -1.0;
+    let e = Snapshot::decode(&s.encode()).unwrap_err();
+    assert!(matches!(&e, SnapshotError::Corrupt { section: "for_you.tuned", .. }), "{e}");
 }
