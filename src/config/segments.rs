@@ -14,7 +14,8 @@ use super::{err, ConfigError};
 pub struct SegmentsConfig {
     /// Off: no segment list is written, and the segment widgets fall back.
     pub enabled: bool,
-    /// `segment_last_purchased` keeps purchases of the last `purchased_days` before the as-of time.
+    /// `segment_last_purchased` keeps purchases of the last `purchased_days` before the request
+    /// (before the build's as-of time when the request comes later).
     pub purchased_days: u32,
     /// `segment_recurring` looks at the segment's purchases of the last `recurring_days`.
     pub recurring_days: u32,

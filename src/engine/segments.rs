@@ -23,7 +23,9 @@ impl Run<'_> {
                 self.take(source, step, viewed.iter().enumerate().map(|(i, &p)| (p, (n - i as f32) / n, None)));
             }
             Source::SegmentLastPurchased => {
-                let from = now - i64::from(cfg.segments.purchased_days) * DAY;
+                // The lists are as of the build: a request after it sees the build's last days.
+                let end = now.min(self.rec.snapshot.meta.as_of);
+                let from = end - i64::from(cfg.segments.purchased_days) * DAY;
                 let bought: Vec<u32> =
                     lists.purchased.row(row).iter().filter(|b| (from..=now).contains(&b.1)).map(|b| b.0).collect();
                 let n = bought.len() as f32;
@@ -54,11 +56,17 @@ mod tests {
     /// Products a..e; segment "acme" viewed c then a, bought b on day 95 and d on day 88, and
     /// buys e every 10 days (last on day 100).
     fn rec() -> Recommender {
+        rec_as_of(200)
+    }
+
+    /// [`rec`], built as of `day`.
+    fn rec_as_of(day: i64) -> Recommender {
         let mut segments = SegmentLists { keys: vec![segment_key("acme")], ..Default::default() };
         segments.viewed.push_row([2, 0]);
         segments.purchased.push_row([(1, 95 * DAY), (3, 88 * DAY)]);
         segments.recurring.push_row([SegmentRepurchase { product: 4, last: 100 * DAY, interval_days: 10.0 }]);
         let mut s = Snapshot { catalog: test_catalog(&["a", "b", "c", "d", "e"]), segments, ..Default::default() };
+        s.meta.as_of = day * DAY;
         for a in [Algorithm::SegmentLastViewed, Algorithm::SegmentLastPurchased, Algorithm::SegmentRecurring] {
             s.config.widgets.insert(a.name().into(), WidgetConfig::for_algorithm(a));
         }
@@ -81,12 +89,14 @@ mod tests {
     }
 
     #[test]
-    fn last_purchased_keeps_the_last_ten_days_of_the_request() {
+    fn last_purchased_keeps_the_last_ten_days_of_the_request_or_the_build() {
         let r = rec();
         assert_eq!(ask(&r, "segment_last_purchased", Some("acme"), 96.0), ["b", "d"]);
         assert_eq!(ask(&r, "segment_last_purchased", Some("acme"), 90.0), ["d"], "b is bought later");
         assert_eq!(ask(&r, "segment_last_purchased", Some("acme"), 100.0), ["b"], "d is 12 days old");
         assert!(ask(&r, "segment_last_purchased", Some("acme"), 105.1).is_empty(), "b is 10.1 days old");
+        // Long after a build as of day 104, its last 10 days are shown.
+        assert_eq!(ask(&rec_as_of(104), "segment_last_purchased", Some("acme"), 150.0), ["b"]);
     }
 
     #[test]

@@ -909,3 +909,47 @@ test("every page renders without console errors (screenshots in test-results/)",
   await visit(page, "/plain.html");
   await t.done();
 });
+
+test("a returning shopper sees Buy again soon; buying for a business account shows Your team bought", async () => {
+  const planted = readFileSync(root + "www/public/data/planted.csv", "utf8").trim().split("\n").slice(1).map((l) => l.split(","));
+  const coffee = planted.find((r) => r[0] === "recurring")[1];
+  const t = await openPage();
+  const { page } = t;
+  // A session stored by an earlier visit: the planted coffee (bought every 12 to 16 days) was
+  // bought 13 days ago, a tent 13 days ago too (not a regular purchase).
+  const now = Math.floor(Date.now() / 1000);
+  const ago = now - 13 * 86400;
+  const tent = planted.find((r) => r[0] === "bundle")[1];
+  await page.addInitScript(
+    ([key, state]) => {
+      if (!sessionStorage.getItem("seeded")) {
+        localStorage.setItem(key, state);
+        sessionStorage.setItem("seeded", "1");
+      }
+    },
+    [SESSION_KEY, JSON.stringify({ version: 1, started: ago, last_active: ago, views: [], cart: [], purchases: [{ id: coffee, quantity: 1, at: ago }, { id: tent, quantity: 1, at: ago }], past: [] })],
+  );
+  await visit(page, "/");
+  const box = page.locator('edgerec-widget[widget="recurring"]');
+  assert.deepEqual(await widgetIds(page, "recurring"), [coffee], "the coffee is due again, the one-off purchase is not");
+  assert.match(await box.locator("h2").innerText(), /Buy again soon/);
+  // No account chosen: no team boxes.
+  assert.equal(await page.locator('edgerec-widget[widget="segment_last_purchased"]').count(), 0);
+  await page.selectOption("#account", "acme");
+  await settle(page);
+  const team = await widgetIds(page, "segment_last_purchased");
+  const expected = await page.evaluate(async () => {
+    const { getRecommender } = await import("/edgerec-widget.js");
+    return (await getRecommender()).recommend("segment_last_purchased", { segment: "acme", limit: 6 }).map((i) => i.id);
+  });
+  assert.ok(team.length > 0, "the acme account bought something lately");
+  assert.deepEqual(team, expected);
+  assert.match(await page.locator('edgerec-widget[widget="segment_last_purchased"] h2').innerText(), /Your team bought/);
+  // The choice is kept on reload; "myself" removes the team boxes.
+  await visit(page, "/");
+  assert.deepEqual(await widgetIds(page, "segment_last_purchased"), team);
+  await page.selectOption("#account", "");
+  await settle(page);
+  assert.equal(await page.locator('edgerec-widget[widget="segment_last_purchased"]').count(), 0);
+  await t.done();
+});
