@@ -2,7 +2,8 @@
 # Runs every test edgerec has, on a fresh machine too (it installs what is missing first):
 # formatting, lints (native and wasm32), Rust unit/integration/property/doc tests, benchmark
 # compilation, the npm package build and size budget, wasm tests in Node and headless Chromium,
-# the Node ESM smoke test, the edge worker in workerd, and the storefront in Chromium.
+# the Node ESM smoke test, the edge worker in workerd, the storefront in Chromium, and the
+# count-table SQL on DataFusion, DuckDB and Spark (scripts/scale-out-check.sh).
 # Tests that need ../shared/data skip with a message when it is absent.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,6 +35,9 @@ node www/bench/size.mjs
 
 step "demo store and snapshot (www/public/data)"
 ./scripts/demo-store.sh
+
+step "scale-out: the SQL on DataFusion, DuckDB and Spark local[2], packed, answers as edgerec build (scripts/scale-out-check.sh)"
+./scripts/scale-out-check.sh
 
 step "wasm tests in Node"
 wasm-pack test --node

@@ -17,6 +17,7 @@ mod recommend;
 mod report;
 mod rng;
 mod session_data;
+mod sql;
 
 use std::path::PathBuf;
 
@@ -58,6 +59,8 @@ enum Command {
     Pack(pack::PackArgs),
     /// Write the count tables `edgerec build` packs (CSV), to compare with an SQL engine's.
     Counts(pack::CountsArgs),
+    /// Print the SQL (Spark, DataFusion, DuckDB, BigQuery) that counts those tables from an events table.
+    Sql(sql::Args),
     /// Write a realistic synthetic store (catalog, events, planted bundles).
     DemoData(demo_data::Args),
     /// Print the default configuration (edgerec.toml), or check a configuration file.
@@ -90,6 +93,7 @@ pub fn main() -> i32 {
         Command::DemoData(a) => demo_data::run(a),
         Command::Pack(a) => pack::run_pack(a),
         Command::Counts(a) => pack::run_counts(a),
+        Command::Sql(a) => sql::run(a),
         Command::Evaluate(p) => evaluate::run(p),
         Command::Predict(a) => predict::run(a),
         Command::Config { check: None, .. } => {
