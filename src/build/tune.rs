@@ -23,7 +23,7 @@ use rustc_hash::FxHashMap;
 
 use super::{build, BuildOptions, BuildStats};
 use crate::catalog::Catalog;
-use crate::config::{ForYouParams, TunedForYou, WidgetConfig};
+use crate::config::{ForYouParams, SessionShape, TunedForYou, WidgetConfig};
 use crate::engine::{Context, Recommender, View};
 use crate::evaluate::{rank_of, session_popularity, view_sessions};
 use crate::ingest::events::{EventLog, VIEW};
@@ -41,15 +41,43 @@ pub const ROUNDS: usize = 4;
 /// The list length the weights are fitted for (HR@20, MRR@20).
 const K: usize = 20;
 
-/// The weights searched and the values each may take.
-pub const GRID: [(&str, &[f32]); 6] = [
-    ("repeat_weight", &[0.0, 0.1, 0.25, 0.5, 0.75, 1.0, 1.5, 2.0, 4.0, 8.0]),
-    ("recency_decay", &[0.3, 0.45, 0.6, 0.7, 0.8, 0.9, 1.0]),
-    ("together_weight", &[0.0, 0.15, 0.3, 0.5, 0.7, 1.0, 1.5]),
-    ("hop_weight", &[0.0, 0.1, 0.2, 0.3, 0.45, 0.7]),
-    ("popular_weight", &[0.0, 0.01, 0.03, 0.1]),
+/// The weights (and refinements by session shape, [`SessionShape`]) searched, and the values
+/// each may take.
+pub const GRID: [(&str, &[f32]); 9] = [
+    ("repeat_weight", &[0.0, 0.25, 0.5, 1.0, 2.0, 4.0, 8.0]),
+    ("recency_decay", &[0.3, 0.5, 0.7, 0.8, 0.9, 1.0]),
+    ("together_weight", &[0.0, 0.3, 0.5, 0.7, 1.0, 1.5]),
+    ("hop_weight", &[0.0, 0.2, 0.3, 0.45, 0.7]),
+    ("popular_weight", &[0.0, 0.01, 0.03]),
     ("bought_weight", &[0.0, 0.25, 0.5, 1.0]),
+    ("latest_boost", &[1.0, 1.5, 2.0, 3.0]),
+    ("next_decay", &[0.0, 0.4]),
+    ("repeat_seen", &[1.0, 2.0]),
 ];
+
+/// A point of the search: the weights and the refinements.
+#[derive(Debug, Clone, PartialEq)]
+struct Point {
+    params: ForYouParams,
+    shape: SessionShape,
+}
+
+impl Point {
+    fn get(&self, name: &str) -> f32 {
+        let shape = self.shape.values().into_iter().find(|(n, _)| *n == name).map(|(_, v)| v);
+        shape.or_else(|| self.params.get(name)).unwrap_or(0.0)
+    }
+
+    fn set(&mut self, name: &str, v: f32) {
+        if !self.shape.set(name, v) {
+            self.params.set(name, v);
+        }
+    }
+
+    fn key(&self) -> Vec<u32> {
+        self.params.weights().iter().chain(self.shape.values().iter()).map(|(_, v)| v.to_bits()).collect()
+    }
+}
 
 /// What tuning did, for the build's summary.
 #[derive(Debug, Clone, PartialEq)]
@@ -122,7 +150,7 @@ fn fit(catalog: &Catalog, log: &EventLog, opts: &BuildOptions) -> Result<TunedFo
     }
     let train_opts = BuildOptions { as_of: Some(cutoff - 1), ..opts.clone() };
     let (snapshot, _) = build(catalog.clone(), log, &train_opts);
-    let rec = Recommender::new(snapshot);
+    let mut rec = Recommender::new(snapshot);
     let c = rec.catalog();
     let every = total.div_ceil(MAX_CASES);
     let mut cases = Vec::new();
@@ -151,8 +179,8 @@ fn fit(catalog: &Catalog, log: &EventLog, opts: &BuildOptions) -> Result<TunedFo
     let mut w = widget.clone();
     w.limit = K as u32;
     let has_bought = rec.snapshot().neighbours.bought.entries() + rec.snapshot().neighbours.carted.entries() > 0;
-    let mut search = Search { rec: &rec, widget: w, cases: &cases, seen: FxHashMap::default() };
-    let start = opts.config.for_you.clone();
+    let mut search = Search { rec: &mut rec, widget: w, cases: &cases, seen: FxHashMap::default() };
+    let start = Point { params: opts.config.for_you.clone(), shape: SessionShape::default() };
     let defaults = search.score(&start);
     let (mut best, mut best_score) = (start, defaults);
     for round in 0..ROUNDS {
@@ -161,7 +189,7 @@ fn fit(catalog: &Catalog, log: &EventLog, opts: &BuildOptions) -> Result<TunedFo
             if name == "bought_weight" && !has_bought {
                 continue;
             }
-            let now = best.get(name).unwrap_or(0.0);
+            let now = best.get(name);
             let at = grid.iter().position(|v| *v == now);
             let tries: Vec<f32> = match (round, at) {
                 (0, _) | (_, None) => grid.to_vec(),
@@ -183,7 +211,8 @@ fn fit(catalog: &Catalog, log: &EventLog, opts: &BuildOptions) -> Result<TunedFo
         }
     }
     Ok(TunedForYou {
-        params: best,
+        params: best.params,
+        shape: best.shape,
         cases: cases.len() as u64,
         fitted: best_score,
         defaults,
@@ -212,23 +241,31 @@ fn objective((hr, mrr): (f32, f32)) -> f32 {
 
 /// Scores weight settings on the validation cases, each setting once.
 struct Search<'a> {
-    rec: &'a Recommender,
+    rec: &'a mut Recommender,
     widget: WidgetConfig,
     cases: &'a [Case],
     seen: FxHashMap<Vec<u32>, (f32, f32)>,
 }
 
 impl Search<'_> {
-    /// HR@20 and MRR@20 of `params` on the validation cases, on two threads.
-    fn score(&mut self, params: &ForYouParams) -> (f32, f32) {
-        let key: Vec<u32> = params.weights().iter().map(|(_, v)| v.to_bits()).collect();
+    /// HR@20 and MRR@20 of `point` on the validation cases, on two threads: the engine runs
+    /// with `point` as the snapshot's fitted weights.
+    fn score(&mut self, point: &Point) -> (f32, f32) {
+        let key = point.key();
         if let Some(&s) = self.seen.get(&key) {
             return s;
         }
-        let mut w = self.widget.clone();
-        w.for_you = Some(params.clone());
+        self.rec.set_tuned(Some(TunedForYou {
+            params: point.params.clone(),
+            shape: point.shape,
+            cases: 0,
+            fitted: (0.0, 0.0),
+            defaults: (0.0, 0.0),
+            in_session: (0.0, 0.0),
+            evaluations: 0,
+        }));
         let half = self.cases.len().div_ceil(2).max(1);
-        let (rec, w) = (self.rec, &w);
+        let (rec, w) = (&*self.rec, &self.widget);
         let part = |cases: &[Case]| {
             let (mut hits, mut rr) = (0u64, 0.0f64);
             for case in cases {

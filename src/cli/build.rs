@@ -260,8 +260,10 @@ pub fn tuned_line(f: &crate::config::TunedForYou) -> String {
 pub fn tuned_json(f: &crate::config::TunedForYou) -> serde_json::Value {
     let weights: serde_json::Map<String, serde_json::Value> =
         f.params.weights().into_iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+    let shape: serde_json::Map<String, serde_json::Value> =
+        f.shape.values().into_iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
     json!({
-        "weights": weights, "cases": f.cases, "evaluations": f.evaluations,
+        "weights": weights, "shape": shape, "cases": f.cases, "evaluations": f.evaluations,
         "hr20": f.fitted.0, "mrr20": f.fitted.1,
         "defaults": { "hr20": f.defaults.0, "mrr20": f.defaults.1 },
         "inSession": { "hr20": f.in_session.0, "mrr20": f.in_session.1 },

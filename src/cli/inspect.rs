@@ -145,6 +145,8 @@ pub fn run(a: Args) -> Result<(), Error> {
     if let Some(t) = &s.tuned {
         let w: Vec<String> = t.params.weights().iter().map(|(k, v)| format!("{k} {v}")).collect();
         println!("  tuned      for_you weights {}", w.join(", "));
+        let shape: Vec<String> = t.shape.values().iter().map(|(k, v)| format!("{k} {v}")).collect();
+        println!("             by session shape {}", shape.join(", "));
         println!("             fitted {}", super::build::tuned_line(t));
     }
     println!("  sections");

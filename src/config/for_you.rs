@@ -154,6 +154,54 @@ impl ForYouParams {
     }
 }
 
+/// How the shape of the session changes the in-session list's weights: refinements that only the
+/// build's tuning sets (part of [`TunedForYou`]; edgerec.toml has no key for them). The default
+/// changes nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+pub struct SessionShape {
+    /// The latest view's neighbours count this many times (position-aware: 1 is the decay alone).
+    pub latest_boost: f32,
+    /// "Viewed next" neighbours of the i-th most recent view weigh `next_decay^i` (transitions
+    /// fade faster than co-views); 0: `recency_decay^i`, like the other neighbours.
+    pub next_decay: f32,
+    /// In a session that already came back to a product (one viewed twice), the session items'
+    /// own scores count this many times: such sessions return more (a repeat-vs-explore mixture).
+    pub repeat_seen: f32,
+}
+
+impl Default for SessionShape {
+    fn default() -> Self {
+        SessionShape { latest_boost: 1.0, next_decay: 0.0, repeat_seen: 1.0 }
+    }
+}
+
+impl SessionShape {
+    /// The refinements' names, as the tuning reports them.
+    pub const NAMES: [&'static str; 3] = ["latest_boost", "next_decay", "repeat_seen"];
+
+    fn slots(&mut self) -> [&mut f32; 3] {
+        [&mut self.latest_boost, &mut self.next_decay, &mut self.repeat_seen]
+    }
+
+    /// Every refinement with its name.
+    pub fn values(&self) -> [(&'static str, f32); 3] {
+        let mut copy = *self;
+        let v = copy.slots().map(|x| *x);
+        std::array::from_fn(|i| (Self::NAMES[i], v[i]))
+    }
+
+    /// Sets the refinement called `name`; false when there is none.
+    pub fn set(&mut self, name: &str, value: f32) -> bool {
+        match Self::NAMES.iter().position(|n| *n == name) {
+            Some(i) => {
+                *self.slots()[i] = value;
+                true
+            }
+            None => false,
+        }
+    }
+}
+
 /// The `for_you` weights fitted to a store at build time (the `for_you.tuned` snapshot section):
 /// `edgerec build` holds out the most recent part of the training events, searches the weights
 /// that rank its next views best, and stores them with the figures of that validation split. The
@@ -163,6 +211,8 @@ impl ForYouParams {
 pub struct TunedForYou {
     /// The fitted weights.
     pub params: ForYouParams,
+    /// The fitted refinements by session shape.
+    pub shape: SessionShape,
     /// Next-item cases of the validation split the weights were fitted on.
     pub cases: u64,
     /// Validation HR@20 and MRR@20 of the fitted weights.
@@ -178,7 +228,11 @@ pub struct TunedForYou {
 impl TunedForYou {
     /// Checks the stored weights (a decoded section).
     pub fn check(&self) -> Result<(), String> {
-        self.params.validate("for_you.tuned").map_err(|e| e.to_string())
+        self.params.validate("for_you.tuned").map_err(|e| e.to_string())?;
+        match self.shape.values().into_iter().find(|(_, v)| !(v.is_finite() && *v >= 0.0)) {
+            Some((name, v)) => Err(format!("for_you.tuned.{name}: {v} is not a number of 0 or more")),
+            None => Ok(()),
+        }
     }
 }
 

@@ -28,7 +28,7 @@ mod widget;
 
 pub use algorithm::{Algorithm, AlgorithmSpec, Constraint, Explain, Source, SourceSpec, ALGORITHMS, SOURCES};
 pub use filters::Filters;
-pub use for_you::{ForYouParams, ForYouPatch, TunedForYou};
+pub use for_you::{ForYouParams, ForYouPatch, SessionShape, TunedForYou};
 pub use patch::WidgetPatch;
 pub use recurring::RecurringConfig;
 pub use segments::SegmentsConfig;

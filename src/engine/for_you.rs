@@ -4,7 +4,7 @@
 
 use super::scratch::Scratch;
 use super::*;
-use crate::config::ForYouParams;
+use crate::config::{ForYouParams, SessionShape};
 
 /// The anchor of a candidate that no session item led to (the popularity prior).
 const NO_ANCHOR: u32 = u32::MAX;
@@ -17,11 +17,24 @@ impl Snapshot {
     }
 }
 
+impl Recommender {
+    /// Replaces the snapshot's fitted `for_you` weights (the build's tuning tries each setting
+    /// through the engine this way).
+    pub fn set_tuned(&mut self, tuned: Option<crate::config::TunedForYou>) {
+        self.snapshot.tuned = tuned;
+    }
+}
+
 impl Run<'_> {
     /// The in-session list: neighbours of every session item, recent ones weighing more, and the
     /// session items themselves (shoppers come back to them).
     pub(super) fn for_you(&self) -> Vec<(u32, f32, Option<u32>)> {
         let params = self.w.config.for_you.as_ref().unwrap_or(self.rec.snapshot.for_you_params());
+        // The refinements by session shape come with the fitted weights only.
+        let shape = match (&self.w.config.for_you, &self.rec.snapshot.tuned) {
+            (None, Some(t)) => t.shape,
+            _ => SessionShape::default(),
+        };
         let n = &self.rec.snapshot.neighbours;
         let mut items: Vec<(u32, f32)> = Vec::with_capacity(MAX_SESSION_ITEMS);
         let mut w = 1.0f32;
@@ -54,25 +67,44 @@ impl Run<'_> {
                 (&n.bought, params.bought_weight),
                 (&n.carted, params.bought_weight),
             ];
-            // (item, weight of its neighbours, its own score): a session item comes back with
-            // repeat_weight, a past purchase with rebuy_weight.
+            // A session that already came back to a product is likelier to come back again.
+            let views = self.q.views.len().min(MAX_SESSION_ITEMS);
+            let mut seen: Vec<u32> = items[..views].iter().map(|x| x.0).collect();
+            seen.sort_unstable();
+            seen.dedup();
+            let own_factor = if seen.len() < views { shape.repeat_seen } else { 1.0 };
+            // (item, weight of its neighbours, of its "viewed next" ones, its own score): a session
+            // item comes back with repeat_weight, a past purchase with rebuy_weight.
             let sources = items
                 .iter()
-                .map(|&(p, w)| (p, w, params.repeat_weight * w))
-                .chain(bought.iter().map(|&(p, w)| (p, params.purchase_weight * w, params.rebuy_weight * w)));
+                .enumerate()
+                .map(|(at, &(p, w))| {
+                    if at >= views {
+                        return (p, w, w, params.repeat_weight * w);
+                    }
+                    let boost = if at == 0 { shape.latest_boost } else { 1.0 };
+                    let next = if shape.next_decay > 0.0 { shape.next_decay.powi(at as i32) } else { w };
+                    (p, w * boost, next * boost, params.repeat_weight * own_factor * w)
+                })
+                .chain(bought.iter().map(|&(p, w)| {
+                    (p, params.purchase_weight * w, params.purchase_weight * w, params.rebuy_weight * w)
+                }));
             let top_w = items.iter().chain(bought.iter()).map(|x| x.1).fold(0.0f32, f32::max).max(f32::MIN_POSITIVE);
-            for (i, w, own) in sources {
+            for (i, w, next_w, own) in sources {
                 acc.add(i, own, i);
                 if w == 0.0 {
                     continue;
                 }
                 // Older, lighter items only add their best neighbours: their tail would not move the
                 // ranking, and reading it is most of the work.
-                let read = ((w / top_w).sqrt() * READ_PER_ITEM as f32).ceil().max(MIN_READ as f32) as usize;
-                for (table, tw) in tables {
+                let read = ((w / top_w).sqrt() * READ_PER_ITEM as f32)
+                    .ceil()
+                    .clamp(MIN_READ as f32, READ_PER_ITEM as f32) as usize;
+                for (t, (table, tw)) in tables.into_iter().enumerate() {
                     if tw == 0.0 {
                         continue;
                     }
+                    let w = if t == 0 { next_w } else { w };
                     for (p, s) in table.neighbours(i).take(read) {
                         acc.add(p, w * tw * s, i);
                     }

@@ -204,6 +204,7 @@ fn fitted_for_you_weights_round_trip_and_replace_the_configured_ones() {
     let params = crate::config::ForYouParams { repeat_weight: 4.0, recency_decay: 0.3, ..Default::default() };
     s.tuned = Some(TunedForYou {
         params: params.clone(),
+        shape: crate::config::SessionShape { latest_boost: 1.5, ..Default::default() },
         cases: 5_000,
         fitted: (0.8, 0.45),
         defaults: (0.79, 0.43),
