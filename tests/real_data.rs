@@ -48,8 +48,9 @@ fn diginetica_next_item_beats_the_published_models() {
     let r = &v["results"][0];
     assert_eq!(r["cases"], 60_858, "the published protocol's cases");
     let (hr, mrr) = (r["hitRate"].as_f64().unwrap(), r["mrr"].as_f64().unwrap());
-    // Default privacy floor (min_count 3): above STAMP and NARM, MRR above SR-GNN.
-    assert!(hr >= 0.50 && mrr >= 0.185, "min_count 3: HR@20 {hr}, MRR@20 {mrr}");
+    // Default privacy floor (min_count 3): above STAMP and NARM; with the fitted weights and
+    // refinements, MRR@20 above GCE-GNN's 19.04 (the 19.1).
+    assert!(hr >= 0.50 && mrr >= 0.191, "min_count 3: HR@20 {hr}, MRR@20 {mrr}");
     let baseline = &v["results"][2];
     assert!(hr > 2.0 * baseline["hitRate"].as_f64().unwrap(), "far above in-session popularity");
     // The build tuned the weights on a validation split of train.csv, never below the defaults.
