@@ -140,6 +140,15 @@ impl<T> Csr<T> {
         }
     }
 
+    /// Where the `i`-th row is in [`Csr::values`]; empty when `i` is out of bounds. Columns
+    /// stored beside a table (one value per table value) use it.
+    pub fn range(&self, i: usize) -> std::ops::Range<usize> {
+        match (self.offsets.get(i), self.offsets.get(i + 1)) {
+            (Some(&a), Some(&b)) => a as usize..b as usize,
+            _ => 0..0,
+        }
+    }
+
     /// All values, row after row.
     pub fn values(&self) -> &[T] {
         &self.values

@@ -97,21 +97,41 @@ pub fn quantile(sorted: &[f32], q: f32) -> Option<f32> {
     Some(sorted[lo] + (sorted[hi] - sorted[lo]) * (x - lo as f32))
 }
 
-/// Gaps in days between distinct purchases (purchases less than a day after the previous kept
-/// one count as the same purchase), from times in Unix seconds sorted ascending.
-pub fn gaps_days(sorted_times: &[i64], out: &mut Vec<f32>) {
-    out.clear();
-    let mut last: Option<i64> = None;
-    for &t in sorted_times {
+/// Calls `push` with the gap between each purchase and the previous one kept, from times sorted
+/// ascending; a purchase less than `day` after the previous kept one is the same purchase.
+fn distinct_gaps<T: Copy + PartialOrd + std::ops::Sub<Output = T>>(sorted: &[T], day: T, mut push: impl FnMut(T)) {
+    let mut last: Option<T> = None;
+    for &t in sorted {
         match last {
-            Some(l) if ((t - l) as f32) < DAY => {}
+            Some(l) if t - l < day => {}
             Some(l) => {
-                out.push((t - l) as f32 / DAY);
+                push(t - l);
                 last = Some(t);
             }
             None => last = Some(t),
         }
     }
+}
+
+/// Gaps in days between distinct purchases (purchases less than a day after the previous kept
+/// one count as the same purchase), from times in Unix seconds sorted ascending.
+pub fn gaps_days(sorted_times: &[i64], out: &mut Vec<f32>) {
+    out.clear();
+    distinct_gaps(sorted_times, 86_400, |g| out.push(g as f32 / DAY));
+}
+
+/// [`gaps_days`] in seconds, from `u32` Unix seconds (what the engine keeps small: it sorts
+/// `u32`s only, so the wasm carries one sort).
+pub fn gaps_secs(sorted_times: &[u32], out: &mut Vec<u32>) {
+    out.clear();
+    distinct_gaps(sorted_times, 86_400, |g| out.push(g));
+}
+
+/// The median of gaps in seconds sorted ascending, in days (`None` when empty).
+pub fn median_days(sorted_gaps: &[u32]) -> Option<f32> {
+    let n = sorted_gaps.len();
+    let (a, b) = (*sorted_gaps.get((n.max(1) - 1) / 2)?, sorted_gaps[n / 2]);
+    Some((a as f32 + b as f32) / 2.0 / DAY)
 }
 
 #[cfg(test)]
@@ -124,6 +144,18 @@ mod tests {
         let mut g = Vec::new();
         gaps_days(&[0, 3600, 10 * d, 10 * d + 5, 30 * d], &mut g);
         assert_eq!(g, [10.0, 20.0]);
+    }
+
+    #[test]
+    fn gaps_in_seconds_and_their_median_in_days() {
+        let d = 86_400;
+        let mut g = Vec::new();
+        gaps_secs(&[0, 3600, 10 * d, 10 * d + 5, 30 * d, 34 * d], &mut g);
+        assert_eq!(g, [10 * d, 20 * d, 4 * d]);
+        g.sort_unstable();
+        assert_eq!(median_days(&g), Some(10.0));
+        assert_eq!(median_days(&[d, 3 * d]), Some(2.0));
+        assert_eq!(median_days(&[]), None);
     }
 
     #[test]

@@ -34,7 +34,8 @@ pub struct SegmentRepurchase {
     pub interval_days: f32,
 }
 
-/// Every segment's lists, one row per segment in key order.
+/// Every segment's lists, one row per segment in key order. Stored as plain columns (tables of
+/// `u32` with `i64` and `f32` columns beside them), which keeps the wasm's decoder small.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 pub struct SegmentLists {
     /// [`segment_key`] of each segment, strictly increasing.
@@ -42,10 +43,16 @@ pub struct SegmentLists {
     /// Distinct products viewed by the segment's users, most recently viewed first.
     pub viewed: Csr<u32>,
     /// Distinct products bought in the last `segments.purchased_days` before the build's as-of
-    /// time, with the time of the last purchase, most recent first.
-    pub purchased: Csr<(u32, i64)>,
+    /// time, most recent first.
+    pub purchased: Csr<u32>,
+    /// The time of the last purchase of each `purchased` value (Unix seconds).
+    pub purchased_at: Vec<i64>,
     /// Products bought at least twice in the last `segments.recurring_days`.
-    pub recurring: Csr<SegmentRepurchase>,
+    pub recurring: Csr<u32>,
+    /// The last purchase of each `recurring` value (Unix seconds).
+    pub recurring_last: Vec<i64>,
+    /// How many days each `recurring` value's last purchase lasts.
+    pub recurring_days: Vec<f32>,
 }
 
 impl SegmentLists {
@@ -59,9 +66,46 @@ impl SegmentLists {
         self.keys.is_empty()
     }
 
+    /// Adds a segment; keys must come in increasing order.
+    pub fn push(
+        &mut self,
+        key: u64,
+        viewed: impl IntoIterator<Item = u32>,
+        purchased: impl IntoIterator<Item = (u32, i64)>,
+        recurring: impl IntoIterator<Item = SegmentRepurchase>,
+    ) {
+        debug_assert!(self.keys.last().is_none_or(|&k| k < key));
+        self.keys.push(key);
+        self.viewed.push_row(viewed);
+        let (p, at): (Vec<u32>, Vec<i64>) = purchased.into_iter().unzip();
+        self.purchased.push_row(p);
+        self.purchased_at.extend(at);
+        let r: Vec<SegmentRepurchase> = recurring.into_iter().collect();
+        self.recurring.push_row(r.iter().map(|x| x.product));
+        self.recurring_last.extend(r.iter().map(|x| x.last));
+        self.recurring_days.extend(r.iter().map(|x| x.interval_days));
+    }
+
     /// The row of a segment id, if the snapshot has lists for it.
     pub fn row_of(&self, id: &str) -> Option<usize> {
         self.keys.binary_search(&segment_key(id)).ok()
+    }
+
+    /// A segment's purchases: (product, time of the last purchase), most recent first.
+    pub fn purchased(&self, row: usize) -> impl Iterator<Item = (u32, i64)> + '_ {
+        let r = self.purchased.range(row);
+        self.purchased.row(row).iter().copied().zip(self.purchased_at[r].iter().copied())
+    }
+
+    /// A segment's regular purchases.
+    pub fn recurring(&self, row: usize) -> impl Iterator<Item = SegmentRepurchase> + '_ {
+        let r = self.recurring.range(row);
+        let (last, days) = (&self.recurring_last[r.clone()], &self.recurring_days[r]);
+        self.recurring
+            .row(row)
+            .iter()
+            .zip(last.iter().zip(days))
+            .map(|(&product, (&last, &interval_days))| SegmentRepurchase { product, last, interval_days })
     }
 
     /// Checks the rows against the keys and a catalog of `products` products.
@@ -70,17 +114,21 @@ impl SegmentLists {
         if self.viewed.rows() != n || self.purchased.rows() != n || self.recurring.rows() != n {
             return Err("the lists do not have one row per segment".into());
         }
+        let r = self.recurring.values().len();
+        if self.purchased_at.len() != self.purchased.values().len()
+            || self.recurring_last.len() != r
+            || self.recurring_days.len() != r
+        {
+            return Err("a column beside a list does not have one value per entry".into());
+        }
         if self.keys.windows(2).any(|w| w[0] >= w[1]) {
             return Err("segment keys are not strictly increasing".into());
         }
-        let past = |p: u32| p as usize >= products;
-        if self.viewed.values().iter().any(|&p| past(p))
-            || self.purchased.values().iter().any(|&(p, _)| past(p))
-            || self.recurring.values().iter().any(|r| past(r.product))
-        {
+        let past = |p: &u32| *p as usize >= products;
+        if self.viewed.values().iter().chain(self.purchased.values()).chain(self.recurring.values()).any(past) {
             return Err("a product index is past the catalog".into());
         }
-        if self.recurring.values().iter().any(|r| !r.interval_days.is_finite() || r.interval_days <= 0.0) {
+        if self.recurring_days.iter().any(|d| !d.is_finite() || *d <= 0.0) {
             return Err("an interval is not a positive number of days".into());
         }
         Ok(())
@@ -101,15 +149,20 @@ mod tests {
 
     #[test]
     fn check_refuses_rows_that_do_not_match() {
-        let mut s = SegmentLists { keys: vec![1, 2], ..Default::default() };
+        let mut s = SegmentLists { keys: vec![1], ..Default::default() };
         assert!(s.check(5).is_err());
-        for _ in 0..2 {
-            s.viewed.push_row([0]);
-            s.purchased.push_row([(1, 10)]);
-            s.recurring.push_row([SegmentRepurchase { product: 2, last: 5, interval_days: 3.0 }]);
+        s = SegmentLists::default();
+        for key in [1, 2] {
+            let r = SegmentRepurchase { product: 2, last: 5, interval_days: 3.0 };
+            s.push(key, [0], [(1, 10), (3, 7)], [r]);
         }
         assert!(s.check(5).is_ok());
+        assert_eq!(s.purchased(1).collect::<Vec<_>>(), [(1, 10), (3, 7)]);
+        assert_eq!(s.recurring(1).map(|r| r.product).collect::<Vec<_>>(), [2]);
         assert!(s.check(2).unwrap_err().contains("past the catalog"));
+        s.purchased_at.pop();
+        assert!(s.check(5).unwrap_err().contains("one value per entry"));
+        s.purchased_at.push(7);
         s.keys = vec![2, 1];
         assert!(s.check(5).unwrap_err().contains("increasing"));
     }

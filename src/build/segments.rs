@@ -76,10 +76,8 @@ impl<'a> SegmentWalk<'a> {
         let recurring_from = as_of - i64::from(cfg.recurring_days) * DAY;
         let mut out = SegmentLists::default();
         for (key, a) in rows {
-            out.keys.push(key);
             let mut viewed: Vec<(u32, i64)> = a.viewed.into_iter().collect();
             viewed.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-            out.viewed.push_row(viewed.into_iter().take(size).map(|v| v.0));
             let mut last: Vec<(u32, i64)> = a
                 .bought
                 .iter()
@@ -87,11 +85,11 @@ impl<'a> SegmentWalk<'a> {
                 .filter(|&(_, t)| t >= bought_from)
                 .collect();
             last.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-            out.purchased.push_row(last.into_iter().take(size));
             let mut rec: Vec<SegmentRepurchase> =
                 a.bought.iter().filter_map(|(&p, b)| repurchase(p, b, recurring_from)).collect();
             rec.sort_unstable_by_key(|r| r.product);
-            out.recurring.push_row(rec.into_iter().take(size));
+            let viewed = viewed.into_iter().take(size).map(|v| v.0);
+            out.push(key, viewed, last.into_iter().take(size), rec.into_iter().take(size));
         }
         out
     }
@@ -161,7 +159,7 @@ mod tests {
         let s = lists(&e, &[(0, 0), (1, 0), (2, 0), (3, 1)], 3, 100);
         assert_eq!(s.keys, [segment_key("acme")]);
         assert_eq!(s.viewed.row(0), [5, 6]);
-        let bought: Vec<u32> = s.purchased.row(0).iter().map(|b| b.0).collect();
+        let bought: Vec<u32> = s.purchased(0).map(|b| b.0).collect();
         assert_eq!(bought, [8], "bought within the last 10 days only");
         assert!(lists(&e, &[(0, 0), (1, 0), (2, 0)], 4, 100).is_empty(), "fewer than min_count users");
     }
@@ -178,7 +176,7 @@ mod tests {
             ev(0, 3, PURCHASE, 5.0, 1),  // once: not recurring
         ];
         let s = lists(&e, &[(0, 0), (1, 0), (2, 0)], 3, 30);
-        let r = s.recurring.row(0);
+        let r: Vec<SegmentRepurchase> = s.recurring(0).collect();
         assert_eq!(r.len(), 1);
         assert_eq!((r[0].product, r[0].last), (4, 20 * DAY));
         assert!((r[0].interval_days - 10.0).abs() < 1e-4, "{}", r[0].interval_days);
@@ -186,7 +184,7 @@ mod tests {
         let mut big = e;
         big[2].qty = 6;
         big[3].qty = 0;
-        let r = lists(&big, &[(0, 0), (1, 0), (2, 0)], 3, 30).recurring.row(0)[0];
+        let r = lists(&big, &[(0, 0), (1, 0), (2, 0)], 3, 30).recurring(0).next().unwrap();
         assert!((r.interval_days - 30.0).abs() < 1e-3, "{}", r.interval_days);
     }
 }

@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{err, ConfigError};
+use super::{check_range, err, ConfigError};
 
 /// How the builder learns repurchase intervals and when the engine shows a product again.
 ///
@@ -42,26 +42,14 @@ impl Default for RecurringConfig {
 impl RecurringConfig {
     /// Checks the ranges.
     pub fn validate(&self, key: &str) -> Result<(), ConfigError> {
-        let range = |name: &str, v: f32, lo: f32, hi: f32| {
-            if v.is_finite() && (lo..=hi).contains(&v) {
-                Ok(())
-            } else {
-                Err(err(format!("{key}.{name}"), format!("{v} is out of range: allowed {lo} to {hi}")))
-            }
-        };
-        range("min_period_days", self.min_period_days, 1.0, 3650.0)?;
-        range("max_spread", self.max_spread, 0.0, 10.0)?;
-        range("show_from", self.show_from, 0.0, 1.0)?;
-        range("stop_after", self.stop_after, 1.0, 100.0)?;
+        let range = |name: &str, v: f64, lo: f64, hi: f64| check_range(&format!("{key}.{name}"), Some(v), lo, hi);
+        range("min_period_days", f64::from(self.min_period_days), 1.0, 3650.0)?;
+        range("max_spread", f64::from(self.max_spread), 0.0, 10.0)?;
+        range("show_from", f64::from(self.show_from), 0.0, 1.0)?;
+        range("stop_after", f64::from(self.stop_after), 1.0, 100.0)?;
         if self.stop_after < self.show_from {
             return Err(err(format!("{key}.stop_after"), "must be at least show_from".to_string()));
         }
-        if !(2..=100).contains(&self.personal_purchases) {
-            return Err(err(
-                format!("{key}.personal_purchases"),
-                format!("{} is out of range: allowed 2 to 100", self.personal_purchases),
-            ));
-        }
-        Ok(())
+        range("personal_purchases", f64::from(self.personal_purchases), 2.0, 100.0)
     }
 }

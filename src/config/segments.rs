@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{err, ConfigError};
+use super::{check_range, ConfigError};
 
 /// What the builder writes for each segment, and whether it writes anything.
 ///
@@ -32,15 +32,10 @@ impl Default for SegmentsConfig {
 impl SegmentsConfig {
     /// Checks the ranges.
     pub fn validate(&self, key: &str) -> Result<(), ConfigError> {
-        let range = |name: &str, v: u32, lo: u32, hi: u32| {
-            if (lo..=hi).contains(&v) {
-                Ok(())
-            } else {
-                Err(err(format!("{key}.{name}"), format!("{v} is out of range: allowed {lo} to {hi}")))
-            }
-        };
-        range("purchased_days", self.purchased_days, 1, 3650)?;
-        range("recurring_days", self.recurring_days, 1, 3650)?;
-        range("list_size", self.list_size, 1, 1000)
+        let range =
+            |name: &str, v: u32, lo: f64, hi: f64| check_range(&format!("{key}.{name}"), Some(f64::from(v)), lo, hi);
+        range("purchased_days", self.purchased_days, 1.0, 3650.0)?;
+        range("recurring_days", self.recurring_days, 1.0, 3650.0)?;
+        range("list_size", self.list_size, 1.0, 1000.0)
     }
 }

@@ -11,27 +11,33 @@
 
 use super::Run;
 use crate::config::Source;
-use crate::recurring::{due, gaps_days, median};
+use crate::recurring::{due, gaps_secs, median_days};
 
 impl Run<'_> {
     /// Candidates of the `recurring` step, unordered.
     pub(super) fn recurring(&mut self, source: Source, step: u32) {
         let cfg = &self.rec.snapshot.config.recurring;
         let intervals = &self.rec.snapshot.recurring;
-        let mut timed: Vec<(u32, i64)> = self.q.purchase_times.iter().filter_map(|&(p, at)| Some((p, at?))).collect();
-        timed.sort_unstable();
+        // Times as u32 seconds and products as u32: the engine sorts nothing else (one sort in
+        // the wasm). A context holds at most MAX_CONTEXT_IDS purchases.
+        let timed: Vec<(u32, u32)> =
+            self.q.purchase_times.iter().filter_map(|&(p, at)| Some((p, u32::try_from(at?).ok()?))).collect();
+        let mut products: Vec<u32> = timed.iter().map(|t| t.0).collect();
+        products.sort_unstable();
+        products.dedup();
         let (mut times, mut gaps) = (Vec::new(), Vec::new());
         let mut cands = Vec::new();
-        for group in timed.chunk_by(|a, b| a.0 == b.0) {
-            let p = group[0].0;
+        for p in products {
             times.clear();
-            times.extend(group.iter().map(|g| g.1));
-            gaps_days(&times, &mut gaps);
-            gaps.sort_unstable_by(f32::total_cmp);
-            let personal = median(&gaps)
+            times.extend(timed.iter().filter(|t| t.0 == p).map(|t| t.1));
+            times.sort_unstable();
+            gaps_secs(&times, &mut gaps);
+            gaps.sort_unstable();
+            let personal = median_days(&gaps)
                 .filter(|&g| gaps.len() + 1 >= cfg.personal_purchases as usize && g >= cfg.min_period_days);
             let Some(days) = personal.or_else(|| intervals.of(p).map(|i| i.days)) else { continue };
-            if let Some(r) = due(self.q.now, times[times.len() - 1], days, cfg.show_from, cfg.stop_after) {
+            let last = i64::from(times[times.len() - 1]);
+            if let Some(r) = due(self.q.now, last, days, cfg.show_from, cfg.stop_after) {
                 cands.push((p, r, None));
             }
         }

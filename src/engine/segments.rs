@@ -27,14 +27,14 @@ impl Run<'_> {
                 let end = now.min(self.rec.snapshot.meta.as_of);
                 let from = end - i64::from(cfg.segments.purchased_days) * DAY;
                 let bought: Vec<u32> =
-                    lists.purchased.row(row).iter().filter(|b| (from..=now).contains(&b.1)).map(|b| b.0).collect();
+                    lists.purchased(row).filter(|b| (from..=now).contains(&b.1)).map(|b| b.0).collect();
                 let n = bought.len() as f32;
                 self.take(source, step, bought.into_iter().enumerate().map(|(i, p)| (p, (n - i as f32) / n, None)));
             }
             _ => {
                 let (show_from, stop_after) = (cfg.recurring.show_from, cfg.recurring.stop_after);
-                let row = lists.recurring.row(row).iter();
-                let cands = row
+                let cands = lists
+                    .recurring(row)
                     .filter_map(|r| Some((r.product, due(now, r.last, r.interval_days, show_from, stop_after)?, None)));
                 let cands = cands.collect();
                 self.take_ranked(source, step, cands);
@@ -61,10 +61,9 @@ mod tests {
 
     /// [`rec`], built as of `day`.
     fn rec_as_of(day: i64) -> Recommender {
-        let mut segments = SegmentLists { keys: vec![segment_key("acme")], ..Default::default() };
-        segments.viewed.push_row([2, 0]);
-        segments.purchased.push_row([(1, 95 * DAY), (3, 88 * DAY)]);
-        segments.recurring.push_row([SegmentRepurchase { product: 4, last: 100 * DAY, interval_days: 10.0 }]);
+        let mut segments = SegmentLists::default();
+        let regular = SegmentRepurchase { product: 4, last: 100 * DAY, interval_days: 10.0 };
+        segments.push(segment_key("acme"), [2, 0], [(1, 95 * DAY), (3, 88 * DAY)], [regular]);
         let mut s = Snapshot { catalog: test_catalog(&["a", "b", "c", "d", "e"]), segments, ..Default::default() };
         s.meta.as_of = day * DAY;
         for a in [Algorithm::SegmentLastViewed, Algorithm::SegmentLastPurchased, Algorithm::SegmentRecurring] {

@@ -465,14 +465,27 @@ impl<'a> Sections<'a> {
         absent: &mut Vec<&'static str>,
         check: impl FnOnce(&T) -> Result<(), String>,
     ) -> Result<Option<T>, SnapshotError> {
-        let spec = SECTIONS.iter().find(|s| s.name == name).expect("a known section");
-        let Some(b) = self.get(spec)? else {
-            absent.push(spec.name);
-            return Ok(None);
-        };
-        let value: T = decode_value(spec.name, b)?;
-        check(&value).map_err(|d| corrupt(spec.name, d))?;
+        let Some((name, b)) = self.optional_bytes(name, absent)? else { return Ok(None) };
+        let value: T = decode_value(name, b)?;
+        check(&value).map_err(|d| corrupt(name, d))?;
         Ok(Some(value))
+    }
+
+    /// The bytes of the optional section `name` (the part of [`Sections::optional`] that does
+    /// not depend on the section's type: one copy in the wasm, not one per type).
+    fn optional_bytes(
+        &self,
+        name: &'static str,
+        absent: &mut Vec<&'static str>,
+    ) -> Result<Option<(&'static str, &'a [u8])>, SnapshotError> {
+        let spec = SECTIONS.iter().find(|s| s.name == name).expect("a known section");
+        match self.get(spec)? {
+            Some(b) => Ok(Some((spec.name, b))),
+            None => {
+                absent.push(spec.name);
+                Ok(None)
+            }
+        }
     }
 
     fn required(&self, i: usize) -> Result<&'a [u8], SnapshotError> {
