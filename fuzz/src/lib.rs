@@ -73,6 +73,8 @@ pub fn ingest_input(data: &[u8]) -> Option<(Opened, &'static str, bool)> {
         (Format::Csv, true) => "fuzz.csv.gz",
         (Format::Ndjson, false) => "fuzz.ndjson",
         (Format::Ndjson, true) => "fuzz.ndjson.gz",
+        // Parquet is fuzzed through its own reader's tests; this input is CSV or NDJSON.
+        (Format::Parquet, _) => "fuzz.parquet",
     };
     Some((open_bytes(bytes, format, gz), name, mode & 8 != 0))
 }
