@@ -168,9 +168,10 @@ proptest! {
             let n = bought.values().filter(|set| items.iter().all(|p| set.contains(p))).count() as u32;
             prop_assert!(n >= min_count && snap.bundles.orders[b as usize] >= min_count, "bundle {items:?}: {n} shoppers");
         }
-        // Segments: only those with min_count distinct users (in the training events) are written.
+        // Segments: exactly those with min_count distinct users in the training events (those up
+        // to the as-of time) are written.
         let mut members: BTreeMap<String, BTreeSet<u8>> = BTreeMap::new();
-        for r in &valid {
+        for r in valid.iter().filter(|r| i64::from(r.6) <= i64::from(r.5) * DAY) {
             if let Some(seg) = r.0.and_then(segment_of) {
                 members.entry(seg).or_default().insert(r.0.unwrap());
             }
