@@ -13,7 +13,7 @@ use crate::build::{BuildOptions, BuildStats};
 use crate::catalog::Catalog;
 use crate::config::Config;
 use crate::ingest::catalog::read_catalog;
-use crate::ingest::events::EventLog;
+use crate::ingest::events::{merge_report, EventLog};
 use crate::ingest::segments::read_segment_map;
 use crate::ingest::Report;
 use crate::snapshot::Snapshot;
@@ -126,12 +126,7 @@ pub fn read_inputs_with(
     if let Some(path) = segments {
         let (pairs, report) = read_segment_map(path, strict)?;
         log.assign_segments(pairs.iter().map(|(u, s)| (u.as_str(), s.as_str())));
-        log.report.rows += report.rows;
-        for (k, v) in &report.rejected {
-            *log.report.rejected.entry(k).or_insert(0) += v;
-        }
-        let room = crate::ingest::MAX_EXAMPLES.saturating_sub(log.report.examples.len());
-        log.report.examples.extend(report.examples.into_iter().take(room));
+        merge_report(&mut log.report, &report);
     }
     log.drop_ids();
     Ok(Inputs { catalog, catalog_report, log, read_secs: t0.elapsed().as_secs_f64() })

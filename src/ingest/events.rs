@@ -126,7 +126,7 @@ pub struct EventLog {
 }
 
 /// Adds one report's rows, rejections and (up to [`MAX_EXAMPLES`]) examples to another.
-fn merge_report(total: &mut Report, report: &Report) {
+pub(crate) fn merge_report(total: &mut Report, report: &Report) {
     total.rows += report.rows;
     for (k, v) in &report.rejected {
         *total.rejected.entry(k).or_insert(0) += v;
