@@ -23,16 +23,18 @@ mod patch;
 mod recurring;
 mod segments;
 mod similarity;
+mod sources;
 mod trending;
 mod widget;
 
-pub use algorithm::{Algorithm, AlgorithmSpec, Constraint, Explain, Source, SourceSpec, ALGORITHMS, SOURCES};
+pub use algorithm::{Algorithm, AlgorithmSpec, Constraint, Source, ALGORITHMS};
 pub use filters::Filters;
 pub use for_you::{ForYouParams, ForYouPatch, SessionShape, TunedForYou};
 pub use patch::WidgetPatch;
 pub use recurring::RecurringConfig;
 pub use segments::SegmentsConfig;
 pub use similarity::SimilarityConfig;
+pub use sources::{Explain, SourceSpec, SOURCES};
 pub use trending::TrendingConfig;
 pub use widget::{default_widgets, WidgetConfig};
 
