@@ -193,6 +193,10 @@ impl Catalog {
     pub fn tag_name(&self, t: u32) -> &str {
         &self.tag_names[t as usize]
     }
+    /// All tag names, sorted.
+    pub fn tag_names(&self) -> &[String] {
+        &self.tag_names
+    }
     /// The index of a tag.
     pub fn tag_index(&self, name: &str) -> Option<u32> {
         self.tag_names.binary_search_by(|t| t.as_str().cmp(name)).ok().map(|i| i as u32)

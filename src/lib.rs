@@ -47,6 +47,7 @@ pub mod engine;
 pub mod filter;
 pub mod json;
 pub mod neighbours;
+pub mod personalization;
 pub mod popularity;
 pub mod recurring;
 pub mod segments;

@@ -9,7 +9,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::engine::{Context, Purchase, View};
+use crate::engine::{Context, Purchase, Search, View};
 
 /// The version of the stored session format.
 pub const SESSION_VERSION: u32 = 1;
@@ -27,6 +27,10 @@ pub const PURCHASE_RETENTION: i64 = 365 * 86_400;
 pub const MAX_PAST_SESSIONS: usize = 10;
 /// Views kept per past session.
 pub const MAX_PAST_VIEWS: usize = 20;
+/// Searches kept.
+pub const MAX_SEARCHES: usize = 20;
+/// The longest search kept (longer ones are cut at a character boundary).
+pub const MAX_QUERY_LEN: usize = 200;
 /// The most units of one product a cart line holds.
 pub const MAX_QUANTITY: u32 = 1_000_000;
 /// The longest product id accepted (longer ones are ignored).
@@ -63,6 +67,15 @@ pub struct Bought {
     pub at: i64,
 }
 
+/// One search the storefront recorded.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Searched {
+    /// The words searched for.
+    pub query: String,
+    /// Unix seconds.
+    pub at: i64,
+}
+
 /// A session that ended.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PastSession {
@@ -91,6 +104,10 @@ pub struct SessionState {
     pub purchases: Vec<Bought>,
     /// Ended sessions, oldest first.
     pub past: Vec<PastSession>,
+    /// Searches, oldest first (personalisation reads them; states from before they were kept
+    /// have none).
+    #[serde(default)]
+    pub searches: Vec<Searched>,
 }
 
 impl Default for SessionState {
@@ -114,6 +131,7 @@ impl SessionState {
             cart: Vec::new(),
             purchases: Vec::new(),
             past: Vec::new(),
+            searches: Vec::new(),
         }
     }
 
@@ -128,6 +146,8 @@ impl SessionState {
             && self.views.iter().all(|v| usable(&v.id))
             && self.cart.iter().all(|c| usable(&c.id) && c.quantity > 0)
             && self.purchases.iter().all(|b| usable(&b.id) && b.quantity > 0)
+            && self.searches.len() <= MAX_SEARCHES
+            && self.searches.iter().all(|q| !q.query.is_empty() && q.query.len() <= MAX_QUERY_LEN)
     }
 
     /// Whether the current session has expired at `now`.
@@ -231,6 +251,23 @@ impl SessionState {
         }
     }
 
+    /// Records a search (blank ones are ignored; long ones are cut to [`MAX_QUERY_LEN`] bytes).
+    pub fn search(&mut self, query: &str, now: i64) {
+        let q = query.trim();
+        if q.is_empty() {
+            return;
+        }
+        let mut end = q.len().min(MAX_QUERY_LEN);
+        while !q.is_char_boundary(end) {
+            end -= 1;
+        }
+        self.touch(now);
+        self.searches.push(Searched { query: q[..end].to_string(), at: now });
+        if self.searches.len() > MAX_SEARCHES {
+            self.searches.remove(0);
+        }
+    }
+
     /// Forgets everything.
     pub fn clear(&mut self, now: i64) {
         *self = SessionState::new(now);
@@ -253,14 +290,20 @@ impl SessionState {
 
     /// The engine's context for a page showing `product` at `now`.
     pub fn context(&self, product: Option<&str>, now: i64) -> Context {
-        let views = if self.expired(now) {
-            Vec::new()
+        let seen = |v: &Seen| View { id: v.id.clone(), at: Some(v.at) };
+        let (views, mut past_views) = if self.expired(now) {
+            (Vec::new(), self.views.iter().rev().map(seen).collect())
         } else {
-            self.views.iter().rev().map(|v| View { id: v.id.clone(), at: Some(v.at) }).collect()
+            (self.views.iter().rev().map(seen).collect(), Vec::new())
         };
+        for p in self.past.iter().rev() {
+            past_views.extend(p.views.iter().rev().map(|id| View { id: id.clone(), at: Some(p.ended) }));
+        }
         Context {
             product: product.map(String::from),
             views,
+            past_views,
+            searches: self.searches.iter().rev().map(|q| Search { query: q.query.clone(), at: Some(q.at) }).collect(),
             cart: self.cart.iter().map(|c| c.id.clone()).collect(),
             purchased: self.purchases.iter().rev().map(|b| Purchase { id: b.id.clone(), at: Some(b.at) }).collect(),
             segment: None,
@@ -285,6 +328,7 @@ impl SessionState {
         array(o.key("past"), &self.past, |out, p| {
             Object::new(out).int("started", p.started).int("ended", p.ended).strs("views", &p.views).end()
         });
+        array(o.key("searches"), &self.searches, |out, q| Object::new(out).str("query", &q.query).int("at", q.at).end());
         o.end();
     }
 }

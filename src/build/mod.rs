@@ -14,6 +14,7 @@
 pub mod cooccurrence;
 pub mod counts;
 pub mod journeys;
+pub mod personalization;
 pub mod popularity;
 pub mod recent;
 pub mod recurring;
@@ -159,6 +160,7 @@ pub fn build_with_counts(catalog: Catalog, log: &EventLog, opts: &BuildOptions) 
     let segment_of =
         if config.segments.enabled { segments::shopper_segments(log, shopper_of) } else { Default::default() };
     let mut segment_walk = segments::SegmentWalk::new(&segment_of);
+    let mut group_walk = personalization::GroupWalk::new(&config.personalization, &catalog, as_of, gap);
     let mut shopper_no: u32 = 0;
     let mut i = 0;
     while i < events.len() {
@@ -176,6 +178,10 @@ pub fn build_with_counts(catalog: Catalog, log: &EventLog, opts: &BuildOptions) 
         repurchases.observe(block.iter().map(|(_, _, e)| e));
         if !segment_of.is_empty() {
             block.iter().for_each(|(s, _, e)| segment_walk.observe(*s, e));
+        }
+        if let Some(g) = group_walk.as_mut() {
+            let segment = segment_of.get(&shopper_key).map(|&s| log.segment_names[s as usize].as_str());
+            g.observe(block.iter().map(|(_, _, e)| e), segment);
         }
 
         let mut s = 0;
@@ -322,8 +328,10 @@ pub fn build_with_counts(catalog: Catalog, log: &EventLog, opts: &BuildOptions) 
         recurring: repurchases.gaps(min),
     };
     let segments = segment_walk.finish(&log.segment_names, min, as_of, &config.segments);
+    let groups = group_walk.map(|g| g.finish(min)).unwrap_or_default();
     let (mut snapshot, packed) = counts::pack(catalog, config, &tables, opts.built_at);
     snapshot.segments = segments;
+    snapshot.groups = groups;
     let mut pairs: Vec<(NeighbourKind, usize, usize)> = counted
         .iter()
         .map(|&(kind, c)| (kind, c, packed.kept.iter().find(|k| k.0 == kind).map_or(0, |k| k.1)))

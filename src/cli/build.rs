@@ -167,6 +167,13 @@ pub fn run(a: Args) -> Result<(), Error> {
         )
         .into());
     }
+    let c = &inputs.catalog;
+    if let Err(e) = config.personalization.check_catalog("personalization", c.attribute_names(), |p| {
+        c.category_index(p).is_some()
+    }) {
+        let file = a.config.as_deref().map_or("the configuration".into(), |p| p.display().to_string());
+        return Err(format!("{file}: {e}").into());
+    }
     let t1 = Instant::now();
     let opts = BuildOptions { config, as_of, built_at: a.built_at.unwrap_or_else(now) };
     let tune = tune_setting(a.no_tune, a.config.as_deref());

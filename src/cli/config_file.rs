@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use super::Error;
 use crate::config::{
-    default_widgets, Config, ForYouParams, RecurringConfig, SegmentsConfig, SimilarityConfig, TrainingConfig,
+    default_widgets, Config, ForYouParams, PersonalizationConfig, RecurringConfig, SegmentsConfig, SimilarityConfig, TrainingConfig,
     TrendingConfig, WidgetPatch,
 };
 
@@ -36,6 +36,8 @@ struct ConfigFile {
     recurring: RecurringConfig,
     #[serde(default)]
     segments: SegmentsConfig,
+    #[serde(default)]
+    personalization: PersonalizationConfig,
     #[serde(default)]
     widgets: BTreeMap<String, WidgetPatch>,
 }
@@ -67,6 +69,7 @@ pub fn parse_config(text: &str) -> Result<Config, String> {
         trending: file.trending,
         recurring: file.recurring,
         segments: file.segments,
+        personalization: file.personalization,
         widgets,
     };
     config.validate().map_err(|e| e.to_string())?;

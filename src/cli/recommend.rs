@@ -7,7 +7,7 @@ use serde_json::json;
 use super::inspect::load;
 use super::{split_ids, Error};
 use crate::config::Filters;
-use crate::engine::{Context, Overrides, Recommender, Timed};
+use crate::engine::{Context, Overrides, Recommender, Search, Timed};
 use crate::time::parse_timestamp;
 
 /// Arguments of `edgerec recommend`.
@@ -25,6 +25,14 @@ pub struct Args {
     /// Products viewed in this session, comma-separated, oldest first (`ID@WHEN` gives the time).
     #[arg(long, default_value = "")]
     viewed: String,
+    /// Products viewed in past sessions (the stored history personalisation reads),
+    /// comma-separated, oldest first, `ID@WHEN` for the time.
+    #[arg(long, default_value = "")]
+    history: String,
+    /// A search the shopper made (personalisation counts the brands, categories and values it
+    /// names); repeat for several, oldest first.
+    #[arg(long = "search")]
+    searches: Vec<String>,
     /// Products in the cart, comma-separated.
     #[arg(long, default_value = "")]
     cart: String,
@@ -45,6 +53,9 @@ pub struct Args {
     /// Filters as JSON, replacing the widget's field by field, e.g. '{"price_max": 100}'.
     #[arg(long)]
     filters: Option<String>,
+    /// Leave the list as it is without `[personalization]`, to compare with the personalised one.
+    #[arg(long)]
+    no_personalize: bool,
     /// Print JSON: {"widget": W, "items": [{"id", "score", "reason", ...}]}.
     #[arg(long)]
     json: bool,
@@ -57,6 +68,8 @@ pub fn run(a: Args) -> Result<(), Error> {
     let ctx = Context {
         product: a.product.clone(),
         views: timed_ids("--viewed", &a.viewed)?,
+        past_views: timed_ids("--history", &a.history)?,
+        searches: a.searches.iter().rev().map(|q| Search { query: q.clone(), at: now }).collect(),
         cart: split_ids(&a.cart),
         purchased: timed_ids("--purchased", &a.purchased)?,
         segment: a.segment.clone(),
@@ -64,7 +77,8 @@ pub fn run(a: Args) -> Result<(), Error> {
     };
     let filters: Option<Filters> =
         a.filters.as_deref().map(|f| serde_json::from_str(f).map_err(|e| format!("--filters: {e}"))).transpose()?;
-    let over = Overrides { limit: a.limit, filters, ..Default::default() };
+    let personalize = a.no_personalize.then_some(false);
+    let over = Overrides { limit: a.limit, filters, personalize, ..Default::default() };
     let result = rec.recommend(&a.widget, &ctx, &over)?;
     let items: Vec<_> = result.items.iter().map(|r| rec.describe(r)).collect();
     if a.json {

@@ -20,6 +20,7 @@ mod algorithm;
 mod filters;
 mod for_you;
 mod patch;
+mod personalization;
 mod recurring;
 mod segments;
 mod similarity;
@@ -31,6 +32,7 @@ pub use algorithm::{Algorithm, AlgorithmSpec, Constraint, Source, ALGORITHMS};
 pub use filters::Filters;
 pub use for_you::{ForYouParams, ForYouPatch, SessionShape, TunedForYou};
 pub use patch::WidgetPatch;
+pub use personalization::{CategoryFields, PersonalizationConfig, PersonalizationModel, BUILT_IN_FIELDS, EVENTS, MAX_MODELS};
 pub use recurring::RecurringConfig;
 pub use segments::SegmentsConfig;
 pub use similarity::SimilarityConfig;
@@ -60,6 +62,8 @@ pub struct Config {
     pub recurring: RecurringConfig,
     /// The B2B segment models.
     pub segments: SegmentsConfig,
+    /// Re-ranking by the shopper's affinities, on the device.
+    pub personalization: PersonalizationConfig,
     /// The widgets, by name.
     pub widgets: BTreeMap<String, WidgetConfig>,
 }
@@ -74,6 +78,7 @@ impl Default for Config {
             trending: TrendingConfig::default(),
             recurring: RecurringConfig::default(),
             segments: SegmentsConfig::default(),
+            personalization: PersonalizationConfig::default(),
             widgets: default_widgets(),
         }
     }
@@ -276,6 +281,7 @@ impl Config {
         self.trending.validate("trending")?;
         self.recurring.validate("recurring")?;
         self.segments.validate("segments")?;
+        self.personalization.validate("personalization")?;
         for (name, w) in &self.widgets {
             if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
                 return Err(err(format!("widgets.{name}"), "widget names use letters, digits, `_` and `-`"));

@@ -52,6 +52,8 @@ pub struct WidgetPatch {
     /// Answer nothing unless the widget's own steps found this many items.
     #[serde(alias = "minOwnItems")]
     pub min_own_items: Option<u32>,
+    /// Re-rank by the shopper's affinities (`[personalization]`).
+    pub personalize: Option<bool>,
 }
 
 impl WidgetPatch {
@@ -121,6 +123,9 @@ impl WidgetConfig {
         if let Some(v) = patch.min_own_items {
             self.min_own_items = v;
         }
+        if let Some(v) = patch.personalize {
+            self.personalize = v;
+        }
         match &patch.for_you {
             Some(p) => self.for_you.get_or_insert_with(|| shared_for_you.clone()).apply(p),
             None if !self.runs_for_you() => self.for_you = None,
@@ -144,6 +149,9 @@ impl WidgetConfig {
         }
         if self.exclude_purchased == old.exclude_purchased {
             self.exclude_purchased = new.exclude_purchased;
+        }
+        if self.personalize == old.personalize {
+            self.personalize = new.personalize;
         }
         self.algorithm = to;
     }

@@ -39,6 +39,11 @@ pub struct WidgetConfig {
     /// answer), as Nosto's "min amount".
     #[serde(default)]
     pub min_own_items: u32,
+    /// Re-rank the list by the shopper's affinities (`[personalization]`). On by default for
+    /// discovery lists (those that leave out what the shopper bought), off for history lists
+    /// (previously viewed, recurring, the segment lists, buy again).
+    #[serde(default)]
+    pub personalize: bool,
 }
 
 impl WidgetConfig {
@@ -57,6 +62,7 @@ impl WidgetConfig {
             for_you: None,
             hide_when_fallback: false,
             min_own_items: 0,
+            personalize: algorithm.spec().excludes_purchased,
         }
     }
 
@@ -67,6 +73,7 @@ impl WidgetConfig {
             title: "Buy it again".to_string(),
             limit: 10,
             exclude_purchased: false,
+            personalize: false,
             for_you: Some(ForYouParams::buy_again()),
             ..WidgetConfig::for_algorithm(Algorithm::ForYou)
         }
@@ -111,7 +118,8 @@ impl WidgetConfig {
             .strs("force_include", &self.force_include)
             .bool("force_include_out_of_stock", self.force_include_out_of_stock)
             .bool("hide_when_fallback", self.hide_when_fallback)
-            .int("min_own_items", i64::from(self.min_own_items));
+            .int("min_own_items", i64::from(self.min_own_items))
+            .bool("personalize", self.personalize);
         match &self.for_you {
             Some(p) => p.write_json(o.key("for_you")),
             None => o.key("for_you").push_str("null"),

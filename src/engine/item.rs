@@ -39,6 +39,8 @@ pub struct Item {
     pub because: Option<String>,
     /// The reason in words, for a tooltip.
     pub explanation: String,
+    /// Whether the shopper's profile moved it up (the explanation then says why).
+    pub personalized: bool,
 }
 
 /// A catalog product for display (product pages, listings, the merchandiser preview).
@@ -140,13 +142,16 @@ impl Recommender {
         Some((total, members.into_iter().skip(offset).take(limit).collect()))
     }
 
-    /// The reason of a recommendation in words, in three pieces.
-    fn explanation_of(&self, r: &Recommendation) -> [&str; 3] {
+    /// The reason of a recommendation in words, in pieces: the list's reason, then the
+    /// profile's when personalisation moved it.
+    fn explanation_of(&self, r: &Recommendation) -> [&str; 8] {
         let c = self.catalog();
         // A product that is its own anchor comes from the shopper's own history.
         let own = r.anchor == Some(r.product);
         let anchor_title = r.anchor.filter(|_| !own).map(|a| if c.title(a).is_empty() { c.id(a) } else { c.title(a) });
-        explanation_parts(r.source, anchor_title, own)
+        let [a, b, d] = explanation_parts(r.source, anchor_title, own);
+        let [e, f, g, h, i] = r.personal.map_or([""; 5], |p| self.personalizer.explain(c, &p));
+        [a, b, d, e, f, g, h, i]
     }
 
     /// Appends a recommendation's display form as JSON, straight from the catalog: the same
@@ -170,6 +175,7 @@ impl Recommender {
             .int("step", i64::from(r.step))
             .opt_str("because", r.anchor.map(|a| c.id(a)));
         json::string_parts(o.key("explanation"), &self.explanation_of(r));
+        o.bool("personalized", r.personal.is_some());
         o.end();
     }
 
@@ -193,6 +199,7 @@ impl Recommender {
             step: r.step,
             because: r.anchor.map(|a| c.id(a).to_string()),
             explanation,
+            personalized: r.personal.is_some(),
         }
     }
 }

@@ -64,6 +64,16 @@ impl From<&str> for Timed {
 
 /// One view in the shopper's session.
 pub type View = Timed;
+
+/// A search the shopper made (what the storefront records with `session.search(query)`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Search {
+    /// The words searched for.
+    pub query: String,
+    /// When (Unix seconds), if known.
+    #[serde(default)]
+    pub at: Option<i64>,
+}
 /// One purchase of a product (an id appears once per time it was bought).
 pub type Purchase = Timed;
 
@@ -75,6 +85,11 @@ pub struct Context {
     pub product: Option<String>,
     /// The session's views, most recent first.
     pub views: Vec<View>,
+    /// Views of the shopper's past sessions, most recent first (personalisation's stored
+    /// history; no list model reads them).
+    pub past_views: Vec<View>,
+    /// The shopper's searches, most recent first (personalisation only).
+    pub searches: Vec<Search>,
     /// Products in the cart.
     pub cart: Vec<String>,
     /// Products bought before, most recent first, with when if known; an id appears once per
@@ -92,6 +107,8 @@ impl Context {
         Context {
             product: product.map(String::from),
             views: viewed_oldest_first.iter().rev().map(|&id| Timed::untimed(id)).collect(),
+            past_views: Vec::new(),
+            searches: Vec::new(),
             cart: cart.iter().map(|s| s.to_string()).collect(),
             purchased: purchased.iter().map(|&id| Timed::untimed(id)).collect(),
             segment: None,
@@ -117,6 +134,9 @@ pub struct Recommendation {
     pub step: u32,
     /// The session or page product that led to it, for lists built from neighbours.
     pub anchor: Option<u32>,
+    /// The shopper's affinity that moved it up, when personalisation re-ranked the list and
+    /// the affinity is worth saying.
+    pub personal: Option<Affinity>,
 }
 
 /// The engine's answer.
@@ -190,6 +210,7 @@ pub struct Recommender {
     snapshot: Snapshot,
     widgets: BTreeMap<String, Compiled>,
     blacklist: Vec<u32>,
+    personalizer: Personalizer,
 }
 
 /// The context resolved to catalog indices.
@@ -231,7 +252,8 @@ impl Recommender {
         let mut blacklist: Vec<u32> = snapshot.config.blacklist.iter().filter_map(|id| catalog.index_of(id)).collect();
         blacklist.sort_unstable();
         blacklist.dedup();
-        Recommender { snapshot, widgets, blacklist }
+        let personalizer = Personalizer::new(&snapshot.config.personalization, &snapshot.groups, catalog);
+        Recommender { snapshot, widgets, blacklist, personalizer }
     }
 
     /// Decodes, validates and prepares snapshot bytes.
@@ -369,16 +391,30 @@ impl Recommender {
         let anchors = self.anchors(&q);
         let limit = w.config.limit.min(MAX_LIMIT) as usize;
         let exclude_anchors = w.config.algorithm.spec().excludes_anchors;
-        let mut run =
-            Run { rec: self, w, q: &q, anchors: &anchors, out: Vec::with_capacity(limit), limit, exclude_anchors };
+        // Personalised, the chain gathers more candidates than it shows, to re-rank from.
+        let profile = self.widget_profile(w, ctx, q.now);
+        let pool = if profile.is_some() { (limit * 3).max(limit + 10) } else { limit };
+        let mut run = Run {
+            rec: self,
+            w,
+            q: &q,
+            anchors: &anchors,
+            out: Vec::with_capacity(pool),
+            limit: pool,
+            exclude_anchors,
+        };
         run.force_include();
         for (i, &source) in w.chain.iter().enumerate() {
-            if run.out.len() >= limit {
+            if run.out.len() >= pool {
                 break;
             }
             run.step(source, i as u32 + 1);
         }
         let mut items = run.out;
+        if let Some((m, profile)) = profile {
+            self.personalizer.rerank(self.catalog(), m, &profile, &mut items);
+            items.truncate(limit);
+        }
         let own_steps = w.config.algorithm.steps().len() as u32;
         let own = items.iter().filter(|r| (1..=own_steps).contains(&r.step)).count();
         let fallback_item = items.iter().find(|r| r.step > own_steps);
@@ -485,6 +521,7 @@ impl Run<'_> {
                     source: Source::ForceInclude,
                     step: 0,
                     anchor: None,
+                    personal: None,
                 });
             }
         }
@@ -516,7 +553,8 @@ impl Run<'_> {
             if score < self.w.config.threshold * top {
                 return false;
             }
-            self.out.push(Recommendation { product: p, score: (score / top).min(1.0), source, step, anchor });
+            let score = (score / top).min(1.0);
+            self.out.push(Recommendation { product: p, score, source, step, anchor, personal: None });
         }
         self.out.len() < self.limit
     }
@@ -634,6 +672,8 @@ mod answer;
 mod bundle;
 mod for_you;
 mod item;
+mod personal;
+mod personalize;
 mod recurring;
 mod scratch;
 mod segments;
@@ -641,6 +681,8 @@ mod segments;
 pub use answer::write_algorithms_json;
 pub use bundle::{BundleAnswer, BundleOffer};
 pub use item::{explanation, Item, ProductInfo};
+pub use personal::{PersonalizedId, ProfileView};
+pub use personalize::{start_key as personalize_start_key, Affinity, Field, Personalizer, Profile};
 
 #[cfg(test)]
 mod tests;

@@ -35,6 +35,7 @@ use crate::bundles::Bundles;
 use crate::catalog::Catalog;
 use crate::config::{Config, TunedForYou};
 use crate::neighbours::{NeighbourKind, NeighbourTable, Neighbours};
+use crate::personalization::GroupProfiles;
 use crate::popularity::{Popularity, PopularityKind, PopularityList};
 use crate::recurring::Intervals;
 use crate::segments::SegmentLists;
@@ -66,10 +67,10 @@ const fn spec(name: &'static str, required: bool) -> SectionSpec {
 }
 
 /// Every section this library knows, in the order it writes them.
-pub const SECTIONS: [SectionSpec; 19] = [
+pub const SECTIONS: [SectionSpec; 20] = [
     spec("meta", true),
-    // Version 2: `[recurring]` and `[segments]`.
-    SectionSpec { name: "config", version: 2, required: true },
+    // Version 2: `[recurring]` and `[segments]`; 3: `[personalization]`, widgets' `personalize`.
+    SectionSpec { name: "config", version: 3, required: true },
     spec("catalog", true),
     spec("popularity.views", false),
     spec("popularity.carts", false),
@@ -88,6 +89,7 @@ pub const SECTIONS: [SectionSpec; 19] = [
     spec("segments", false),
     // Version 2: the refinements by session shape.
     SectionSpec { name: "for_you.tuned", version: 2, required: false },
+    spec("personalization", false),
 ];
 
 /// Counts from the build's input, kept so `inspect` and `info()` can show what a model learnt from.
@@ -175,6 +177,8 @@ pub struct Snapshot {
     pub segments: SegmentLists,
     /// The `for_you` weights fitted at build time, if the build tuned them (`for_you.tuned`).
     pub tuned: Option<TunedForYou>,
+    /// The personalisation models' group profiles (`personalization`).
+    pub groups: GroupProfiles,
     /// Optional sections this snapshot does not have (or has in a version this library does not
     /// read): their models answer nothing, and their widgets fall back.
     pub absent: Vec<&'static str>,
@@ -510,6 +514,7 @@ impl Snapshot {
         parts.push(("recurring", section_bytes(&self.recurring)));
         parts.push(("segments", section_bytes(&self.segments)));
         parts.push(("for_you.tuned", section_bytes(&self.tuned)));
+        parts.push(("personalization", section_bytes(&self.groups)));
         let sections: Vec<(&str, u32, Vec<u8>)> = SECTIONS
             .iter()
             .map(|s| {
@@ -559,6 +564,9 @@ impl Snapshot {
         let tuned = |t: &Option<TunedForYou>| t.as_ref().map_or(Ok(()), TunedForYou::check);
         if let Some(t) = sections.optional("for_you.tuned", &mut absent, tuned)? {
             s.tuned = t;
+        }
+        if let Some(g) = sections.optional("personalization", &mut absent, GroupProfiles::check)? {
+            s.groups = g;
         }
         s.absent = absent;
         Ok(s)
