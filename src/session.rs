@@ -328,7 +328,9 @@ impl SessionState {
         array(o.key("past"), &self.past, |out, p| {
             Object::new(out).int("started", p.started).int("ended", p.ended).strs("views", &p.views).end()
         });
-        array(o.key("searches"), &self.searches, |out, q| Object::new(out).str("query", &q.query).int("at", q.at).end());
+        array(o.key("searches"), &self.searches, |out, q| {
+            Object::new(out).str("query", &q.query).int("at", q.at).end()
+        });
         o.end();
     }
 }

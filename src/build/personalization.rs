@@ -71,7 +71,8 @@ impl<'a> GroupWalk<'a> {
                 .map(|e| Timed { id: c.id(e.2).to_string(), at: Some(e.0) })
                 .collect()
         };
-        let ctx = Context { past_views: list(VIEW), purchased: list(PURCHASE), now: Some(self.as_of), ..Default::default() };
+        let ctx =
+            Context { past_views: list(VIEW), purchased: list(PURCHASE), now: Some(self.as_of), ..Default::default() };
         for (m, name) in self.models.iter().enumerate() {
             let Some(i) = self.personalizer.model_index(Some(name)) else { continue };
             let profile = self.personalizer.profile(c, i, &ctx, self.as_of, self.gap);

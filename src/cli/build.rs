@@ -168,9 +168,9 @@ pub fn run(a: Args) -> Result<(), Error> {
         .into());
     }
     let c = &inputs.catalog;
-    if let Err(e) = config.personalization.check_catalog("personalization", c.attribute_names(), |p| {
-        c.category_index(p).is_some()
-    }) {
+    if let Err(e) =
+        config.personalization.check_catalog("personalization", c.attribute_names(), |p| c.category_index(p).is_some())
+    {
         let file = a.config.as_deref().map_or("the configuration".into(), |p| p.display().to_string());
         return Err(format!("{file}: {e}").into());
     }

@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use super::Error;
 use crate::config::{
-    default_widgets, Config, ForYouParams, PersonalizationConfig, RecurringConfig, SegmentsConfig, SimilarityConfig, TrainingConfig,
-    TrendingConfig, WidgetPatch,
+    default_widgets, Config, ForYouParams, PersonalizationConfig, RecurringConfig, SegmentsConfig, SimilarityConfig,
+    TrainingConfig, TrendingConfig, WidgetPatch,
 };
 
 #[derive(Deserialize)]

@@ -32,7 +32,9 @@ pub use algorithm::{Algorithm, AlgorithmSpec, Constraint, Source, ALGORITHMS};
 pub use filters::Filters;
 pub use for_you::{ForYouParams, ForYouPatch, SessionShape, TunedForYou};
 pub use patch::WidgetPatch;
-pub use personalization::{CategoryFields, PersonalizationConfig, PersonalizationModel, BUILT_IN_FIELDS, EVENTS, MAX_MODELS};
+pub use personalization::{
+    CategoryFields, PersonalizationConfig, PersonalizationModel, BUILT_IN_FIELDS, EVENTS, MAX_MODELS,
+};
 pub use recurring::RecurringConfig;
 pub use segments::SegmentsConfig;
 pub use similarity::SimilarityConfig;

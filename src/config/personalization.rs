@@ -126,7 +126,11 @@ impl PersonalizationConfig {
             let names: Vec<&str> = self.models.keys().map(String::as_str).collect();
             return Err(err(
                 format!("{key}.models"),
-                format!("at most {MAX_MODELS} models (one default and two custom); {} are declared: {}", names.len(), names.join(", ")),
+                format!(
+                    "at most {MAX_MODELS} models (one default and two custom); {} are declared: {}",
+                    names.len(),
+                    names.join(", ")
+                ),
             ));
         }
         if !self.models.contains_key(&self.active) {

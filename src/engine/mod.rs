@@ -394,15 +394,8 @@ impl Recommender {
         // Personalised, the chain gathers more candidates than it shows, to re-rank from.
         let profile = self.widget_profile(w, ctx, q.now);
         let pool = if profile.is_some() { (limit * 3).max(limit + 10) } else { limit };
-        let mut run = Run {
-            rec: self,
-            w,
-            q: &q,
-            anchors: &anchors,
-            out: Vec::with_capacity(pool),
-            limit: pool,
-            exclude_anchors,
-        };
+        let mut run =
+            Run { rec: self, w, q: &q, anchors: &anchors, out: Vec::with_capacity(pool), limit: pool, exclude_anchors };
         run.force_include();
         for (i, &source) in w.chain.iter().enumerate() {
             if run.out.len() >= pool {

@@ -83,11 +83,7 @@ impl Profile {
     }
 
     fn share(&self, f: Field, v: u32) -> f32 {
-        self.fields
-            .iter()
-            .find(|(g, _)| *g == f)
-            .and_then(|(_, vs)| vs.iter().find(|x| x.0 == v))
-            .map_or(0.0, |x| x.1)
+        self.fields.iter().find(|(g, _)| *g == f).and_then(|(_, vs)| vs.iter().find(|x| x.0 == v)).map_or(0.0, |x| x.1)
     }
 }
 
@@ -164,7 +160,10 @@ impl Personalizer {
             let mut vocab: Vec<String> = values.iter().filter(|v| !v.is_empty()).map(|v| v.to_string()).collect();
             vocab.sort_unstable();
             vocab.dedup();
-            let of = values.iter().map(|v| vocab.binary_search_by(|x| x.as_str().cmp(v)).map_or(NONE, |i| i as u32)).collect();
+            let of = values
+                .iter()
+                .map(|v| vocab.binary_search_by(|x| x.as_str().cmp(v)).map_or(NONE, |i| i as u32))
+                .collect();
             columns.push(Column { name: name.to_string(), vocab, of });
         }
         let field_of = |name: &str| -> Option<Field> {
@@ -212,11 +211,9 @@ impl Personalizer {
                             Field::Brand => catalog.brand_index(v),
                             Field::Category => catalog.category_index(v),
                             Field::Tag => catalog.tag_index(v),
-                            Field::Column(i) => columns[i as usize]
-                                .vocab
-                                .binary_search_by(|x| x.as_str().cmp(v))
-                                .ok()
-                                .map(|i| i as u32),
+                            Field::Column(i) => {
+                                columns[i as usize].vocab.binary_search_by(|x| x.as_str().cmp(v)).ok().map(|i| i as u32)
+                            }
                         };
                         fields.push((f, fs.values.iter().filter_map(|(v, s)| Some((value(v)?, *s))).collect()));
                     }
@@ -315,7 +312,8 @@ impl Personalizer {
     /// as of `now` (Unix seconds).
     pub fn profile(&self, c: &Catalog, m: usize, ctx: &Context, now: i64, gap: i64) -> Profile {
         let Some(model) = self.models.get(m) else { return Profile::default() };
-        let mut acc: Vec<(Field, FxHashMap<u32, f32>)> = model.used.iter().map(|&f| (f, FxHashMap::default())).collect();
+        let mut acc: Vec<(Field, FxHashMap<u32, f32>)> =
+            model.used.iter().map(|&f| (f, FxHashMap::default())).collect();
         let mut events = 0.0f32;
         // (in the current session, age in seconds) -> decay, or None when not counted.
         let decay = |current: bool, at: Option<i64>| -> Option<f32> {
@@ -544,7 +542,8 @@ fn blend(own: &[(u32, f32)], theirs: &[(u32, f32)], a: f32) -> Shares {
 /// Whether `words` (lowercase) occurs in `text` (lowercase) between word boundaries.
 fn contains_words(text: &str, words: &str) -> bool {
     let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
-    text.match_indices(words).any(|(i, w)| boundary(text[..i].chars().next_back()) && boundary(text[i + w.len()..].chars().next()))
+    text.match_indices(words)
+        .any(|(i, w)| boundary(text[..i].chars().next_back()) && boundary(text[i + w.len()..].chars().next()))
 }
 
 #[cfg(test)]

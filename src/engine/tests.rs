@@ -30,7 +30,7 @@ fn rows(c: &Catalog, lists: &[(&str, &[(&str, f32)])]) -> Vec<Vec<(u32, f32)>> {
     rows
 }
 
-fn fixture_with(config: Config) -> Recommender {
+pub(super) fn fixture_with(config: Config) -> Recommender {
     let mut b = CatalogBuilder::new();
     for &(id, cat, brand, price, stock) in PRODUCTS {
         b.push(ProductRecord {
@@ -96,6 +96,7 @@ fn fixture_with(config: Config) -> Recommender {
         recurring: Default::default(),
         segments: Default::default(),
         tuned: None,
+        groups: Default::default(),
         absent: Vec::new(),
     })
 }

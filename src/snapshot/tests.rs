@@ -36,6 +36,7 @@ pub(crate) fn tiny() -> Snapshot {
         recurring: Default::default(),
         segments: Default::default(),
         tuned: None,
+        groups: Default::default(),
         absent: Vec::new(),
     }
 }
