@@ -343,6 +343,12 @@ pub fn write_context_json(c: &Context, out: &mut String) {
     array(o.key("views"), &c.views, |out, v| {
         Object::new(out).str("id", &v.id).opt_num("at", v.at.map(|t| t as f64), 0).end()
     });
+    array(o.key("past_views"), &c.past_views, |out, v| {
+        Object::new(out).str("id", &v.id).opt_num("at", v.at.map(|t| t as f64), 0).end()
+    });
+    array(o.key("searches"), &c.searches, |out, q| {
+        Object::new(out).str("query", &q.query).opt_num("at", q.at.map(|t| t as f64), 0).end()
+    });
     o.strs("cart", &c.cart);
     array(o.key("purchased"), &c.purchased, |out, b| {
         Object::new(out).str("id", &b.id).opt_num("at", b.at.map(|t| t as f64), 0).end()
