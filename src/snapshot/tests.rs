@@ -165,7 +165,7 @@ fn model_sections_line_up_with_the_kinds() {
     for (i, k) in NeighbourKind::ALL.iter().enumerate() {
         assert_eq!(SECTIONS[3 + PopularityKind::ALL.len() + i].name, format!("neighbours.{}", k.name()));
     }
-    let models = ["catalog.recent", "bundles", "recurring", "segments", "for_you.tuned"];
+    let models = ["catalog.recent", "bundles", "recurring", "segments", "for_you.tuned", "personalization"];
     assert_eq!(SECTIONS.len(), 3 + PopularityKind::ALL.len() + NeighbourKind::ALL.len() + models.len());
     let tail: Vec<&str> = SECTIONS[SECTIONS.len() - models.len()..].iter().map(|s| s.name).collect();
     assert_eq!(tail, models);
