@@ -62,7 +62,7 @@ impl<'a> GroupWalk<'a> {
         }
         let mut timed: Vec<(i64, u16, u32)> =
             events.filter(|e| e.kind == VIEW || e.kind == PURCHASE).map(|e| (e.ts, e.kind, e.product)).collect();
-        timed.sort_unstable_by(|a, b| b.0.cmp(&a.0));
+        timed.sort_unstable_by_key(|t| std::cmp::Reverse(t.0));
         let list = |kind: u16| -> Vec<Timed> {
             timed
                 .iter()

@@ -137,3 +137,37 @@ impl Recommender {
         })
     }
 }
+
+impl PersonalizedId {
+    /// Appends `{"id","affinity","reason"}` (what `rec.personalize` returns per id).
+    pub fn write_json(&self, out: &mut String) {
+        crate::json::Object::new(out)
+            .str("id", &self.id)
+            .num("affinity", f64::from(self.affinity), 4)
+            .opt_str("reason", self.reason.as_deref())
+            .end();
+    }
+}
+
+impl ProfileView {
+    /// Appends the view as JSON (what `session.profile(rec)` returns): fields as
+    /// `[{ field, values: [{ value, share }] }]`.
+    pub fn write_json(&self, out: &mut String) {
+        use crate::json::{array, Object};
+        let mut o = Object::new(out);
+        o.bool("enabled", self.enabled).str("model", &self.model).num("events", f64::from(self.events), 3).num(
+            "ownWeight",
+            f64::from(self.own_weight),
+            3,
+        );
+        array(o.key("fields"), &self.fields, |out, f| {
+            let mut fo = Object::new(out);
+            fo.str("field", &f.field);
+            array(fo.key("values"), &f.values, |out, (v, s)| {
+                Object::new(out).str("value", v).num("share", f64::from(*s), 4).end()
+            });
+            fo.end();
+        });
+        o.end();
+    }
+}

@@ -60,6 +60,9 @@ pub struct Affinity {
     pub value: u32,
     /// The product's affinity, in 0 to 1.
     pub score: f32,
+    /// The value comes from the shopper's group (segment or cohort), not their own events: the
+    /// explanation says "Shoppers like you …" rather than "You often …".
+    pub from_group: bool,
 }
 
 /// One field's values with their shares, best first.
@@ -74,12 +77,20 @@ pub struct Profile {
     pub events: f32,
     /// The weight of the shopper's own profile against their group's (1 without a group).
     pub own_weight: f32,
+    /// When blended with a group: per field, the values the shopper's own events gave (the
+    /// others come from the group alone). Empty when not blended.
+    pub own_values: Vec<(Field, Vec<u32>)>,
 }
 
 impl Profile {
     /// Whether the profile knows nothing.
     pub fn is_empty(&self) -> bool {
         self.fields.iter().all(|(_, v)| v.is_empty())
+    }
+
+    /// Whether `v` of field `f` comes from the group alone.
+    fn group_only(&self, f: Field, v: u32) -> bool {
+        !self.own_values.is_empty() && !self.own_values.iter().any(|(g, vs)| *g == f && vs.contains(&v))
     }
 
     fn share(&self, f: Field, v: u32) -> f32 {
@@ -386,16 +397,18 @@ impl Personalizer {
             })
             .collect();
         let mut own_weight = 1.0;
+        let mut own_values = Vec::new();
         if model.igp {
             if let Some(group) = self.group_of(c, model, ctx) {
                 own_weight = if self.group_until > 0.0 { events / (events + self.group_until) } else { 1.0 };
+                own_values = fields.iter().map(|(f, vs)| (*f, vs.iter().map(|x| x.0).collect())).collect();
                 for (f, own) in fields.iter_mut() {
                     let theirs = group.iter().find(|g| g.0 == *f).map_or(&[][..], |g| &g.1[..]);
                     *own = blend(own, theirs, own_weight);
                 }
             }
         }
-        Profile { fields, events, own_weight }
+        Profile { fields, events, own_weight, own_values }
     }
 
     fn group_of<'a>(&self, c: &Catalog, model: &'a Model, ctx: &Context) -> Option<&'a Vec<(Field, Shares)>> {
@@ -412,7 +425,7 @@ impl Personalizer {
     pub fn affinity(&self, c: &Catalog, m: usize, profile: &Profile, p: u32) -> Affinity {
         let model = &self.models[m];
         let fields = model.overrides.iter().find(|o| c.in_category(p, o.0)).map_or(&model.fields, |o| &o.1);
-        let mut best = Affinity { field: Field::Brand, value: NONE, score: 0.0 };
+        let mut best = Affinity { field: Field::Brand, value: NONE, score: 0.0, from_group: false };
         let mut top = 0.0f32;
         for &(f, w) in fields {
             let mut share = 0.0f32;
@@ -431,6 +444,7 @@ impl Personalizer {
                 best.value = value;
             }
         }
+        best.from_group = best.value != NONE && profile.group_only(best.field, best.value);
         best
     }
 
@@ -492,9 +506,18 @@ impl Personalizer {
     }
 
     /// The words an explanation adds for an affinity: `[" · ", and the reason in pieces]`
-    /// (`You often choose Fleetfoot`, `Your usual color: red`).
+    /// (`You often choose Fleetfoot`, `Your usual color: red`; from the group's profile,
+    /// `Shoppers like you choose Fleetfoot`).
     pub fn explain<'a>(&'a self, c: &'a Catalog, a: &Affinity) -> [&'a str; 5] {
         let v = self.value_name(c, a.field, a.value);
+        if a.from_group {
+            return match a.field {
+                Field::Brand => [" · ", "Shoppers like you choose ", v, "", ""],
+                Field::Category => [" · ", "Shoppers like you browse ", leaf(v), "", ""],
+                Field::Tag => [" · ", "Shoppers like you pick ", v, "", ""],
+                Field::Column(i) => [" · ", "Popular with shoppers like you: ", &self.columns[i as usize].name, " ", v],
+            };
+        }
         match a.field {
             Field::Brand => [" · ", "You often choose ", v, "", ""],
             Field::Category => [" · ", "You often browse ", leaf(v), "", ""],

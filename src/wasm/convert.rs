@@ -10,7 +10,7 @@ use wasm_bindgen::JsCast;
 use super::session::SESSIONS;
 use super::{now_secs, type_name, ErrorCode, Thrown};
 use crate::config::{DateRange, Filters, ForYouParams, ForYouPatch, Source, WidgetPatch};
-use crate::engine::{Context, Timed};
+use crate::engine::{Context, Search, Timed};
 
 /// A positional argument of the wrong type: `invalid_argument`.
 pub(super) fn arg_error(msg: impl std::fmt::Display) -> Thrown {
@@ -68,6 +68,7 @@ const OPTION_KEYS: &[&str] = &[
     "forceIncludeOutOfStock",
     "hideWhenFallback",
     "minOwnItems",
+    "personalize",
 ];
 
 const FILTER_KEYS: &[&str] = &[
@@ -247,6 +248,34 @@ fn timed_of(key: &str, v: &JsValue) -> Result<Vec<Timed>, Thrown> {
     Ok(out)
 }
 
+/// Searches: an array of query strings or `{ query, at }`, most recent first; at most
+/// `MAX_SEARCHES` are read, each cut to `MAX_QUERY_LEN` bytes (as the Session keeps them).
+fn searches_of(key: &str, v: &JsValue) -> Result<Vec<Search>, Thrown> {
+    let Some(arr) = v.dyn_ref::<Array>() else {
+        return Err(bad_option(key, "expected an array of search strings or { query, at }"));
+    };
+    let mut out = Vec::new();
+    for (i, x) in arr.iter().take(crate::session::MAX_SEARCHES).enumerate() {
+        let at_key = format!("{key}[{i}]");
+        let (query, at) = match x.as_string() {
+            Some(q) => (q, None),
+            None if is_plain_object(&x) => {
+                let field = |name: &str| Reflect::get(&x, &JsValue::from_str(name)).unwrap_or(JsValue::UNDEFINED);
+                let at = field("at");
+                let at = if is_nothing(&at) { None } else { Some(integer_of(&format!("{at_key}.at"), &at)?) };
+                (string_of(&format!("{at_key}.query"), &field("query"))?, at)
+            }
+            None => return Err(bad_option(&at_key, "expected a search string or { query, at }")),
+        };
+        let mut end = query.len().min(crate::session::MAX_QUERY_LEN);
+        while !query.is_char_boundary(end) {
+            end -= 1;
+        }
+        out.push(Search { query: query[..end].to_string(), at });
+    }
+    Ok(out)
+}
+
 /// A fallback chain: an array of source names.
 fn sources_of(v: &JsValue) -> Result<Vec<Source>, Thrown> {
     let allowed = || Source::ALL[1..].iter().map(|s| s.name()).collect::<Vec<_>>().join(", ");
@@ -264,6 +293,50 @@ fn sources_of(v: &JsValue) -> Result<Vec<Source>, Thrown> {
     Ok(out)
 }
 
+/// The context keys of an options object, read in any order and applied together: `viewed`,
+/// `cart`, `purchased` and `segment`, when given, replace the session's.
+#[derive(Default)]
+struct ContextKeys {
+    viewed: Option<Vec<Timed>>,
+    cart: Option<Vec<String>>,
+    purchased: Option<Vec<Timed>>,
+    segment: Option<String>,
+    now: Option<f64>,
+}
+
+impl ContextKeys {
+    /// Reads `k` when it is a context key; `Ok(false)` when it is not.
+    fn read(&mut self, k: &str, v: &JsValue, ctx: &mut Context) -> Result<bool, Thrown> {
+        match k {
+            "product" => ctx.product = Some(string_of("product", v)?),
+            "session" => session_into(v, ctx)?,
+            "viewed" => self.viewed = Some(timed_of("viewed", v)?),
+            "cart" => self.cart = Some(ids_of("cart", v)?),
+            "purchased" => self.purchased = Some(timed_of("purchased", v)?),
+            "segment" => self.segment = Some(string_of("segment", v)?),
+            "now" => self.now = Some(number_of("now", v)?),
+            _ => return Ok(false),
+        }
+        Ok(true)
+    }
+
+    fn apply(self, ctx: &mut Context) {
+        if let Some(v) = self.viewed {
+            ctx.views = v.into_iter().rev().collect();
+        }
+        if let Some(v) = self.cart {
+            ctx.cart = v;
+        }
+        if let Some(v) = self.purchased {
+            ctx.purchased = v.into_iter().rev().collect();
+        }
+        if self.segment.is_some() {
+            ctx.segment = self.segment;
+        }
+        ctx.now = Some(self.now.map_or_else(now_secs, |n| n as i64));
+    }
+}
+
 /// Reads `options` into an engine context and a patch of the widget, looking only at the keys
 /// given a value (each read crosses the JS boundary). `session` may be a `Session` (its state is
 /// read directly) or a plain `SessionContext`; `viewed`, `cart` and `purchased`, when given,
@@ -271,21 +344,16 @@ fn sources_of(v: &JsValue) -> Result<Vec<Source>, Thrown> {
 pub(super) fn parse_options(options: &JsValue) -> Result<(Context, WidgetPatch), Thrown> {
     let mut ctx = Context::default();
     let mut over = WidgetPatch::default();
-    let mut now = None;
+    let mut keys = ContextKeys::default();
     if !is_nothing(options) {
         if !is_plain_object(options) {
             return Err(arg_error("options must be an object like { product: \"SKU-1\", limit: 8 }"));
         }
-        let (mut viewed, mut cart, mut purchased, mut segment) = (None, None, None, None);
         for (k, v) in given_keys(options, OPTION_KEYS, "option", "")? {
+            if keys.read(&k, &v, &mut ctx)? {
+                continue;
+            }
             match k.as_str() {
-                "product" => ctx.product = Some(string_of("product", &v)?),
-                "session" => session_into(&v, &mut ctx)?,
-                "viewed" => viewed = Some(timed_of("viewed", &v)?),
-                "cart" => cart = Some(ids_of("cart", &v)?),
-                "purchased" => purchased = Some(timed_of("purchased", &v)?),
-                "segment" => segment = Some(string_of("segment", &v)?),
-                "now" => now = Some(number_of("now", &v)?),
                 "limit" => over.limit = Some(whole_of("limit", &v)?),
                 "threshold" => over.threshold = Some(number_of("threshold", &v)? as f32),
                 "fallback" => over.fallback = Some(sources_of(&v)?),
@@ -294,24 +362,34 @@ pub(super) fn parse_options(options: &JsValue) -> Result<(Context, WidgetPatch),
                 "forceInclude" => over.force_include = Some(ids_of("forceInclude", &v)?),
                 "hideWhenFallback" => over.hide_when_fallback = Some(bool_of("hideWhenFallback", &v)?),
                 "minOwnItems" => over.min_own_items = Some(whole_of("minOwnItems", &v)?),
+                "personalize" => over.personalize = Some(bool_of("personalize", &v)?),
                 _ => over.force_include_out_of_stock = Some(bool_of("forceIncludeOutOfStock", &v)?),
             }
         }
-        if let Some(v) = viewed {
-            ctx.views = v.into_iter().rev().collect();
+    }
+    keys.apply(&mut ctx);
+    Ok((ctx, over))
+}
+
+/// Reads the options of `personalize` and `profile`: the shopper's context (`session`, `viewed`,
+/// `cart`, `purchased`, `segment`, `now`) and `model`, a personalisation model by name.
+pub(super) fn parse_profile_options(what: &str, options: &JsValue) -> Result<(Context, Option<String>), Thrown> {
+    const KEYS: &[&str] = &["session", "viewed", "cart", "purchased", "segment", "now", "model"];
+    let mut ctx = Context::default();
+    let mut keys = ContextKeys::default();
+    let mut model = None;
+    if !is_nothing(options) {
+        if !is_plain_object(options) {
+            return Err(arg_error(format!("{what}: options must be an object like {{ session }}")));
         }
-        if let Some(v) = cart {
-            ctx.cart = v;
-        }
-        if let Some(v) = purchased {
-            ctx.purchased = v.into_iter().rev().collect();
-        }
-        if segment.is_some() {
-            ctx.segment = segment;
+        for (k, v) in given_keys(options, KEYS, "option", "")? {
+            if !keys.read(&k, &v, &mut ctx)? {
+                model = Some(string_of("model", &v)?);
+            }
         }
     }
-    ctx.now = Some(now.map_or_else(now_secs, |n| n as i64));
-    Ok((ctx, over))
+    keys.apply(&mut ctx);
+    Ok((ctx, model))
 }
 
 /// Fills the context from a `Session` (through the registry, without a JS round trip) or from a
@@ -330,6 +408,8 @@ fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), Thrown> {
             };
             let s = inner.borrow().state.context(None, now_secs());
             ctx.views = s.views;
+            ctx.past_views = s.past_views;
+            ctx.searches = s.searches;
             ctx.cart = s.cart;
             ctx.purchased = s.purchased;
             ctx.segment = s.segment;
@@ -340,12 +420,16 @@ fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), Thrown> {
         Ok(_) => {}
     }
     ctx.views.clear();
+    ctx.past_views.clear();
+    ctx.searches.clear();
     ctx.cart.clear();
     ctx.purchased.clear();
-    let fields = ["views", "cart", "purchased", "segment", "product", "now"];
+    let fields = ["views", "past_views", "searches", "cart", "purchased", "segment", "product", "now"];
     for (k, x) in given_keys(v, &fields, "session field", "session.")? {
         match k.as_str() {
             "views" => ctx.views = timed_of("session.views", &x)?,
+            "past_views" => ctx.past_views = timed_of("session.past_views", &x)?,
+            "searches" => ctx.searches = searches_of("session.searches", &x)?,
             "cart" => ctx.cart = ids_of("session.cart", &x)?,
             "purchased" => ctx.purchased = timed_of("session.purchased", &x)?,
             "segment" if !is_nothing(&x) => ctx.segment = Some(string_of("session.segment", &x)?),
@@ -370,6 +454,7 @@ const WIDGET_KEYS: &[&str] = &[
     "for_you",
     "hide_when_fallback",
     "min_own_items",
+    "personalize",
 ];
 
 /// A widget configuration from JS (snake_case keys as in edgerec.toml): its `name`, if given,
@@ -402,6 +487,7 @@ pub(super) fn widget_patch(v: &JsValue) -> Result<(Option<String>, WidgetPatch),
             }
             "hide_when_fallback" => p.hide_when_fallback = Some(bool_of("hide_when_fallback", &x)?),
             "min_own_items" => p.min_own_items = Some(whole_of("min_own_items", &x)?),
+            "personalize" => p.personalize = Some(bool_of("personalize", &x)?),
             _ => p.for_you = Some(for_you_patch(&x)?),
         }
     }

@@ -2,7 +2,7 @@
 
 use wasm_bindgen::prelude::*;
 
-use super::convert::{arg_error, list_options, parse_options, widget_patch};
+use super::convert::{arg_error, list_options, parse_options, parse_profile_options, widget_patch};
 use super::{parse_json, to_js, type_name, ErrorCode, Thrown};
 use crate::config::ConfigError;
 use crate::engine;
@@ -109,6 +109,45 @@ impl Recommender {
         }
         let r = self.0.recommend_with(&config, &ctx).map_err(Thrown::from)?;
         items_to_js(&self.0, &r.items)
+    }
+
+    /// Re-ranks a list the storefront already has (a category page, search results) by the
+    /// shopper's profile: the same ids, each with its affinity and the reason it moved. With
+    /// personalisation off in the snapshot, or nothing known of the shopper, the order is kept.
+    #[wasm_bindgen(unchecked_return_type = "PersonalizedId[]")]
+    pub fn personalize(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "string[]")] ids: JsValue,
+        #[wasm_bindgen(unchecked_optional_param_type = "PersonalizeOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let Some(arr) = ids.dyn_ref::<js_sys::Array>() else {
+            return Err(
+                arg_error(format!("personalize: expected an array of product ids, got {}", type_name(&ids))).into()
+            );
+        };
+        let mut list = Vec::with_capacity(arr.length() as usize);
+        for (i, x) in arr.iter().enumerate() {
+            let Some(id) = x.as_string() else {
+                return Err(arg_error(format!("personalize: ids[{i}] is a {}, not a product id", type_name(&x))).into());
+            };
+            list.push(id);
+        }
+        let (ctx, model) = parse_profile_options("personalize", &options.unwrap_or(JsValue::UNDEFINED))?;
+        let out = self.0.personalize(&list, &ctx, model.as_deref()).map_err(Thrown::from)?;
+        to_js(|s| crate::json::array(s, &out, |s, p| p.write_json(s)))
+    }
+
+    /// What the device knows of the shopper, as the personalisation model sees it: per field
+    /// (brand, category, ...) the values with their shares. Computed from the session each time;
+    /// never stored or sent.
+    #[wasm_bindgen(unchecked_return_type = "ProfileView")]
+    pub fn profile(
+        &self,
+        #[wasm_bindgen(unchecked_optional_param_type = "PersonalizeOptions")] options: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let (ctx, model) = parse_profile_options("profile", &options.unwrap_or(JsValue::UNDEFINED))?;
+        let view = self.0.profile_view(&ctx, model.as_deref()).map_err(Thrown::from)?;
+        to_js(|s| view.write_json(s))
     }
 
     /// The widgets of the snapshot with their configuration.

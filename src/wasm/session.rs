@@ -39,7 +39,7 @@ impl Inner {
 /// Reads a stored session (the shape `SessionState::write_json` writes); `None` when any field
 /// is missing or of the wrong type.
 fn state_from_js(v: &JsValue) -> Option<SessionState> {
-    use crate::session::{Bought, CartLine, PastSession, Seen};
+    use crate::session::{Bought, CartLine, PastSession, Searched, Seen};
     fn get(v: &JsValue, k: &str) -> JsValue {
         Reflect::get(v, &JsValue::from_str(k)).unwrap_or(JsValue::UNDEFINED)
     }
@@ -78,6 +78,14 @@ fn state_from_js(v: &JsValue) -> Option<SessionState> {
                 views: list(x, "views", crate::session::MAX_PAST_VIEWS, |s| s.as_string())?,
             })
         })?,
+        // Sessions stored before searches were kept have none.
+        searches: if get(v, "searches").is_undefined() {
+            Vec::new()
+        } else {
+            list(v, "searches", crate::session::MAX_SEARCHES, |x| {
+                Some(Searched { query: text(x, "query")?, at: int(x, "at")? })
+            })?
+        },
     })
 }
 
@@ -279,7 +287,34 @@ impl Session {
         Ok(())
     }
 
-    /// Forgets everything (views, cart, purchases, history).
+    /// Records a search the shopper made (personalisation reads the brands, categories and
+    /// values its words name). Blank queries are ignored; a long one is cut to 200 bytes.
+    pub fn search(&self, #[wasm_bindgen(unchecked_param_type = "string")] query: JsValue) -> Result<(), JsValue> {
+        let Some(q) = query.as_string() else {
+            return Err(arg_error(format!("search: expected the query string, got {}", type_name(&query))).into());
+        };
+        self.update(|s, now| s.search(&q, now));
+        Ok(())
+    }
+
+    /// What the device knows of the shopper, as `rec`'s personalisation model sees it (for a
+    /// privacy page): per field the values with their shares. `model`: another model by name.
+    #[wasm_bindgen(unchecked_return_type = "ProfileView")]
+    pub fn profile(
+        &self,
+        rec: &super::Recommender,
+        #[wasm_bindgen(unchecked_optional_param_type = "string")] model: Option<JsValue>,
+    ) -> Result<JsValue, JsValue> {
+        let model = match model.filter(|m| !m.is_undefined() && !m.is_null()) {
+            None => None,
+            Some(m) => Some(m.as_string().ok_or_else(|| arg_error("profile: the model name must be a string"))?),
+        };
+        let ctx = self.inner.borrow().state.context(None, now_secs());
+        let view = rec.0.profile_view(&ctx, model.as_deref()).map_err(super::Thrown::from)?;
+        to_js(|s| view.write_json(s))
+    }
+
+    /// Forgets everything (views, cart, purchases, searches, history).
     pub fn clear(&self) {
         self.update(|s, now| s.clear(now));
     }

@@ -54,6 +54,10 @@ export interface SessionContext {
   purchased: (PurchasedItem | string)[];
   /** The shopper's segment (a business account), if any. */
   segment?: string | null;
+  /** Views of past sessions, most recent first (personalisation's stored history). */
+  past_views?: (ViewedItem | string)[];
+  /** Searches, most recent first (`Session.search`). */
+  searches?: ({ query: string; at?: number } | string)[];
   /** Filled by `Session.context()`; ignored when given to `recommend`. */
   product?: string | null; now?: number;
 }
@@ -90,6 +94,39 @@ export interface RecommendOptions {
   hideWhenFallback?: boolean;
   /** Withhold the list unless the widget's own steps found at least this many items. */
   minOwnItems?: number;
+  /** Re-rank by the shopper's profile (default: the widget's `personalize`); false shows the
+   * list without personalisation, for a "turn off" control or a comparison. */
+  personalize?: boolean;
+}
+
+/** Options of `Recommender.personalize` and `Recommender.profile`. */
+export interface PersonalizeOptions {
+  session?: Session | SessionContext;
+  viewed?: (string | ViewedItem)[]; cart?: string[]; purchased?: (string | PurchasedItem)[];
+  segment?: string; now?: number;
+  /** A personalisation model by name (default: the snapshot's active one). */
+  model?: string;
+}
+
+/** One id of a list re-ranked by `Recommender.personalize`. */
+export interface PersonalizedId {
+  id: string;
+  /** The shopper's affinity for the product, 0 to 1 (0 for ids not in the catalog). */
+  affinity: number;
+  /** Why it moved, when worth saying ("You often choose Fleetfoot"), else null. */
+  reason: string | null;
+}
+
+/** What the device knows of the shopper (`session.profile(rec)`); computed, never stored. */
+export interface ProfileView {
+  /** Whether the snapshot has personalisation switched on. */
+  enabled: boolean;
+  model: string;
+  /** Events counted, each weighted by its decay. */
+  events: number;
+  /** The weight of the shopper's own data against their group's (1: own data only). */
+  ownWeight: number;
+  fields: { field: string; values: { value: string; share: number }[] }[];
 }
 
 /** A recommended product with why it is there. */
@@ -106,6 +143,8 @@ export interface RecommendedItem {
   because: string | null;
   /** The reason in words, for a tooltip. */
   explanation: string;
+  /** The shopper's profile moved it up (the explanation says why). */
+  personalized: boolean;
 }
 
 /** A widget's configuration (as in edgerec.toml, snake_case keys). */
@@ -114,6 +153,8 @@ export interface WidgetConfig {
   filters: { [key: string]: unknown }; exclude_purchased: boolean; force_include: string[];
   force_include_out_of_stock: boolean;
   hide_when_fallback: boolean; min_own_items: number;
+  /** Whether the shopper's profile re-ranks the list (when the snapshot has personalisation on). */
+  personalize: boolean;
   /** The widget's own weights (for_you algorithm only); null: the snapshot's [for_you]. */
   for_you: ForYouWeights | null;
 }
