@@ -272,6 +272,8 @@ fn context() -> impl Strategy<Value = Context> {
         .prop_map(|(product, views, cart, purchased, now)| Context {
             product,
             views: views.into_iter().map(|id| View { id, at: None }).collect(),
+            past_views: Vec::new(),
+            searches: Vec::new(),
             cart,
             purchased: purchased.into_iter().map(|(id, at)| Timed { id, at }).collect(),
             segment: None,
