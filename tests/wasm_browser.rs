@@ -176,3 +176,32 @@ fn purchase_times_survive_a_reload_and_time_the_recurring_widget() {
     storage().remove_item(key).unwrap();
     assert!(found.is_some(), "the fixture plants a product bought every two weeks");
 }
+
+#[wasm_bindgen_test]
+fn searches_survive_a_reload_and_a_session_stored_before_them_still_loads() {
+    let key = "edgerec-test:searches";
+    storage().remove_item(key).unwrap();
+    let s = Session::load(Some(opts(key)));
+    s.view("P00002".into()).unwrap();
+    s.search("red knife".into()).unwrap();
+    drop(s);
+    let again = Session::load(Some(opts(key)));
+    let ctx = again.context().unwrap();
+    let searches = js_sys::Array::from(&Reflect::get(&ctx, &"searches".into()).unwrap());
+    assert_eq!(searches.length(), 1);
+    assert_eq!(Reflect::get(&searches.get(0), &"query".into()).unwrap().as_string().as_deref(), Some("red knife"));
+    // The stored form of a version before searches: no `searches` key; kept, not reset.
+    let old =
+        r#"{"version":1,"started":1,"last_active":1,"views":[{"id":"A","at":1}],"cart":[],"purchases":[],"past":[]}"#;
+    storage().set_item(key, old).unwrap();
+    let old_session = Session::load(Some(opts(key)));
+    let stored = js_sys::JSON::stringify(&old_session.to_json().unwrap()).unwrap().as_string().unwrap();
+    assert!(stored.contains("\"id\":\"A\""), "kept: {stored}");
+    // A searches list of the wrong shape is refused as a whole (reset).
+    let bad = r#"{"version":1,"started":1,"last_active":1,"views":[{"id":"A","at":1}],"cart":[],"purchases":[],"past":[],"searches":[{"q":1}]}"#;
+    storage().set_item(key, bad).unwrap();
+    let reset = Session::load(Some(opts(key)));
+    let stored = js_sys::JSON::stringify(&reset.to_json().unwrap()).unwrap().as_string().unwrap();
+    assert!(!stored.contains("\"id\":\"A\""), "reset: {stored}");
+    storage().remove_item(key).unwrap();
+}
