@@ -189,14 +189,17 @@ impl PersonalizationConfig {
 
     /// Every field any model uses, sorted and without repeats.
     pub fn fields(&self) -> Vec<&str> {
-        let mut f: Vec<&str> = self
+        // BTreeMap keys are sorted already: merge them without a sort (smaller wasm).
+        let mut f: Vec<&str> = Vec::new();
+        for k in self
             .models
             .values()
             .flat_map(|m| m.fields.keys().chain(m.categories.values().flat_map(|c| c.fields.keys())))
-            .map(String::as_str)
-            .collect();
-        f.sort_unstable();
-        f.dedup();
+        {
+            if let Err(i) = f.binary_search(&k.as_str()) {
+                f.insert(i, k);
+            }
+        }
         f
     }
 }

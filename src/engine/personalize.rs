@@ -103,6 +103,7 @@ impl Profile {
 struct Column {
     name: String,
     vocab: Vec<String>,
+    ids: FxHashMap<String, u32>,
     of: Vec<u32>,
 }
 
@@ -168,14 +169,23 @@ impl Personalizer {
             let values: Vec<&str> = (0..catalog.len() as u32)
                 .map(|p| catalog.attributes(p).find(|(n, _)| *n == catalog.attribute_names()[k]).map_or("", |x| x.1))
                 .collect();
-            let mut vocab: Vec<String> = values.iter().filter(|v| !v.is_empty()).map(|v| v.to_string()).collect();
-            vocab.sort_unstable();
-            vocab.dedup();
+            // Value ids in first-seen order (no sort: each sort is a copy of the sort in the wasm).
+            let mut ids: FxHashMap<&str, u32> = FxHashMap::default();
+            let mut vocab: Vec<String> = Vec::new();
             let of = values
                 .iter()
-                .map(|v| vocab.binary_search_by(|x| x.as_str().cmp(v)).map_or(NONE, |i| i as u32))
+                .map(|&v| {
+                    if v.is_empty() {
+                        return NONE;
+                    }
+                    *ids.entry(v).or_insert_with(|| {
+                        vocab.push(v.to_string());
+                        vocab.len() as u32 - 1
+                    })
+                })
                 .collect();
-            columns.push(Column { name: name.to_string(), vocab, of });
+            let ids = ids.into_iter().map(|(k, v)| (k.to_string(), v)).collect();
+            columns.push(Column { name: name.to_string(), vocab, ids, of });
         }
         let field_of = |name: &str| -> Option<Field> {
             match name {
@@ -196,11 +206,21 @@ impl Personalizer {
                 .filter_map(|(path, c)| Some((catalog.category_index(path)?, weights(&c.fields))))
                 .collect();
             let depth = |c: u32| catalog.category_name(c).matches(crate::catalog::LEVEL_SEPARATOR).count();
-            overrides.sort_by_key(|o| std::cmp::Reverse(depth(o.0)));
+            // Deepest first (a handful: an insertion sort).
+            for i in 1..overrides.len() {
+                let mut j = i;
+                while j > 0 && depth(overrides[j - 1].0) < depth(overrides[j].0) {
+                    overrides.swap(j - 1, j);
+                    j -= 1;
+                }
+            }
             let fields = weights(&m.fields);
-            let mut used: Vec<Field> = fields.iter().chain(overrides.iter().flat_map(|o| &o.1)).map(|f| f.0).collect();
-            used.sort_unstable();
-            used.dedup();
+            let mut used: Vec<Field> = Vec::new();
+            for f in fields.iter().chain(overrides.iter().flat_map(|o| &o.1)).map(|f| f.0) {
+                if !used.contains(&f) {
+                    used.push(f);
+                }
+            }
             let mut model = Model {
                 name: name.clone(),
                 fields,
@@ -222,9 +242,7 @@ impl Personalizer {
                             Field::Brand => catalog.brand_index(v),
                             Field::Category => catalog.category_index(v),
                             Field::Tag => catalog.tag_index(v),
-                            Field::Column(i) => {
-                                columns[i as usize].vocab.binary_search_by(|x| x.as_str().cmp(v)).ok().map(|i| i as u32)
-                            }
+                            Field::Column(i) => columns[i as usize].ids.get(v).copied(),
                         };
                         fields.push((f, fs.values.iter().filter_map(|(v, s)| Some((value(v)?, *s))).collect()));
                     }
@@ -303,9 +321,9 @@ impl Personalizer {
     }
 
     /// The values of `field` a search names: those whose name appears in the query as whole
-    /// words, ignoring case.
+    /// words, ignoring the case of ASCII letters (Unicode case tables would add to the wasm).
     fn searched(&self, c: &Catalog, field: Field, query: &str, mut f: impl FnMut(u32)) {
-        let q = query.to_lowercase();
+        let q = query.to_ascii_lowercase();
         let names: Box<dyn Iterator<Item = &str>> = match field {
             Field::Brand => Box::new(c.brands().iter().map(String::as_str)),
             Field::Category => Box::new(c.category_names().iter().map(|s| leaf(s))),
@@ -313,7 +331,7 @@ impl Personalizer {
             Field::Column(i) => Box::new(self.columns[i as usize].vocab.iter().map(String::as_str)),
         };
         for (i, name) in names.enumerate() {
-            if !name.is_empty() && contains_words(&q, &name.to_lowercase()) {
+            if !name.is_empty() && contains_words(&q, &name.to_ascii_lowercase()) {
                 f(i as u32);
             }
         }
@@ -391,7 +409,7 @@ impl Personalizer {
             .map(|(f, map)| {
                 let total: f32 = map.values().sum();
                 let mut v: Shares = map.into_iter().map(|(k, w)| (k, w / total)).collect();
-                v.sort_unstable_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
+                sort_desc(&mut v);
                 v.truncate(MAX_VALUES);
                 (f, v)
             })
@@ -461,18 +479,23 @@ impl Personalizer {
             }
             if !is_history(items[start].source) {
                 let block = &mut items[start..end];
-                let mut keyed: Vec<(f32, Recommendation)> = block
+                let moved: Vec<Recommendation> = block
                     .iter()
                     .map(|r| {
                         let a = self.affinity(c, m, profile, r.product);
                         let personal = (a.score >= MENTION && a.value != NONE).then_some(a);
-                        ((1.0 - s) * r.score + s * a.score, Recommendation { personal, ..*r })
+                        Recommendation { personal, ..*r }
                     })
                     .collect();
-                // Stable: equal blends keep the list's order.
-                keyed.sort_by(|a, b| b.0.total_cmp(&a.0));
-                for (dst, (_, r)) in block.iter_mut().zip(keyed) {
-                    *dst = r;
+                // (position, blend); equal blends keep the list's order.
+                let mut keyed: Vec<(u32, f32)> = moved
+                    .iter()
+                    .enumerate()
+                    .map(|(i, r)| (i as u32, (1.0 - s) * r.score + s * r.personal.map_or(0.0, |a| a.score)))
+                    .collect();
+                sort_desc(&mut keyed);
+                for (dst, (i, _)) in block.iter_mut().zip(keyed) {
+                    *dst = moved[i as usize];
                 }
             }
             start = end;
@@ -491,18 +514,18 @@ impl Personalizer {
     ) -> Vec<(usize, Option<Affinity>)> {
         let n = list.len().max(1) as f32;
         let s = self.strength;
-        let mut out: Vec<(usize, f32, Option<Affinity>)> = list
+        let affinities: Vec<Option<Affinity>> =
+            list.iter().map(|p| p.map(|p| self.affinity(c, m, profile, p))).collect();
+        let mut keyed: Vec<(u32, f32)> = affinities
             .iter()
             .enumerate()
-            .map(|(i, p)| {
-                let a = p.map(|p| self.affinity(c, m, profile, p));
-                let score = a.map_or(0.0, |a| a.score);
-                let mention = a.filter(|a| a.score >= MENTION && a.value != NONE);
-                (i, (1.0 - s) * (1.0 - i as f32 / n) + s * score, mention)
-            })
+            .map(|(i, a)| (i as u32, (1.0 - s) * (1.0 - i as f32 / n) + s * a.map_or(0.0, |a| a.score)))
             .collect();
-        out.sort_by(|a, b| b.1.total_cmp(&a.1));
-        out.into_iter().map(|(i, _, a)| (i, a)).collect()
+        sort_desc(&mut keyed);
+        keyed
+            .into_iter()
+            .map(|(i, _)| (i as usize, affinities[i as usize].filter(|a| a.score >= MENTION && a.value != NONE)))
+            .collect()
     }
 
     /// The words an explanation adds for an affinity: `[" · ", and the reason in pieces]`
@@ -557,14 +580,54 @@ fn blend(own: &[(u32, f32)], theirs: &[(u32, f32)], a: f32) -> Shares {
             None => out.push((v, (1.0 - a) * s)),
         }
     }
-    out.sort_unstable_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    sort_desc(&mut out);
     out.truncate(MAX_VALUES);
     out
 }
 
+/// Sorts `(id, value)` pairs by value, highest first, then by id. A plain merge sort: core's
+/// sort is 10 KB of wasm per element type and comparison; this is a few hundred bytes.
+fn sort_desc(v: &mut [(u32, f32)]) {
+    let before = |x: &(u32, f32), y: &(u32, f32)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)).is_lt();
+    let n = v.len();
+    if n < 2 {
+        return;
+    }
+    let mut buf = v.to_vec();
+    let mut width = 1;
+    // Each pass merges runs of `width` from `src` into `dst`; the two swap roles.
+    let mut from_v = true;
+    while width < n {
+        let (src, dst): (&[(u32, f32)], &mut [(u32, f32)]) =
+            if from_v { (&*v, &mut buf[..]) } else { (&buf[..], &mut *v) };
+        let mut start = 0;
+        while start < n {
+            let mid = (start + width).min(n);
+            let end = (start + 2 * width).min(n);
+            let (mut i, mut j) = (start, mid);
+            for slot in &mut dst[start..end] {
+                if j >= end || (i < mid && !before(&src[j], &src[i])) {
+                    *slot = src[i];
+                    i += 1;
+                } else {
+                    *slot = src[j];
+                    j += 1;
+                }
+            }
+            start = end;
+        }
+        from_v = !from_v;
+        width *= 2;
+    }
+    if !from_v {
+        v.copy_from_slice(&buf);
+    }
+}
+
 /// Whether `words` (lowercase) occurs in `text` (lowercase) between word boundaries.
 fn contains_words(text: &str, words: &str) -> bool {
-    let boundary = |c: Option<char>| c.is_none_or(|c| !c.is_alphanumeric());
+    // Non-ASCII characters count as letters (no Unicode tables in the wasm).
+    let boundary = |c: Option<char>| c.is_none_or(|c| c.is_ascii() && !c.is_ascii_alphanumeric());
     text.match_indices(words)
         .any(|(i, w)| boundary(text[..i].chars().next_back()) && boundary(text[i + w.len()..].chars().next()))
 }

@@ -94,3 +94,20 @@ fn a_storefront_list_is_reranked_with_reasons() {
     let empty = r.personalize(&list, &Context::default(), None).unwrap();
     assert_eq!(empty.iter().map(|g| g.id.as_str()).collect::<Vec<_>>(), ["mug", "board", "knife-b", "nope"]);
 }
+
+#[test]
+fn the_merge_sort_orders_by_value_then_id() {
+    let mut seed = 7u64;
+    for n in [0usize, 1, 2, 3, 5, 8, 31, 64, 100, 257] {
+        let mut v: Vec<(u32, f32)> = (0..n)
+            .map(|i| {
+                seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+                (i as u32, ((seed >> 33) % 7) as f32 / 7.0)
+            })
+            .collect();
+        let mut want = v.clone();
+        want.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        super::sort_desc(&mut v);
+        assert_eq!(v, want, "n = {n}");
+    }
+}
