@@ -585,9 +585,12 @@ fn blend(own: &[(u32, f32)], theirs: &[(u32, f32)], a: f32) -> Shares {
     out
 }
 
+/// An `(id, value)` pair.
+type Pair = (u32, f32);
+
 /// Sorts `(id, value)` pairs by value, highest first, then by id. A plain merge sort: core's
 /// sort is 10 KB of wasm per element type and comparison; this is a few hundred bytes.
-fn sort_desc(v: &mut [(u32, f32)]) {
+fn sort_desc(v: &mut [Pair]) {
     let before = |x: &(u32, f32), y: &(u32, f32)| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)).is_lt();
     let n = v.len();
     if n < 2 {
@@ -598,8 +601,7 @@ fn sort_desc(v: &mut [(u32, f32)]) {
     // Each pass merges runs of `width` from `src` into `dst`; the two swap roles.
     let mut from_v = true;
     while width < n {
-        let (src, dst): (&[(u32, f32)], &mut [(u32, f32)]) =
-            if from_v { (&*v, &mut buf[..]) } else { (&buf[..], &mut *v) };
+        let (src, dst): (&[Pair], &mut [Pair]) = if from_v { (&*v, &mut buf[..]) } else { (&buf[..], &mut *v) };
         let mut start = 0;
         while start < n {
             let mid = (start + width).min(n);
