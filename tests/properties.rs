@@ -10,6 +10,7 @@
 use edgerec::build::{build, BuildOptions};
 use edgerec::catalog::{CatalogBuilder, ProductRecord};
 use edgerec::config::{Algorithm, Config, DateRange, Filters, Source, WidgetConfig};
+use edgerec::engine::Search;
 use edgerec::engine::Timed;
 use edgerec::ingest::events::{Event, EventLog, CART, NONE, PURCHASE, VIEW};
 use edgerec::snapshot::{write_sections, Toc};
@@ -170,6 +171,12 @@ fn today(rec: &Recommender, ctx: &Context) -> i64 {
 }
 
 fn make(store: &Store) -> Recommender {
+    make_with(store, false)
+}
+
+/// The store's recommender, with `[personalization]` on (brand and category affinities, the
+/// default model, strength 0.6 so that re-ranking moves items often) when `personalised`.
+fn make_with(store: &Store, personalised: bool) -> Recommender {
     let mut b = CatalogBuilder::new();
     for p in plain(store) {
         b.push(ProductRecord {
@@ -206,6 +213,8 @@ fn make(store: &Store) -> Recommender {
     let mut config = Config::default();
     config.training.min_count = store.min_count;
     config.blacklist = store.blacklist.iter().map(|i| format!("p{i:02}")).collect();
+    config.personalization.enabled = personalised;
+    config.personalization.strength = 0.6;
     let (snapshot, _) = build(catalog, &log, &BuildOptions { config, as_of: None, built_at: 0 });
     // Round-trip through the file format, as every real consumer does.
     Recommender::new(Snapshot::decode(&snapshot.encode()).unwrap())
@@ -258,8 +267,13 @@ fn filters() -> impl Strategy<Value = Filters> {
         })
 }
 
+/// A product id of the store, or (p30, p31) of none.
+fn id_of() -> impl Strategy<Value = String> + Clone {
+    (0usize..32).prop_map(|i| format!("p{i:02}"))
+}
+
 fn context() -> impl Strategy<Value = Context> {
-    let id = (0usize..32).prop_map(|i| format!("p{i:02}"));
+    let id = id_of();
     (
         proptest::option::of(id.clone()),
         proptest::collection::vec(id.clone(), 0..8),
@@ -268,18 +282,34 @@ fn context() -> impl Strategy<Value = Context> {
         proptest::collection::vec((id, proptest::option::of(1_640_995_200i64..1_704_067_200)), 0..3),
         // The request's time: the snapshot's as-of time when absent, else a day in 2023.
         proptest::option::of(1_672_531_200i64..1_704_067_200),
+        // Stored history and searches, which only personalisation reads.
+        (
+            proptest::collection::vec(id_of(), 0..6),
+            proptest::collection::vec(proptest::sample::select(BRANDS.to_vec()), 0..2),
+        ),
     )
-        .prop_map(|(product, views, cart, purchased, now)| Context {
+        .prop_map(|(product, views, cart, purchased, now, (past, searches))| Context {
             product,
             views: views.into_iter().map(|id| View { id, at: None }).collect(),
-            past_views: Vec::new(),
-            searches: Vec::new(),
+            past_views: past.into_iter().map(|id| View { id, at: None }).collect(),
+            searches: searches.into_iter().map(|q| Search { query: q.to_string(), at: None }).collect(),
             cart,
             purchased: purchased.into_iter().map(|(id, at)| Timed { id, at }).collect(),
             segment: None,
             now,
         })
 }
+
+/// The steps whose items personalisation leaves in place (docs/personalization.md): force-included
+/// products and the history lists.
+const KEEP_ORDER: [Source; 6] = [
+    Source::ForceInclude,
+    Source::PreviouslyViewed,
+    Source::Recurring,
+    Source::SegmentLastViewed,
+    Source::SegmentLastPurchased,
+    Source::SegmentRecurring,
+];
 
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
@@ -295,8 +325,9 @@ proptest! {
         threshold in 0.0f32..1.0,
         force in proptest::collection::vec((0usize..32).prop_map(|i| format!("p{i:02}")), 0..3),
         exclude_purchased in any::<bool>(),
+        personalised in any::<bool>(),
     ) {
-        let rec = make(&store);
+        let rec = make_with(&store, personalised);
         let c = rec.catalog();
         let mut w = WidgetConfig::for_algorithm(algorithm);
         w.fallback = fallback;
@@ -352,7 +383,15 @@ proptest! {
             }
         }
         // Deterministic.
-        prop_assert_eq!(rec.recommend_with(&w, &ctx).unwrap(), got);
+        prop_assert_eq!(&rec.recommend_with(&w, &ctx).unwrap(), &got);
+        // Personalisation re-ranks, but never moves force-included products or the items of
+        // history lists (docs/personalization.md): the list's leading run of them is the same
+        // with it switched off for the widget.
+        let mut off = w.clone();
+        off.personalize = false;
+        let before = rec.recommend_with(&off, &ctx).unwrap();
+        let pinned = before.items.iter().take_while(|i| KEEP_ORDER.contains(&i.source)).count();
+        prop_assert_eq!(&got.items[..pinned.min(got.items.len())], &before.items[..pinned], "pinned items moved");
     }
 
     #[test]
@@ -466,4 +505,28 @@ proptest! {
         let _ = Snapshot::decode(&rewritten);
     }
 
+
+    #[test]
+    fn personalize_returns_the_ids_it_was_given_reordered(
+        store in store(),
+        ctx in context(),
+        ids in proptest::collection::vec(id_of(), 0..24),
+        personalised in any::<bool>(),
+    ) {
+        let rec = make_with(&store, personalised);
+        let got = rec.personalize(&ids, &ctx, None).unwrap();
+        let mut out: Vec<&str> = got.iter().map(|p| p.id.as_str()).collect();
+        if !personalised {
+            // Switched off in the snapshot: the storefront's order, untouched, with no reasons.
+            prop_assert_eq!(&out, &ids.iter().map(String::as_str).collect::<Vec<_>>());
+            prop_assert!(got.iter().all(|p| p.reason.is_none()));
+        }
+        // Same ids, same count of each (unknown ids and repeats included): a permutation.
+        let mut given: Vec<&str> = ids.iter().map(String::as_str).collect();
+        out.sort_unstable();
+        given.sort_unstable();
+        prop_assert_eq!(out, given);
+        // Unknown ids (p30, p31) have no affinity.
+        prop_assert!(got.iter().filter(|p| rec.catalog().index_of(&p.id).is_none()).all(|p| p.affinity == 0.0 && p.reason.is_none()));
+    }
 }

@@ -14,6 +14,8 @@ use crate::config::Filters;
 use crate::engine::{Context, Overrides, Recommender, Timed};
 use crate::snapshot::Snapshot;
 
+mod personal;
+
 /// Arguments of `edgerec bench`.
 #[derive(clap::Args)]
 pub struct Args {
@@ -208,6 +210,7 @@ pub fn run(a: Args) -> Result<(), Error> {
     for w in filtered_snapshot.config.widgets.values_mut() {
         w.filters = w.filters.merged(&filters);
     }
+    let (personal_rec, was_on) = personal::personalised(&snapshot);
     let rec = Recommender::new(snapshot);
     let filtered = Recommender::new(filtered_snapshot);
     let ctxs: Vec<Context> = contexts.iter().map(BenchContext::context).collect();
@@ -225,6 +228,9 @@ pub fn run(a: Args) -> Result<(), Error> {
     let per_request =
         measure(&rec, &a.widgets, &ctxs, &Overrides { filters: Some(filters.clone()), ..Default::default() }, false)?;
     let with_output = measure(&rec, &a.widgets, &ctxs, &Overrides::default(), true)?;
+    let history = personal::with_history(&ctxs);
+    let list = personal::measure_list(&personal_rec, &history)?;
+    let personalised = personal::measure_widgets(&personal_rec, &a.widgets, &history)?;
     let overall = |rows: &[(String, Latency)]| {
         let p50s: Vec<f64> = rows.iter().map(|r| r.1.p50_us).collect();
         p50s.iter().cloned().fold(0.0, f64::max)
@@ -245,7 +251,12 @@ pub fn run(a: Args) -> Result<(), Error> {
             "filtered": table(&configured),
             "filteredPerRequest": table(&per_request),
             "plainWithJsonOutput": table(&with_output),
-            "worstP50Us": { "plain": overall(&plain), "filtered": overall(&configured), "filteredPerRequest": overall(&per_request) },
+            "personalization": {
+                "inSnapshot": was_on,
+                "personalize100Ids": list,
+                "widgets": table(&personalised),
+            },
+            "worstP50Us": { "plain": overall(&plain), "filtered": overall(&configured), "filteredPerRequest": overall(&per_request), "personalised": overall(&personalised) },
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
@@ -259,22 +270,45 @@ pub fn run(a: Args) -> Result<(), Error> {
         decode_ms[decode_ms.len() / 2],
         peak_rss_kib().map_or("?".into(), |k| format!("{:.1}", k as f64 / 1024.0))
     );
-    println!("{:<28} {:>26} {:>26} {:>26}", "", "plain", "filters in config", "filters per request");
     println!(
-        "{:<28} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
-        "widget (us)", "p50", "p99", "items", "p50", "p99", "items", "p50", "p99", "items"
+        "{:<28} {:>26} {:>26} {:>26} {:>17}",
+        "", "plain", "filters in config", "filters per request", "personalised"
     );
-    for ((name, p), ((_, f), (_, r))) in plain.iter().zip(configured.iter().zip(&per_request)) {
+    println!(
+        "{:<28} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8} {:>8}",
+        "widget (us)", "p50", "p99", "items", "p50", "p99", "items", "p50", "p99", "items", "p50", "p99"
+    );
+    for (((name, p), (_, f)), ((_, r), (_, z))) in
+        plain.iter().zip(&configured).zip(per_request.iter().zip(&personalised))
+    {
         println!(
-            "{name:<28} {:>8.2} {:>8.2} {:>8.1} {:>8.2} {:>8.2} {:>8.1} {:>8.2} {:>8.2} {:>8.1}",
-            p.p50_us, p.p99_us, p.avg_items, f.p50_us, f.p99_us, f.avg_items, r.p50_us, r.p99_us, r.avg_items
+            "{name:<28} {:>8.2} {:>8.2} {:>8.1} {:>8.2} {:>8.2} {:>8.1} {:>8.2} {:>8.2} {:>8.1} {:>8.2} {:>8.2}",
+            p.p50_us,
+            p.p99_us,
+            p.avg_items,
+            f.p50_us,
+            f.p99_us,
+            f.avg_items,
+            r.p50_us,
+            r.p99_us,
+            r.avg_items,
+            z.p50_us,
+            z.p99_us
         );
     }
     println!(
-        "worst p50: plain {:.2} us, filters in config {:.2} us, filters per request {:.2} us",
+        "personalize of {} ids (personalisation {} in the snapshot): p50 {:.2} us, p99 {:.2} us",
+        personal::LIST_IDS,
+        if was_on { "on" } else { "switched on for the bench; off" },
+        list.p50_us,
+        list.p99_us
+    );
+    println!(
+        "worst p50: plain {:.2} us, filters in config {:.2} us, filters per request {:.2} us, personalised {:.2} us",
         overall(&plain),
         overall(&configured),
-        overall(&per_request)
+        overall(&per_request),
+        overall(&personalised)
     );
     Ok(())
 }

@@ -23,12 +23,17 @@ use crate::time::{format_timestamp, parse_timestamp};
 #[derive(clap::Args)]
 pub struct Args {
     /// Product catalog (.csv, .ndjson, .jsonl or .json, optionally .gz; or .parquet).
-    #[arg(long)]
-    pub(super) catalog: PathBuf,
+    #[arg(long, required_unless_present = "reuse")]
+    pub(super) catalog: Option<PathBuf>,
     /// Shopper events: a file, a directory (every .ndjson, .ndjson.gz, .csv, .csv.gz, .parquet in it,
     /// recursively) or a quoted glob pattern; repeat the flag to read several.
-    #[arg(long, required = true)]
+    #[arg(long, required_unless_present = "reuse")]
     pub(super) events: Vec<PathBuf>,
+    /// Reuse this snapshot's counts: apply a configuration change that needs no re-count of
+    /// events (the active personalisation model, its strength; docs/personalization.md) without
+    /// reading the catalog or events. Changes that do need one are refused, naming the key.
+    #[arg(long, conflicts_with_all = ["catalog", "events", "segments", "holdout_days", "as_of"])]
+    pub(super) reuse: Option<PathBuf>,
     /// Configuration file (edgerec.toml); built-in defaults when absent.
     #[arg(long)]
     pub(super) config: Option<PathBuf>,
@@ -148,6 +153,11 @@ pub fn run(a: Args) -> Result<(), Error> {
         Some(p) => load_config(p)?,
         None => Config::default(),
     };
+    // No re-count: `frozen` keeps the counts as they are, and so does --reuse.
+    if let Some(old) = &a.reuse {
+        let file = a.config.as_deref().map_or("the configuration".into(), |p| p.display().to_string());
+        return super::reuse::run(old, config, &file, &a.out, a.json);
+    }
     if config.training.frozen && !a.force {
         let file = a.config.as_deref().map_or("the configuration".into(), |p| p.display().to_string());
         return Err(Frozen(format!(
@@ -155,8 +165,9 @@ pub fn run(a: Args) -> Result<(), Error> {
         ))
         .into());
     }
+    let catalog = a.catalog.as_deref().ok_or("--catalog is required (or --reuse SNAPSHOT)")?;
     let as_of = parse_as_of(a.as_of.as_deref())?;
-    let inputs = read_inputs_with(&a.catalog, &a.events, a.segments.as_deref(), a.strict, a.quiet || a.json)?;
+    let inputs = read_inputs_with(catalog, &a.events, a.segments.as_deref(), a.strict, a.quiet || a.json)?;
     if inputs.log.events.is_empty() {
         return Err(format!(
             "no usable events in {} ({} rows, {} rejected, {} for unknown products): nothing to learn from",

@@ -63,6 +63,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             "absentSections": s.absent,
             "holdout": m.holdout.as_ref().map(|h| json!({"days": h.days, "cases": h.cases, "metrics": h.metrics})),
             "tuned": s.tuned.as_ref().map(super::build::tuned_json),
+            "personalization": personalization_json(&s),
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
@@ -149,6 +150,9 @@ pub fn run(a: Args) -> Result<(), Error> {
         println!("             by session shape {}", shape.join(", "));
         println!("             fitted {}", super::build::tuned_line(t));
     }
+    for line in personalization_lines(&s) {
+        println!("{line}");
+    }
     println!("  sections");
     for (name, b) in &sizes {
         println!("    {name:<26} {:>10}", bytes(*b as u64));
@@ -157,4 +161,62 @@ pub fn run(a: Args) -> Result<(), Error> {
         println!("  absent     {} (their widgets fall back)", s.absent.join(", "));
     }
     Ok(())
+}
+
+/// `weights` as `brand 50, color 20`.
+fn weights(w: &std::collections::BTreeMap<String, u32>) -> String {
+    w.iter().map(|(k, v)| format!("{k} {v}")).collect::<Vec<_>>().join(", ")
+}
+
+/// The group profiles the builder wrote for `model`.
+fn groups_of(s: &Snapshot, model: &str) -> usize {
+    s.groups.of(model).map_or(0, |g| g.groups.len())
+}
+
+/// The personalisation lines: on or off, the active model, and each model's fields, events,
+/// switches, category overrides and group profiles.
+fn personalization_lines(s: &Snapshot) -> Vec<String> {
+    let p = &s.config.personalization;
+    let state = if p.enabled { "on" } else { "off" };
+    let mut out = vec![format!("  personal   {state}, active model \"{}\", strength {}", p.active, p.strength)];
+    for (name, m) in &p.models {
+        let active = if *name == p.active { " (active)" } else { "" };
+        let on: Vec<&str> = [("in_session", m.in_session), ("icp", m.icp), ("igp", m.igp)]
+            .iter()
+            .filter(|x| x.1)
+            .map(|x| x.0)
+            .collect();
+        out.push(format!(
+            "             {name}{active}: fields {}; events {}; decay {} days; {}; {} group profiles",
+            weights(&m.fields),
+            weights(&m.events),
+            m.decay_days,
+            if on.is_empty() { "no sources".to_string() } else { on.join(" ") },
+            groups_of(s, name)
+        ));
+        for (cat, f) in &m.categories {
+            out.push(format!("               \"{cat}\": fields {}", weights(&f.fields)));
+        }
+    }
+    out
+}
+
+fn personalization_json(s: &Snapshot) -> serde_json::Value {
+    let p = &s.config.personalization;
+    json!({
+        "enabled": p.enabled,
+        "active": p.active,
+        "strength": p.strength,
+        "models": p.models.iter().map(|(name, m)| json!({
+            "name": name,
+            "fields": m.fields,
+            "events": m.events,
+            "decayDays": m.decay_days,
+            "inSession": m.in_session,
+            "icp": m.icp,
+            "igp": m.igp,
+            "categories": m.categories.iter().map(|(c, f)| (c.clone(), json!(f.fields))).collect::<serde_json::Map<_, _>>(),
+            "groupProfiles": groups_of(s, name),
+        })).collect::<Vec<_>>(),
+    })
 }

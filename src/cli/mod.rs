@@ -15,6 +15,7 @@ mod predict;
 mod rebuild;
 mod recommend;
 mod report;
+mod reuse;
 mod rng;
 mod session_data;
 mod sql;

@@ -126,7 +126,8 @@ pub fn run(a: Args) -> Result<(), Error> {
         Decision::Build(why) => {
             println!("edgerec rebuild: retraining: {why}");
             build::run(build::Args {
-                catalog: a.catalog,
+                catalog: Some(a.catalog),
+                reuse: None,
                 events: a.events,
                 segments: a.segments,
                 config: a.config,

@@ -323,7 +323,6 @@ impl Personalizer {
     /// The values of `field` a search names: those whose name appears in the query as whole
     /// words, ignoring the case of ASCII letters (Unicode case tables would add to the wasm).
     fn searched(&self, c: &Catalog, field: Field, query: &str, mut f: impl FnMut(u32)) {
-        let q = query.to_ascii_lowercase();
         let names: Box<dyn Iterator<Item = &str>> = match field {
             Field::Brand => Box::new(c.brands().iter().map(String::as_str)),
             Field::Category => Box::new(c.category_names().iter().map(|s| leaf(s))),
@@ -331,7 +330,7 @@ impl Personalizer {
             Field::Column(i) => Box::new(self.columns[i as usize].vocab.iter().map(String::as_str)),
         };
         for (i, name) in names.enumerate() {
-            if !name.is_empty() && contains_words(&q, &name.to_ascii_lowercase()) {
+            if contains_words(query, name) {
                 f(i as u32);
             }
         }
@@ -628,10 +627,19 @@ fn sort_desc(v: &mut [Pair]) {
 
 /// Whether `words` (lowercase) occurs in `text` (lowercase) between word boundaries.
 fn contains_words(text: &str, words: &str) -> bool {
-    // Non-ASCII characters count as letters (no Unicode tables in the wasm).
-    let boundary = |c: Option<char>| c.is_none_or(|c| c.is_ascii() && !c.is_ascii_alphanumeric());
-    text.match_indices(words)
-        .any(|(i, w)| boundary(text[..i].chars().next_back()) && boundary(text[i + w.len()..].chars().next()))
+    // Bytes, so that no name is copied to lower case for each search; non-ASCII characters count
+    // as letters (no Unicode tables in the wasm), and a match never starts inside one, since no
+    // UTF-8 lead or ASCII byte equals a continuation byte.
+    let (t, w) = (text.as_bytes(), words.as_bytes());
+    if w.is_empty() || w.len() > t.len() {
+        return false;
+    }
+    let boundary = |b: Option<&u8>| b.is_none_or(|b| b.is_ascii() && !b.is_ascii_alphanumeric());
+    (0..=t.len() - w.len()).any(|i| {
+        t[i..i + w.len()].eq_ignore_ascii_case(w)
+            && boundary(i.checked_sub(1).map(|j| &t[j]))
+            && boundary(t.get(i + w.len()))
+    })
 }
 
 #[cfg(test)]

@@ -111,3 +111,19 @@ fn the_merge_sort_orders_by_value_then_id() {
         assert_eq!(v, want, "n = {n}");
     }
 }
+
+#[test]
+fn searches_match_whole_words_in_any_ascii_case() {
+    use super::contains_words;
+    assert!(contains_words("red running shoes", "Red"));
+    assert!(contains_words("RED", "red"));
+    assert!(contains_words("shoes, Blue Fjord!", "blue fjord"));
+    assert!(!contains_words("shredded", "red"), "inside a word");
+    assert!(!contains_words("reds", "red"));
+    assert!(!contains_words("red", ""), "an empty name matches nothing");
+    assert!(!contains_words("re", "red"));
+    // Non-ASCII letters are letters: no word boundary next to them.
+    assert!(!contains_words("éred", "red"));
+    assert!(contains_words("crème brûlée", "Crème"));
+    assert!(contains_words("a ñandú b", "ñandú"));
+}
