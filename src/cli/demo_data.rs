@@ -50,11 +50,11 @@ pub struct Args {
     /// --shoppers (see `session_data`).
     #[arg(long, value_enum)]
     sessions: Option<super::session_data::SessionKind>,
-    /// Give each shopper a preferred brand and colour that steer half their product choices,
-    /// and write them to preferences.csv (a signal for personalisation to find). Without it the
-    /// files are those of earlier versions, byte for byte.
-    #[arg(long, conflicts_with = "sessions")]
-    preferences: bool,
+    /// Give each shopper a preferred brand and colour that steer this share of their product
+    /// choices (0.5 when given without a value), and write them to preferences.csv: a signal for
+    /// personalisation to find. Without it the files are those of earlier versions, byte for byte.
+    #[arg(long, conflicts_with = "sessions", num_args = 0..=1, default_missing_value = "0.5", value_name = "SHARE")]
+    preferences: Option<f64>,
 }
 
 /// One event: time, user, session, kind, product, quantity, price (cents), order, segment.
@@ -118,8 +118,8 @@ pub fn run(a: Args) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes the demo store into `out`; with `preferences`, shoppers with planted tastes
-/// (`preferences.rs`) and their tastes in preferences.csv.
+/// Writes the demo store into `out`; with `preferences`, shoppers with planted tastes that steer
+/// that share of their choices (`preferences.rs`), and their tastes in preferences.csv.
 pub fn generate(
     out: &Path,
     n_products: usize,
@@ -127,13 +127,16 @@ pub fn generate(
     days: u32,
     end: &str,
     seed: u64,
-    preferences: bool,
+    preferences: Option<f64>,
 ) -> Result<Written, Error> {
     if n_products < 10 {
         return Err("--products must be at least 10".into());
     }
     if days == 0 {
         return Err("--days must be at least 1".into());
+    }
+    if let Some(share) = preferences.filter(|s| !(0.0..=1.0).contains(s)) {
+        return Err(format!("--preferences {share}: the share of choices made by taste is between 0 and 1").into());
     }
     let end_day = parse_date(end).map_err(|e| format!("--end \"{end}\": {e}"))?;
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
@@ -275,7 +278,7 @@ pub fn generate(
     let depts: Vec<&str> = BRANDS.iter().map(|b| b.0).collect();
     let mut session_no = 0usize;
     // With --preferences: the generator of tastes, and the logged-in shoppers' tastes.
-    let mut tastes = preferences.then(|| (Preferences::new(seed), Vec::new()));
+    let mut tastes = preferences.map(|share| (Preferences::new(seed, share), Vec::new()));
     let mut order_no = 0usize;
     for s in 0..n_shoppers {
         let logged_in = rng.chance(0.35);
@@ -431,13 +434,13 @@ mod tests {
     #[test]
     fn same_seed_same_files() {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        generate(a.path(), 200, 100, 30, "2026-10-31", 3, false).unwrap();
-        generate(b.path(), 200, 100, 30, "2026-10-31", 3, false).unwrap();
+        generate(a.path(), 200, 100, 30, "2026-10-31", 3, None).unwrap();
+        generate(b.path(), 200, 100, 30, "2026-10-31", 3, None).unwrap();
         for f in ["catalog.csv", "events.csv", "bundles.csv"] {
             assert_eq!(std::fs::read(a.path().join(f)).unwrap(), std::fs::read(b.path().join(f)).unwrap(), "{f}");
         }
         let c = tempfile::tempdir().unwrap();
-        generate(c.path(), 200, 100, 30, "2026-10-31", 4, false).unwrap();
+        generate(c.path(), 200, 100, 30, "2026-10-31", 4, None).unwrap();
         assert_ne!(
             std::fs::read(a.path().join("events.csv")).unwrap(),
             std::fs::read(c.path().join("events.csv")).unwrap()

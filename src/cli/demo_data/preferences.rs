@@ -3,7 +3,8 @@
 //!
 //! Each shopper gets a preferred brand (one of their favourite department's brands, uniformly,
 //! so that a taste is not just what is popular) and a preferred colour. Whenever the shopper
-//! picks a product of a type, with probability [`CHANCE`] they look at [`CANDIDATES`] products
+//! picks a product of a type, with the probability given (`--preferences SHARE`, 0.5 by
+//! default) they look at [`CANDIDATES`] products
 //! of that type (drawn as the store's popularity draws them) and take the one that matches their
 //! taste best (brand and colour, then brand, then colour; else the first). Tastes and choices
 //! come from a generator of their own, so the store keeps its shape (catalog, shoppers, session
@@ -14,8 +15,6 @@ use std::path::Path;
 
 use super::{Error, Product, Rng};
 
-/// The share of a shopper's product choices made by taste.
-pub const CHANCE: f64 = 0.5;
 /// Products looked at for a choice made by taste.
 pub const CANDIDATES: usize = 6;
 
@@ -31,23 +30,28 @@ pub struct Taste {
 /// The generator of tastes and choices.
 pub struct Preferences {
     rng: Rng,
+    /// The share of choices made by taste.
+    share: f64,
 }
 
 impl Preferences {
-    /// A generator for the store of `seed` (independent of the store's own draws).
-    pub fn new(seed: u64) -> Preferences {
-        Preferences { rng: Rng::new(seed ^ 0x7a57_e5ee_d000_0001) }
+    /// A generator for the store of `seed` (independent of the store's own draws), whose
+    /// shoppers make `share` of their choices by taste.
+    pub fn new(seed: u64, share: f64) -> Preferences {
+        Preferences { rng: Rng::new(seed ^ 0x7a57_e5ee_d000_0001), share }
     }
 
     /// A new shopper's taste: one of `brands` and one of `colors`, uniformly.
     pub fn taste(&mut self, brands: &[&'static str], colors: &[&'static str]) -> Taste {
-        Taste { brand: *self.rng.pick(brands), color: *self.rng.pick(colors) }
+        let brand = brands[self.rng.below(brands.len())];
+        let color = colors[self.rng.below(colors.len())];
+        Taste { brand, color }
     }
 
     /// The product chosen from `pool` (a type's products, most popular first) by a shopper of
     /// `taste` whose choice without a taste would have been `plain`.
     pub fn choose(&mut self, taste: &Taste, pool: &[usize], products: &[Product], plain: usize) -> usize {
-        if pool.len() < 2 || !self.rng.chance(CHANCE) {
+        if pool.len() < 2 || !self.rng.chance(self.share) {
             return plain;
         }
         let fit =
@@ -89,7 +93,7 @@ mod tests {
             .map(|i| product(["A", "B", "C", "D"][i % 4], ["red", "blue", "green", "grey", "black"][i % 5]))
             .collect();
         let pool: Vec<usize> = (0..20).collect();
-        let mut prefs = Preferences::new(1);
+        let mut prefs = Preferences::new(1, 0.5);
         let taste = Taste { brand: "C", color: "green" };
         let mut plain = Rng::new(2);
         let (mut brand, mut plain_brand) = (0, 0);
