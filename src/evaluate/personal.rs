@@ -172,6 +172,79 @@ pub fn compare(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::{CatalogBuilder, ProductRecord};
+    use crate::config::Config;
+    use crate::ingest::events::EventLog;
+
+    const DAY: i64 = 86_400;
+
+    fn ev(ts: i64, user: u32, session: u32, kind: u16, product: u32, order: u32) -> Event {
+        Event { ts, product, user, session, order, qty: 1, kind }
+    }
+
+    /// Products 0-2 are brand X, 3-5 brand Y; anonymous shoppers make Y's the popular ones.
+    /// Shopper 0 viewed and bought X's in training.
+    fn store(strength: f32) -> (Recommender, Vec<Event>) {
+        let mut b = CatalogBuilder::new();
+        for i in 0..6 {
+            let brand = if i < 3 { "X" } else { "Y" };
+            b.push(ProductRecord { id: format!("p{i}"), brand: brand.into(), ..Default::default() });
+        }
+        let mut train = Vec::new();
+        for s in 0..20u32 {
+            for p in [3, 4, 5, 3, 4, 0, 1, 2] {
+                train.push(ev(5 * DAY + i64::from(s) * 60, NONE, 100 + s, VIEW, p, NONE));
+            }
+        }
+        train.push(ev(10 * DAY, 0, 1, VIEW, 0, NONE));
+        train.push(ev(10 * DAY + 60, 0, 1, VIEW, 1, NONE));
+        train.push(ev(10 * DAY + 120, 0, 1, PURCHASE, 1, 7));
+        let mut config = Config::default();
+        config.training.min_count = 1;
+        config.personalization.enabled = true;
+        config.personalization.strength = strength;
+        let m = config.personalization.models.get_mut("default").unwrap();
+        m.fields = [("brand".to_string(), 100)].into();
+        m.igp = false;
+        config.validate().unwrap();
+        let mut log = EventLog::new();
+        log.events = train.clone();
+        let opts = crate::build::BuildOptions { config, as_of: None, built_at: 0 };
+        let (snapshot, _, _) = crate::build::tune::build_tuned(b.finish().unwrap(), &log, &opts, false);
+        (Recommender::new(snapshot), train)
+    }
+
+    #[test]
+    fn cases_follow_the_session_and_the_history_moves_the_list() {
+        let (rec, train) = store(1.0);
+        let w = rec.widget("popular").unwrap().clone();
+        let t = 20 * DAY;
+        // Shopper 0 comes back: a first view (no case), two more (two cases), then an order of two
+        // lines; an hour later a new session's first view (no case). Shopper 9, anonymous, has one
+        // view (no case).
+        let test = vec![
+            ev(t, 0, 2, VIEW, 3, NONE),
+            ev(t + 60, 0, 2, VIEW, 2, NONE),
+            ev(t + 120, 0, 2, VIEW, 0, NONE),
+            ev(t + 180, 0, 2, PURCHASE, 2, 8),
+            ev(t + 180, 0, 2, PURCHASE, 0, 8),
+            ev(t + 3 * 3600, 0, 3, VIEW, 4, NONE),
+            ev(t, NONE, 9, VIEW, 5, NONE),
+        ];
+        let views = compare(&rec, "popular", &w, &train, &test, Target::View, 3);
+        assert_eq!(views.rows.iter().map(|r| r.cases).collect::<Vec<_>>(), [2, 2, 2]);
+        assert_eq!(views.shoppers, 1);
+        // The X's the shopper chose before are pulled into the three places the Y's hold.
+        assert!(views.changed > 0);
+        assert!(views.rows[1].ndcg > views.rows[0].ndcg, "{:?}", views.rows);
+        let orders = compare(&rec, "popular", &w, &train, &test, Target::Purchase, 3);
+        assert_eq!(orders.rows[0].cases, 1, "one order of two lines");
+        assert!(orders.rows[1].recall >= orders.rows[0].recall);
+        // Without personalisation's strength, the lists are the same.
+        let (rec, train) = store(0.0);
+        let same = compare(&rec, "popular", &w, &train, &test, Target::View, 3);
+        assert_eq!((same.changed, same.rows[0].ndcg), (0, same.rows[1].ndcg));
+    }
 
     #[test]
     fn shoppers_are_users_else_sessions() {
