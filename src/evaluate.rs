@@ -24,6 +24,8 @@ use crate::engine::{Context, Purchase, Recommender, View};
 use crate::ingest::events::{EventLog, NONE, PURCHASE, VIEW};
 use crate::popularity::PopularityKind;
 
+pub mod personal;
+
 /// Ranking metrics over cases with one or more relevant items.
 #[derive(Debug, Clone, Default)]
 pub struct Metrics {

@@ -1,6 +1,7 @@
 //! The newer models proven on the demo store: every signal `edgerec demo-data` plants (a trending
 //! product, new arrivals, journeys, bundles, a recurring purchase, colour groups; listed in `planted.csv`) comes back
-//! through `edgerec recommend --json`.
+//! through `edgerec recommend --json`; and the planted shopper tastes (`--preferences`), which
+//! `edgerec evaluate next-item --personalize` finds (docs/personalization.md, "Measured lift").
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -160,4 +161,120 @@ fn every_planted_signal_comes_back() {
         }
     }
     assert_eq!(checked, 10, "the demo store has colour groups");
+}
+
+// Measured lift: personalisation on stores with and without planted tastes.
+
+fn p(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn example(name: &str) -> String {
+    format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// A small demo store in `dir`, with tastes steering `share` of the choices when given.
+fn small_store(dir: &Path, share: Option<&str>) {
+    let mut args = vec!["demo-data", "--out", p(dir), "--products", "600", "--shoppers", "3000", "--seed", "7"];
+    if let Some(s) = share {
+        args.extend(["--preferences", s]);
+    }
+    ok(&args);
+}
+
+/// (NDCG@10 without, with personalisation) of `widget` on the last 14 days of the store.
+fn ndcg(dir: &Path, widget: &str) -> (f64, f64) {
+    let out = ok(&[
+        "evaluate",
+        "next-item",
+        "--train",
+        p(&dir.join("events.csv")),
+        "--catalog",
+        p(&dir.join("catalog.csv")),
+        "--config",
+        &example("personalization.toml"),
+        "--holdout-days",
+        "14",
+        "--personalize",
+        "--k",
+        "10",
+        "--widget",
+        widget,
+        "--no-tune",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let r = v["results"].as_array().unwrap();
+    assert_eq!(r[0]["cases"], r[1]["cases"], "both lists are scored on the same cases");
+    assert!(r[0]["cases"].as_u64().unwrap() > 1000, "{v}");
+    (r[0]["ndcg"].as_f64().unwrap(), r[1]["ndcg"].as_f64().unwrap())
+}
+
+#[test]
+fn personalisation_finds_planted_tastes() {
+    let (tastes, plain) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+    small_store(tastes.path(), Some("0.9"));
+    small_store(plain.path(), None);
+    let prefs = std::fs::read_to_string(tastes.path().join("preferences.csv")).unwrap();
+    assert!(prefs.starts_with("user_id,brand,color\n") && prefs.lines().count() > 500, "{}", &prefs[..100]);
+    assert!(!plain.path().join("preferences.csv").exists());
+    let (off, on) = ndcg(tastes.path(), "for_you");
+    let (plain_off, plain_on) = ndcg(plain.path(), "for_you");
+    // With tastes the re-ranking raises NDCG@10; the same store without them gains less (its
+    // brand and colour affinities are noise to the in-session list), so the gain is the tastes'.
+    assert!(on > off, "for_you with tastes: NDCG@10 {off} -> {on}");
+    assert!(on - off > plain_on - plain_off + 0.003, "lift {} with tastes, {} without", on - off, plain_on - plain_off);
+}
+
+#[test]
+fn personalize_needs_it_switched_on_and_the_examples_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    small_store(d, Some("0.5"));
+    let (catalog, events) = (d.join("catalog.csv"), d.join("events.csv"));
+    for (config, model) in [("personalization.toml", "default"), ("personalization-category.toml", "category")] {
+        let snap = d.join(format!("{model}.snap"));
+        let cfg = example(config);
+        ok(&[
+            "build",
+            "--catalog",
+            p(&catalog),
+            "--events",
+            p(&events),
+            "--config",
+            &cfg,
+            "--out",
+            p(&snap),
+            "--quiet",
+        ]);
+        // The active model re-ranks, and says so in the explanations.
+        let out =
+            ok(&["recommend", "--snapshot", p(&snap), "--widget", "popular", "--viewed", "P00001,P00002", "--json"]);
+        let v: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let items = v["items"].as_array().unwrap();
+        let moved: Vec<&str> =
+            items.iter().filter(|i| i["personalized"] == true).map(|i| i["explanation"].as_str().unwrap()).collect();
+        assert!(!moved.is_empty(), "{config}: {out}");
+        assert!(moved.iter().all(|e| e.contains(" · You") || e.contains(" like you")), "{config}: {moved:?}");
+    }
+    // Without [personalization] switched on, --personalize says what to set.
+    let out = edgerec(&[
+        "evaluate",
+        "next-item",
+        "--train",
+        p(&events),
+        "--catalog",
+        p(&catalog),
+        "--holdout-days",
+        "7",
+        "--personalize",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("[personalization] is off") && err.contains("enabled = true"), "{err}");
+    // --target needs --personalize.
+    assert_eq!(
+        edgerec(&["evaluate", "next-item", "--train", "x", "--catalog", "y", "--target", "purchase"]).status.code(),
+        Some(2)
+    );
 }

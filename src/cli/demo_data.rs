@@ -17,8 +17,12 @@ use super::{Error, Rng};
 use crate::time::{format_timestamp, parse_date, DAY};
 
 mod planted;
+mod preferences;
+mod taxonomy;
 pub use planted::ACCOUNTS;
 use planted::{plant, NEW_ARRIVALS};
+use preferences::Preferences;
+use taxonomy::{ADJECTIVES, BRANDS, COLORS, COMPLEMENTS, SERIES, TAXONOMY};
 
 /// Arguments of `edgerec demo-data`.
 #[derive(clap::Args)]
@@ -46,190 +50,12 @@ pub struct Args {
     /// --shoppers (see `session_data`).
     #[arg(long, value_enum)]
     sessions: Option<super::session_data::SessionKind>,
+    /// Give each shopper a preferred brand and colour that steer this share of their product
+    /// choices (0.5 when given without a value), and write them to preferences.csv: a signal for
+    /// personalisation to find. Without it the files are those of earlier versions, byte for byte.
+    #[arg(long, conflicts_with = "sessions", num_args = 0..=1, default_missing_value = "0.5", value_name = "SHARE")]
+    preferences: Option<f64>,
 }
-
-/// (department, category, [(type, noun, lowest price, highest price)]).
-type Taxonomy = [(&'static str, &'static str, &'static [(&'static str, &'static str, f64, f64)])];
-
-const TAXONOMY: &Taxonomy = &[
-    (
-        "Kitchen",
-        "Knives",
-        &[
-            ("Chef Knives", "Chef Knife", 30.0, 180.0),
-            ("Paring Knives", "Paring Knife", 10.0, 60.0),
-            ("Bread Knives", "Bread Knife", 20.0, 90.0),
-            ("Knife Sets", "Knife Set", 80.0, 400.0),
-        ],
-    ),
-    (
-        "Kitchen",
-        "Cutting Boards",
-        &[("Wood Boards", "Wooden Cutting Board", 20.0, 120.0), ("Plastic Boards", "Cutting Board", 8.0, 35.0)],
-    ),
-    (
-        "Kitchen",
-        "Cookware",
-        &[
-            ("Frying Pans", "Frying Pan", 20.0, 160.0),
-            ("Saucepans", "Saucepan", 25.0, 140.0),
-            ("Dutch Ovens", "Dutch Oven", 50.0, 350.0),
-        ],
-    ),
-    (
-        "Kitchen",
-        "Knife Care",
-        &[("Sharpeners", "Knife Sharpener", 10.0, 90.0), ("Knife Blocks", "Knife Block", 20.0, 100.0)],
-    ),
-    (
-        "Coffee",
-        "Machines",
-        &[
-            ("Espresso Machines", "Espresso Machine", 150.0, 1200.0),
-            ("Drip Brewers", "Drip Coffee Maker", 30.0, 250.0),
-            ("French Presses", "French Press", 15.0, 70.0),
-        ],
-    ),
-    (
-        "Coffee",
-        "Grinders",
-        &[("Burr Grinders", "Burr Grinder", 40.0, 400.0), ("Blade Grinders", "Blade Grinder", 15.0, 50.0)],
-    ),
-    (
-        "Coffee",
-        "Beans",
-        &[("Espresso Beans", "Espresso Beans 1 kg", 12.0, 45.0), ("Filter Beans", "Filter Coffee 500 g", 8.0, 25.0)],
-    ),
-    (
-        "Coffee",
-        "Accessories",
-        &[
-            ("Mugs", "Mug", 6.0, 30.0),
-            ("Paper Filters", "Paper Filters", 3.0, 12.0),
-            ("Milk Frothers", "Milk Frother", 15.0, 120.0),
-        ],
-    ),
-    (
-        "Outdoor",
-        "Tents",
-        &[("Backpacking Tents", "2-Person Tent", 90.0, 600.0), ("Family Tents", "Family Tent", 150.0, 900.0)],
-    ),
-    (
-        "Outdoor",
-        "Sleeping",
-        &[("Sleeping Bags", "Sleeping Bag", 40.0, 400.0), ("Sleeping Pads", "Sleeping Pad", 25.0, 200.0)],
-    ),
-    (
-        "Outdoor",
-        "Camp Kitchen",
-        &[
-            ("Stoves", "Camping Stove", 30.0, 180.0),
-            ("Fuel", "Gas Canister", 5.0, 15.0),
-            ("Camp Cookware", "Camp Cook Set", 20.0, 120.0),
-        ],
-    ),
-    ("Outdoor", "Lighting", &[("Headlamps", "Headlamp", 12.0, 90.0), ("Lanterns", "Lantern", 15.0, 80.0)]),
-    (
-        "Electronics",
-        "Audio",
-        &[("Headphones", "Wireless Headphones", 40.0, 450.0), ("Speakers", "Bluetooth Speaker", 25.0, 300.0)],
-    ),
-    (
-        "Electronics",
-        "Computers",
-        &[
-            ("Laptops", "Laptop", 400.0, 2500.0),
-            ("Laptop Sleeves", "Laptop Sleeve", 15.0, 70.0),
-            ("Docking Stations", "Docking Station", 60.0, 300.0),
-        ],
-    ),
-    (
-        "Electronics",
-        "Power",
-        &[
-            ("Chargers", "USB-C Charger", 12.0, 80.0),
-            ("Power Banks", "Power Bank", 20.0, 120.0),
-            ("Cables", "USB-C Cable", 6.0, 30.0),
-        ],
-    ),
-    (
-        "Fashion",
-        "Running",
-        &[
-            ("Running Shoes", "Running Shoes", 60.0, 220.0),
-            ("Running Socks", "Running Socks", 8.0, 25.0),
-            ("Running Jackets", "Running Jacket", 50.0, 250.0),
-        ],
-    ),
-    (
-        "Fashion",
-        "Casual",
-        &[("T-Shirts", "T-Shirt", 10.0, 45.0), ("Jeans", "Jeans", 40.0, 160.0), ("Hoodies", "Hoodie", 30.0, 120.0)],
-    ),
-    ("Fashion", "Accessories", &[("Caps", "Cap", 12.0, 40.0), ("Belts", "Belt", 15.0, 90.0)]),
-    (
-        "Home",
-        "Bedding",
-        &[
-            ("Duvets", "Duvet", 50.0, 400.0),
-            ("Pillows", "Pillow", 15.0, 120.0),
-            ("Bed Sheets", "Sheet Set", 30.0, 200.0),
-        ],
-    ),
-    ("Home", "Lighting", &[("Desk Lamps", "Desk Lamp", 20.0, 200.0), ("Light Bulbs", "LED Bulb", 3.0, 20.0)]),
-    ("Home", "Bath", &[("Towels", "Bath Towel", 10.0, 60.0), ("Bath Mats", "Bath Mat", 12.0, 50.0)]),
-];
-
-/// Planted complements: a product of the first type is often bought with one of the second.
-const COMPLEMENTS: &[(&str, &str)] = &[
-    ("Chef Knives", "Wood Boards"),
-    ("Paring Knives", "Sharpeners"),
-    ("Knife Sets", "Knife Blocks"),
-    ("Frying Pans", "Plastic Boards"),
-    ("Espresso Machines", "Espresso Beans"),
-    ("Burr Grinders", "Espresso Beans"),
-    ("Drip Brewers", "Paper Filters"),
-    ("French Presses", "Filter Beans"),
-    ("Backpacking Tents", "Sleeping Pads"),
-    ("Sleeping Bags", "Sleeping Pads"),
-    ("Stoves", "Fuel"),
-    ("Headlamps", "Power Banks"),
-    ("Laptops", "Laptop Sleeves"),
-    ("Headphones", "Cables"),
-    ("Running Shoes", "Running Socks"),
-    ("Jeans", "Belts"),
-    ("Duvets", "Pillows"),
-    ("Desk Lamps", "Light Bulbs"),
-    ("Towels", "Bath Mats"),
-];
-
-const BRANDS: &[(&str, [&str; 5])] = &[
-    ("Kitchen", ["Nordhaven", "Kessler & Sons", "Blue Fjord", "Ironleaf", "Sakura Steel"]),
-    ("Coffee", ["Morning Ritual", "Crema Co", "Bean There", "Altura", "Kaffeeklatsch"]),
-    ("Outdoor", ["Summit Trail", "Pine Ridge", "Northstar", "Alpenglow", "Wildcraft"]),
-    ("Electronics", ["Voltix", "Auralis", "Nimbus", "Corelink", "Pixelwave"]),
-    ("Fashion", ["Stride", "Urban Thread", "Fleetfoot", "Denim & Co", "Marlow"]),
-    ("Home", ["Hearth & Home", "Linenly", "Lumen", "Softnest", "Casa Verde"]),
-];
-
-const ADJECTIVES: &[&str] = &[
-    "Classic",
-    "Pro",
-    "Essential",
-    "Premium",
-    "Compact",
-    "Ultra",
-    "Everyday",
-    "Signature",
-    "Lite",
-    "Deluxe",
-    "Eco",
-    "Urban",
-    "Heritage",
-    "Studio",
-];
-const SERIES: &[&str] = &["", "", "", "II", "III", "Max", "Mini", "Plus", "S", "X", "2.0"];
-const COLORS: &[&str] = &["black", "white", "red", "blue", "green", "grey", "natural"];
 
 /// One event: time, user, session, kind, product, quantity, price (cents), order, segment.
 type EventRow = (i64, String, String, &'static str, usize, u32, u32, String, &'static str);
@@ -240,6 +66,8 @@ struct Product {
     price: u32,
     /// Not out of stock (planted signals use only these, so the default filters keep them).
     available: bool,
+    brand: &'static str,
+    color: &'static str,
 }
 
 struct Leaf {
@@ -279,7 +107,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         );
         return Ok(());
     }
-    let w = generate(&a.out, a.products, a.shoppers, a.days, &a.end, a.seed)?;
+    let w = generate(&a.out, a.products, a.shoppers, a.days, &a.end, a.seed, a.preferences)?;
     println!(
         "edgerec demo-data: wrote {} products, {} events and {} planted bundles to {}",
         thousands(w.products as u64),
@@ -290,7 +118,8 @@ pub fn run(a: Args) -> Result<(), Error> {
     Ok(())
 }
 
-/// Writes the demo store into `out`.
+/// Writes the demo store into `out`; with `preferences`, shoppers with planted tastes that steer
+/// that share of their choices (`preferences.rs`), and their tastes in preferences.csv.
 pub fn generate(
     out: &Path,
     n_products: usize,
@@ -298,12 +127,16 @@ pub fn generate(
     days: u32,
     end: &str,
     seed: u64,
+    preferences: Option<f64>,
 ) -> Result<Written, Error> {
     if n_products < 10 {
         return Err("--products must be at least 10".into());
     }
     if days == 0 {
         return Err("--days must be at least 1".into());
+    }
+    if let Some(share) = preferences.filter(|s| !(0.0..=1.0).contains(s)) {
+        return Err(format!("--preferences {share}: the share of choices made by taste is between 0 and 1").into());
     }
     let end_day = parse_date(end).map_err(|e| format!("--end \"{end}\": {e}"))?;
     std::fs::create_dir_all(out).map_err(|e| format!("{}: {e}", out.display()))?;
@@ -396,6 +229,7 @@ pub fn generate(
             }
         }
         let id = format!("P{:0width$}", i + 1);
+        let color = *rng.pick(COLORS);
         catalog.write_record([
             id.as_str(),
             &title,
@@ -408,10 +242,10 @@ pub fn generate(
             &crate::time::format_date(created),
             &format!("/product/{id}"),
             &format!("/img/{}.svg", slug(l.dept)),
-            *rng.pick(COLORS),
+            color,
         ])?;
         leaves[leaf].products.push(i);
-        products.push(Product { id, leaf, price, available: stock != "0" });
+        products.push(Product { id, leaf, price, available: stock != "0", brand, color });
     }
     catalog.flush()?;
     // Within each leaf, product popularity follows a shuffled Zipf order.
@@ -443,6 +277,8 @@ pub fn generate(
     let mut rows: Vec<EventRow> = Vec::new();
     let depts: Vec<&str> = BRANDS.iter().map(|b| b.0).collect();
     let mut session_no = 0usize;
+    // With --preferences: the generator of tastes, and the logged-in shoppers' tastes.
+    let mut tastes = preferences.map(|share| (Preferences::new(seed, share), Vec::new()));
     let mut order_no = 0usize;
     for s in 0..n_shoppers {
         let logged_in = rng.chance(0.35);
@@ -452,6 +288,14 @@ pub fn generate(
         // Logged-in shoppers sometimes send no session id: sessions are then cut at 30 minutes.
         let sessionless = logged_in && rng.chance(0.2);
         let favourite = depts[rng.zipf(depts.len(), 0.7)];
+        let taste = tastes.as_mut().map(|(prefs, written)| {
+            let brands = &BRANDS.iter().find(|b| b.0 == favourite).expect("every department has brands").1;
+            let t = prefs.taste(brands, COLORS);
+            if !user.is_empty() {
+                written.push((user.clone(), t));
+            }
+            t
+        });
         let n_sessions = 1 + (0..7).take_while(|_| rng.chance(0.45)).count();
         for _ in 0..n_sessions {
             session_no += 1;
@@ -483,7 +327,11 @@ pub fn generate(
                     if pool.is_empty() {
                         continue;
                     }
-                    pool[rng.zipf(pool.len(), 1.0)]
+                    let plain = pool[rng.zipf(pool.len(), 1.0)];
+                    match (&mut tastes, &taste) {
+                        (Some((prefs, _)), Some(t)) => prefs.choose(t, pool, &products, plain),
+                        _ => plain,
+                    }
                 };
                 rows.push((t, user.clone(), sid.clone(), "view", product, 0, 0, String::new(), segment));
                 if rng.chance(0.03) {
@@ -527,6 +375,9 @@ pub fn generate(
                 }
             }
         }
+    }
+    if let Some((_, written)) = &tastes {
+        preferences::write(&out.join("preferences.csv"), written)?;
     }
     let planted = plant(&mut Rng::new(seed ^ 0x5eed_1ab5), &mut rows, &products, &leaves, end_day * DAY);
     let mut signals = csv::Writer::from_path(out.join("planted.csv"))?;
@@ -583,13 +434,13 @@ mod tests {
     #[test]
     fn same_seed_same_files() {
         let (a, b) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
-        generate(a.path(), 200, 100, 30, "2026-10-31", 3).unwrap();
-        generate(b.path(), 200, 100, 30, "2026-10-31", 3).unwrap();
+        generate(a.path(), 200, 100, 30, "2026-10-31", 3, None).unwrap();
+        generate(b.path(), 200, 100, 30, "2026-10-31", 3, None).unwrap();
         for f in ["catalog.csv", "events.csv", "bundles.csv"] {
             assert_eq!(std::fs::read(a.path().join(f)).unwrap(), std::fs::read(b.path().join(f)).unwrap(), "{f}");
         }
         let c = tempfile::tempdir().unwrap();
-        generate(c.path(), 200, 100, 30, "2026-10-31", 4).unwrap();
+        generate(c.path(), 200, 100, 30, "2026-10-31", 4, None).unwrap();
         assert_ne!(
             std::fs::read(a.path().join("events.csv")).unwrap(),
             std::fs::read(c.path().join("events.csv")).unwrap()

@@ -19,6 +19,8 @@ use crate::engine::Recommender;
 use crate::evaluate::{basket, next_item, next_item_cases, purchases_by_user, view_sessions, Scores, Shoppers};
 use crate::ingest::events::EventLog;
 
+mod personal;
+
 /// `edgerec evaluate` protocols.
 #[derive(Subcommand)]
 pub enum Protocol {
@@ -35,8 +37,19 @@ pub struct NextItemArgs {
     #[arg(long)]
     train: PathBuf,
     /// Test events: sessions replayed view by view.
+    #[arg(long, required_unless_present = "holdout_days")]
+    test: Option<PathBuf>,
+    /// Instead of --test: hold out the last N days of --train (a validation split cut from the
+    /// training file) and train on the days before.
+    #[arg(long, conflicts_with = "test")]
+    holdout_days: Option<u32>,
+    /// Compare the widget without and with the configuration's active [personalization] model,
+    /// on the same cases, each with the shopper's history as the browser Session holds it.
     #[arg(long)]
-    test: PathBuf,
+    personalize: bool,
+    /// What a --personalize case predicts: the next view of the session, or the next order.
+    #[arg(long, value_enum, default_value = "view", requires = "personalize")]
+    target: personal::TargetArg,
     /// Product catalog.
     #[arg(long)]
     catalog: PathBuf,
@@ -116,10 +129,23 @@ pub fn train(
     let t = Instant::now();
     let inputs = read_inputs(catalog, &[events.to_path_buf()], strict, true)?;
     rejections.add(&inputs.catalog_report).add(&inputs.log.report).add_unknown(&inputs.log);
-    let opts = BuildOptions { config: config.clone(), as_of: None, built_at: now() };
-    let (snapshot, _, tuning) = build_tuned(inputs.catalog, &inputs.log, &opts, tune.is_ok());
+    let (rec, tuning) = train_on(inputs.catalog, &inputs.log, config, None, tune);
+    Ok((rec, t.elapsed().as_secs_f64(), tuning))
+}
+
+/// Builds a snapshot from events already read, as of `as_of` (the newest event when `None`;
+/// later events are left out), tuning as [`train`] does.
+fn train_on(
+    catalog: crate::catalog::Catalog,
+    log: &EventLog,
+    config: &Config,
+    as_of: Option<i64>,
+    tune: Result<(), String>,
+) -> (Recommender, Option<Tuning>) {
+    let opts = BuildOptions { config: config.clone(), as_of, built_at: now() };
+    let (snapshot, _, tuning) = build_tuned(catalog, log, &opts, tune.is_ok());
     let tuning = tuning.or_else(|| tune.err().filter(|why| !why.is_empty()).map(Tuning::Skipped));
-    Ok((Recommender::new(snapshot), t.elapsed().as_secs_f64(), tuning))
+    (Recommender::new(snapshot), tuning)
 }
 
 fn widget_of(config: &Config, name: &str) -> Result<WidgetConfig, Error> {
@@ -215,8 +241,12 @@ pub fn run(p: Protocol) -> Result<(), Error> {
             let widget = widget_of(&config, &a.widget)?;
             let mut rejections = Rejections::default();
             let tune = tune_setting(a.no_tune, a.config.as_deref());
+            if a.personalize || a.holdout_days.is_some() {
+                return personal::run(&a, &config, &widget, tune);
+            }
+            let test_path = a.test.as_deref().expect("clap requires --test without --holdout-days");
             let (rec, build_secs, tuning) = train(&a.catalog, &a.train, &config, a.strict, tune, &mut rejections)?;
-            let test = read_log(&a.test, &rec, a.strict, &mut rejections)?;
+            let test = read_log(test_path, &rec, a.strict, &mut rejections)?;
             let names = test.session_names();
             let users = test.user_names();
             let sessions = view_sessions(&test);
@@ -244,7 +274,7 @@ pub fn run(p: Protocol) -> Result<(), Error> {
             let eval_secs = t.elapsed().as_secs_f64();
             if let Some(path) = &a.report {
                 let cases = next_item_cases(&rec, &widget, &sessions, a.k);
-                let title = format!("edgerec evaluate next-item: {} on {}", a.widget, a.test.display());
+                let title = format!("edgerec evaluate next-item: {} on {}", a.widget, test_path.display());
                 let page = super::eval_report::html(&title, a.k, &rows, &cases, rec.catalog().len());
                 std::fs::write(path, page).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
             }

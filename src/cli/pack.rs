@@ -444,7 +444,7 @@ mod tests {
     fn packing_the_written_count_tables_gives_the_built_snapshot() {
         let dir = tempfile::tempdir().unwrap();
         let store = dir.path().join("store");
-        super::super::demo_data::generate(&store, 300, 400, 60, "2026-06-30", 7).unwrap();
+        super::super::demo_data::generate(&store, 300, 400, 60, "2026-06-30", 7, None).unwrap();
         let inputs = read_inputs(&store.join("catalog.csv"), &[store.join("events.csv")], false, true).unwrap();
         let opts = BuildOptions { built_at: 1, ..Default::default() };
         let catalog = inputs.catalog.clone();
