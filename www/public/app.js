@@ -7,17 +7,28 @@
 //   /category/A/B/C       the listing of "A > B > C" (subcategories included), ?page=N
 //   /product/ID           the product page and its recommendation widgets
 //   /cart                 the cart, cross-sell for the cart and a checkout that records a purchase
+//   /search?q=WORDS       the products the words name (search.js), ?page=N
+//   /privacy              what this device knows of the shopper, and "Forget everything"
+//
+// Category and search pages hand their products to `rec.personalize` (personal.js), with a
+// "Personalised for you · turn off" control; turned off, they and every widget show the
+// unpersonalised order.
 //
 // Nothing here talks to a server after the first load: the catalogue and every recommendation
 // come from the wasm package and the snapshot, the shopper's session from localStorage. The
 // recommendation lists are <edgerec-widget> elements (edgerec-widget.js); this module shares
 // their Recommender and Session, so a view or cart change here re-renders them at once.
 
-import { getRecommender, getSession, formatPrice, stockState, brandInTitle, escapeHtml, safeUrl } from "/edgerec-widget.js";
+import { getRecommender, getSession, formatPrice, stockState, safeUrl } from "/edgerec-widget.js";
+import { personalControl, personalEnabled, personalizeIds, privacyPage, togglePersonal } from "/personal.js";
+import {
+  ACCOUNT_KEY, SEP, account, breadcrumbs, categoryFromPath, categoryUrl, html, leaf, priceHtml, productCard, productUrl,
+  stockHtml, widget,
+} from "/store-html.js";
+import { searchProducts } from "/search.js";
 
 const STORE = "Edge Goods";
 const PAGE_SIZE = 24;
-const SEP = " > "; // the catalogue's category level separator
 
 const main = document.getElementById("main");
 const cartCount = document.getElementById("cart-count");
@@ -28,93 +39,6 @@ let session = null; // Session
 let categories = []; // [{ name, parent, depth }]
 let cartOrder = []; // ids in the order the cart page first showed them (stable while editing)
 
-// The demo's B2B sign-in: the business account (segment) the shopper buys for, kept on this
-// device. A real store knows it from the logged-in user.
-const ACCOUNT_KEY = "edgerec-demo:account";
-function account() {
-  try {
-    return localStorage.getItem(ACCOUNT_KEY) || "";
-  } catch {
-    return "";
-  }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Small helpers
-
-const html = escapeHtml;
-
-/** "/category/Kitchen/Knives" for "Kitchen > Knives". */
-function categoryUrl(name) {
-  return "/category/" + name.split(SEP).map(encodeURIComponent).join("/");
-}
-
-function categoryFromPath(path) {
-  try {
-    return path.split("/").filter(Boolean).map(decodeURIComponent).join(SEP);
-  } catch {
-    return null;
-  }
-}
-
-const leaf = (name) => name.split(SEP).at(-1);
-const productUrl = (id) => `/product/${encodeURIComponent(id)}`;
-
-/** Price, struck-through compare-at price and (unless the card shows it on the image) the
- * discount badge. */
-function priceHtml(p, { big = false, badge = true } = {}) {
-  if (p.price === null || p.price === undefined) return `<p class="price-row">Price on request</p>`;
-  const sale = p.compareAtPrice !== null && p.discount > 0;
-  return `<p class="price-row${big ? " big" : ""}${sale ? " sale" : ""}">
-    <span class="price-now"><span class="sr-only">${sale ? "Sale price" : "Price"}: </span>${html(formatPrice(p.price))}</span>
-    ${sale ? `<s class="price-was"><span class="sr-only">was </span>${html(formatPrice(p.compareAtPrice))}</s>` : ""}
-    ${sale && badge ? `<span class="badge sale">−${p.discount}%<span class="sr-only"> off</span></span>` : ""}
-    ${sale && !badge ? `<span class="sr-only">, ${p.discount}% off</span>` : ""}
-  </p>`;
-}
-
-function stockHtml(p, extra = "") {
-  const s = stockState(p.inStock, p.stock);
-  return `<p class="stock ${extra}" data-level="${s.level}">${s.text}</p>`;
-}
-
-function breadcrumbs(category, current) {
-  const parts = category ? category.split(SEP) : [];
-  const crumbs = [`<li><a href="/">Home</a></li>`];
-  parts.forEach((part, i) => {
-    const name = parts.slice(0, i + 1).join(SEP);
-    const last = i === parts.length - 1 && !current;
-    crumbs.push(last ? `<li aria-current="page">${html(part)}</li>` : `<li><a href="${categoryUrl(name)}">${html(part)}</a></li>`);
-  });
-  if (current) crumbs.push(`<li aria-current="page">${html(current)}</li>`);
-  return `<nav class="breadcrumbs" aria-label="Breadcrumb"><ol>${crumbs.join("")}</ol></nav>`;
-}
-
-/** A recommendation widget; `cart-button` lets shoppers add a card's product to the cart. */
-function widget(name, { product, segment, heading, limit } = {}) {
-  const attrs = [`widget="${html(name)}"`, "cart-button"];
-  if (product) attrs.push(`product="${html(product)}"`);
-  if (segment) attrs.push(`segment="${html(segment)}"`);
-  if (heading) attrs.push(`heading="${html(heading)}"`);
-  if (limit) attrs.push(`limit="${limit}"`);
-  return `<edgerec-widget ${attrs.join(" ")}></edgerec-widget>`;
-}
-
-function productCard(p) {
-  const sale = p.compareAtPrice !== null && p.discount > 0;
-  return `<li class="product-card" data-product-id="${html(p.id)}">
-    <a class="card-link" href="${html(safeUrl(p.url || productUrl(p.id)))}">
-      <span class="card-media">
-        <img src="${html(safeUrl(p.image))}" alt="" width="240" height="240" loading="lazy" decoding="async">
-        ${sale ? `<span class="badge sale" aria-hidden="true">−${p.discount}%</span>` : ""}
-      </span>
-      <span class="card-brand"${brandInTitle(p) ? ' aria-hidden="true"' : ""}>${html(p.brand)}</span>
-      <span class="card-title">${html(p.title)}</span>
-    </a>
-    ${priceHtml(p, { badge: false })}
-    ${stockHtml(p)}
-  </li>`;
-}
 
 let toastTimer = 0;
 function toast(message) {
@@ -180,17 +104,49 @@ function homePage() {
 function categoryPage(name) {
   const category = categories.find((c) => c.name === name);
   if (!category) return notFoundPage(`There is no category “${name}”.`);
-  const params = new URLSearchParams(location.search);
-  const page = Math.max(1, parseInt(params.get("page") ?? "1", 10) || 1);
-  const { total, items } = rec.products({ category: name, offset: (page - 1) * PAGE_SIZE, limit: PAGE_SIZE });
-  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const ids = [];
+  for (let offset = 0; ; offset += 500) {
+    const chunk = rec.products({ category: name, offset, limit: 500 });
+    ids.push(...chunk.items.map((p) => p.id));
+    if (chunk.items.length === 0 || ids.length >= chunk.total) break;
+  }
   const children = categories.filter((c) => c.parent === name);
   const sub = children.length
     ? `<nav class="subcategories" aria-label="Subcategories"><ul role="list">${children
         .map((c) => `<li><a class="chip" href="${categoryUrl(c.name)}">${html(leaf(c.name))}</a></li>`)
         .join("")}</ul></nav>`
     : "";
-  const link = (p) => `${categoryUrl(name)}${p > 1 ? `?page=${p}` : ""}`;
+  const { grid, pager, total } = listing(ids, (p) => `${categoryUrl(name)}${p > 1 ? `?page=${p}` : ""}`);
+  return {
+    title: leaf(name),
+    html: `
+      ${breadcrumbs(name)}
+      <header class="page-head">
+        <h1 tabindex="-1">${html(leaf(name))}</h1>
+        <p class="muted">${total.toLocaleString("en")} products · best sellers first</p>
+        ${personalControl(personalEnabled(rec, session))}
+      </header>
+      ${sub}
+      ${grid}
+      ${pager}
+      <div class="widgets">${widget("previously_viewed")}</div>`,
+  };
+}
+
+/** One page (?page=N) of a list of ids, re-ranked by the shopper's profile: its product grid
+ * and pager. `link(n)` is the URL of page n. */
+function listing(ids, link) {
+  const ranked = personalizeIds(rec, session, ids, { segment: account() });
+  const total = ranked.length;
+  const pages = Math.max(1, Math.ceil(total / PAGE_SIZE));
+  const param = parseInt(new URLSearchParams(location.search).get("page") ?? "1", 10) || 1;
+  const page = Math.min(pages, Math.max(1, param));
+  const cards = ranked
+    .slice((page - 1) * PAGE_SIZE, page * PAGE_SIZE)
+    .map(({ id, reason }) => {
+      const p = rec.product(id);
+      return p ? productCard(p, reason) : "";
+    });
   const pager =
     pages > 1
       ? `<nav class="pager" aria-label="Pages">
@@ -199,18 +155,30 @@ function categoryPage(name) {
           ${page < pages ? `<a class="btn" href="${link(page + 1)}" rel="next">Next →</a>` : `<span></span>`}
         </nav>`
       : "";
+  return { grid: `<ul role="list" class="product-grid">${cards.join("")}</ul>`, pager, total };
+}
+
+function searchPage() {
+  const query = new URLSearchParams(location.search).get("q")?.trim() ?? "";
+  document.getElementById("search-input").value = query;
+  const found = searchProducts(rec, query);
+  const link = (p) => `/search?q=${encodeURIComponent(query)}${p > 1 ? `&page=${p}` : ""}`;
+  const { grid, pager } = listing(found.ids, link);
+  const count =
+    found.total > found.ids.length
+      ? `${found.total.toLocaleString("en")} products, the ${found.ids.length} best sellers shown`
+      : `${found.total.toLocaleString("en")} product${found.total === 1 ? "" : "s"}`;
   return {
-    title: leaf(name),
+    title: query ? `Search: ${query}` : "Search",
     html: `
-      ${breadcrumbs(name)}
       <header class="page-head">
-        <h1 tabindex="-1">${html(leaf(name))}</h1>
-        <p class="muted">${total.toLocaleString("en")} products · best sellers first</p>
+        <h1 tabindex="-1">${query ? `Results for “${html(query)}”` : "Search"}</h1>
+        <p class="muted" data-total="${found.total}">${query ? count : "Type a brand, a product or a colour in the search box."}</p>
+        ${found.total ? personalControl(personalEnabled(rec, session)) : ""}
       </header>
-      ${sub}
-      <ul role="list" class="product-grid">${items.map(productCard).join("")}</ul>
+      ${found.total ? grid : query ? `<p class="empty-result">Nothing matches all of these words.</p>` : ""}
       ${pager}
-      <div class="widgets">${widget("previously_viewed")}</div>`,
+      <div class="widgets">${found.total ? "" : widget("popular")}</div>`,
   };
 }
 
@@ -379,6 +347,8 @@ const ROUTES = [
   [/^\/category\/(.+)$/, "category", (m) => categoryPage(categoryFromPath(m[1]))],
   [/^\/product\/([^/]+)\/?$/, "product", (m) => productPage(decodeURIComponent(m[1]))],
   [/^\/cart\/?$/, "cart", () => cartPage()],
+  [/^\/search\/?$/, "search", () => searchPage()],
+  [/^\/privacy\/?$/, "privacy", () => privacyPage(rec, session, { segment: account() })],
 ];
 
 /** The route of a path as { kind, page() }, or null when no route matches. */
@@ -494,6 +464,16 @@ main.addEventListener("click", (e) => {
       session.removeFromCart(id);
       toast(`Removed “${title}” from your cart`);
       break;
+    case "personalize": {
+      const on = togglePersonal();
+      toast(on ? "Personalisation is on: lists follow what you tend to choose." : "Personalisation is off on this device.");
+      render({ track: false });
+      main.querySelector('[data-action="personalize"]')?.focus();
+      break;
+    }
+    case "forget-everything":
+      forget();
+      break;
   }
 });
 
@@ -515,12 +495,24 @@ accountSelect.addEventListener("change", () => {
   render({ track: false });
 });
 
-document.getElementById("forget-session").addEventListener("click", () => {
+/** Forgets the session (views, cart, purchases, searches, earlier visits) and re-renders. */
+function forget() {
   if (!session) return;
   session.clear();
   cartOrder = [];
-  toast("Your session is forgotten: no views, cart or purchases on this device.");
+  toast("Your session is forgotten: no views, cart, purchases or searches on this device.");
   render({ track: false });
+}
+document.getElementById("forget-session").addEventListener("click", forget);
+
+// The header's search box: the query is recorded in the session (personalisation reads the
+// brands, categories and colours it names) and the results page is shown.
+document.getElementById("search").addEventListener("submit", (e) => {
+  e.preventDefault();
+  const query = document.getElementById("search-input").value.trim();
+  if (!session || !query) return;
+  session.search(query);
+  navigate(`/search?q=${encodeURIComponent(query)}`);
 });
 
 // ---------------------------------------------------------------------------------------------

@@ -15,7 +15,8 @@
 // fallback steps filled shows the title of the step that filled it instead, "Popular right now"),
 // currency (ISO code, default USD), cart-button (shows an "Add to cart" button on every card),
 // hide-when-fallback (leave the box out when only fallback steps filled it), min-own-items (leave
-// it out unless the widget's own steps found that many). A widget of the `bundle` algorithm
+// it out unless the widget's own steps found that many), personalize="off" (the list without the
+// shopper's profile, for a "turn off" control). A widget of the `bundle` algorithm
 // renders the product's bundles, each with its total and an "Add all to cart" button.
 // Reflected state: state="loading" | "ready" | "empty" | "error".
 // Events (bubbling, composed): edgerec-render, edgerec-select, edgerec-add-to-cart and
@@ -311,7 +312,7 @@ let instances = 0;
 export class EdgerecWidget extends HTMLElement {
   static observedAttributes = [
     "widget", "product", "segment", "limit", "snapshot", "session-key", "heading", "currency", "cart-button",
-    "hide-when-fallback", "min-own-items",
+    "hide-when-fallback", "min-own-items", "personalize",
   ];
 
   #root;
@@ -415,6 +416,8 @@ export class EdgerecWidget extends HTMLElement {
     const limit = parseInt(this.getAttribute("limit") ?? "", 10);
     if (Number.isFinite(limit)) options.limit = Math.min(100, Math.max(1, limit));
     if (this.hasAttribute("hide-when-fallback")) options.hideWhenFallback = true;
+    // personalize="off": the list without the shopper's profile (a "turn off" control).
+    if (["off", "false"].includes(this.getAttribute("personalize"))) options.personalize = false;
     const minOwn = parseInt(this.getAttribute("min-own-items") ?? "", 10);
     if (Number.isFinite(minOwn)) options.minOwnItems = Math.max(0, minOwn);
     const isBundle = widgetConfig(rec, widget)?.algorithm === "bundle";

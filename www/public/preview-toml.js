@@ -31,9 +31,9 @@ const tomlFloat = (x) => (Number.isInteger(x) ? x.toFixed(1) : String(x));
  * The `[widgets.NAME]` block (with `[widgets.NAME.filters]` when a filter is set, and
  * `[widgets.NAME.for_you]` with the weights given, for a for_you widget) of a configuration. The
  * widget keys are always written (so the block means the same whatever the algorithm's
- * defaults); force_include and its switch only when set; every filter set, by its own key (no
- * list of filter names to keep in step here); weights left out take the widget's own or the
- * file's `[for_you]`.
+ * defaults; `personalize` when the configuration has it); force_include and its switch only
+ * when set; every filter set, by its own key (no list of filter names to keep in step here);
+ * weights left out take the widget's own or the file's `[for_you]`.
  */
 export function toToml(name, c) {
   const table = `widgets.${tomlKey(name)}`;
@@ -46,6 +46,7 @@ export function toToml(name, c) {
     `fallback = ${tomlArray(c.fallback)}`,
     `exclude_purchased = ${c.exclude_purchased}`,
   ];
+  if (c.personalize !== undefined) lines.push(`personalize = ${c.personalize}`);
   if (c.force_include.length) lines.push(`force_include = ${tomlArray(c.force_include)}`);
   if (c.force_include_out_of_stock) lines.push("force_include_out_of_stock = true");
   // Every filter the form set, whatever its key: lists, numbers, switches and date ranges.

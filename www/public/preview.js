@@ -9,6 +9,7 @@
 
 import { getRecommender, getSession, formatPrice, stockState, escapeHtml as html, safeUrl } from "/edgerec-widget.js";
 import { FOR_YOU_WEIGHTS, toToml } from "./preview-toml.js";
+import { renderComparison } from "./preview-personal.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -117,6 +118,7 @@ function readConfig() {
     fallback: [...fallback],
     filters,
     exclude_purchased: $("exclude_purchased").checked,
+    personalize: $("personalize").checked,
     force_include: [...tokens.force_include],
     force_include_out_of_stock: $("force_include_out_of_stock").checked,
   };
@@ -136,6 +138,7 @@ function writeForm(name, w) {
   $("limit").value = String(w.limit);
   $("threshold").value = String(w.threshold);
   $("exclude_purchased").checked = w.exclude_purchased;
+  $("personalize").checked = !!w.personalize;
   $("force_include_out_of_stock").checked = w.force_include_out_of_stock;
   const f = w.filters ?? {};
   for (const field of TOKEN_FIELDS) {
@@ -354,6 +357,7 @@ function update() {
     ? `<p><strong>${error ? "This configuration is not valid:" : "Fix before exporting:"}</strong></p><ul>${all.map((m) => `<li>${html(m)}</li>`).join("")}</ul>`
     : "";
   renderResults($("widget").value, config, items, ms);
+  renderComparison($("personal-compare"), rec, config, options);
   renderExport(name, config, all.length === 0);
 }
 

@@ -17,7 +17,7 @@ import { request } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
+import { eventually, launchChromium, openPage as openPageIn, parseCsv, settle } from "./browser.mjs";
 import { startStaticServer } from "./static-server.mjs";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -44,30 +44,6 @@ if (missing.length) {
 }
 
 // ---- The demo catalogue --------------------------------------------------------------------
-
-/** RFC 4180 CSV (quoted fields, doubled quotes) to an array of objects keyed by the header. */
-function parseCsv(text) {
-  const rows = [];
-  let row = [];
-  let field = "";
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i];
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (field += '"'), i++;
-      else if (c === '"') quoted = false;
-      else field += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ",") row.push(field), (field = "");
-    else if (c === "\n" || c === "\r") {
-      if (c === "\r" && text[i + 1] === "\n") i++;
-      row.push(field), rows.push(row), (row = []), (field = "");
-    } else field += c;
-  }
-  if (field !== "" || row.length) row.push(field), rows.push(row);
-  const [header, ...body] = rows.filter((r) => r.length > 1 || r[0] !== "");
-  return body.map((r) => Object.fromEntries(header.map((h, i) => [h, r[i] ?? ""])));
-}
 
 const num = (s) => (s === "" || s === undefined ? null : Number(s));
 const catalog = new Map(
@@ -117,19 +93,7 @@ let browser;
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
   server = await startStaticServer({ root: publicDir });
-  browser = await chromium.launch({
-    executablePath: "/usr/bin/chromium",
-    args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-      "--disable-quic",
-    ],
-  });
+  browser = await launchChromium();
 });
 
 after(async () => {
@@ -137,50 +101,13 @@ after(async () => {
   await server?.close();
 });
 
-/**
- * A fresh browser context (its own localStorage) and page that records console errors, page
- * errors and warnings. `done()` closes it and asserts there were no errors.
- */
-async function openPage({ allowErrors = [] } = {}) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  context.setDefaultTimeout(10_000);
-  const errors = [];
-  const warnings = [];
-  const watch = (page) => {
-    page.on("console", (m) => {
-      if (m.type() === "error" && !allowErrors.some((re) => re.test(m.text()))) {
-        errors.push(`console.error on ${page.url()}: ${m.text()}`);
-      }
-      if (m.type() === "warning") warnings.push(m.text());
-    });
-    page.on("pageerror", (e) => errors.push(`page error on ${page.url()}: ${e.message}`));
-  };
-  context.on("page", watch);
-  const page = await context.newPage();
-  return {
-    context,
-    page,
-    warnings,
-    errors,
-    async done() {
-      await context.close();
-      assert.deepEqual(errors, [], "no console errors or page errors");
-    },
-  };
-}
+/** A fresh page (its own context) that records errors; `done()` asserts there were none. */
+const openPage = (options) => openPageIn(browser, options);
 
 /** Loads a path and waits for the app (or page) to finish its first render. */
 async function visit(page, path) {
   await page.goto(server.url + path);
   await settle(page);
-}
-
-/** Waits until every <edgerec-widget> on the page has loaded (state ready, empty or error). */
-async function settle(page) {
-  await page.waitForFunction(() => {
-    if (document.querySelector("main .loading:not([hidden])")) return false;
-    return [...document.querySelectorAll("edgerec-widget")].every((w) => (w.getAttribute("state") ?? "loading") !== "loading");
-  });
 }
 
 /** The product ids a widget shows, in order (the markup contract: data-widget, data-product-id). */
@@ -193,19 +120,6 @@ async function recommendedIds(page) {
   const all = [];
   for (const name of RECOMMENDATION_WIDGETS) all.push(...(await widgetIds(page, name)));
   return all;
-}
-
-/** Retries `check` (which throws while the page is not there yet) for up to `ms`. */
-async function eventually(check, ms = 5000) {
-  const start = Date.now();
-  for (;;) {
-    try {
-      return await check();
-    } catch (e) {
-      if (Date.now() - start > ms) throw e;
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
 }
 
 const productPath = (id) => `/product/${id}`;
