@@ -150,7 +150,10 @@ async function open(url, { before: setup } = {}) {
   page.on("console", (m) => m.type() === "error" && !favicon(m) && errors.push(`console.error: ${m.text()}`));
   page.on("console", (m) => m.type() === "warning" && warnings.push(m.text()));
   page.on("pageerror", (e) => errors.push(`page error: ${e.message}`));
-  page.on("requestfailed", (r) => errors.push(`request failed: ${r.url()}`));
+  // An image a widget dropped when it re-rendered (a new cart, a new product) is aborted by the
+  // browser: not a failure. Anything else that fails is.
+  const aborted = (r) => r.resourceType() === "image" && r.failure()?.errorText === "net::ERR_ABORTED";
+  page.on("requestfailed", (r) => aborted(r) || errors.push(`request failed: ${r.url()} (${r.failure()?.errorText})`));
   page.on("response", (r) => requests.push({ path: new URL(r.url()).pathname, status: r.status() }));
   await setup?.(page);
   await page.goto(url);
