@@ -4,7 +4,7 @@
 //! For the 100,000-product figures use `edgerec bench` (scripts/bench.sh).
 
 use criterion::{black_box, criterion_group, criterion_main, Criterion};
-use edgerec::cli::bench::{bench_filters, generate};
+use edgerec::cli::bench::{bench_filters, generate, with_history};
 use edgerec::{Overrides, Recommender, Snapshot};
 
 const FIXTURE: &[u8] = include_bytes!("../tests/fixtures/small.snap");
@@ -37,11 +37,8 @@ fn engine(c: &mut Criterion) {
 /// a discovery widget re-ranked, for shoppers with a session and a stored history.
 fn personalization(c: &mut Criterion) {
     let rec = Recommender::new(Snapshot::decode(PERSONAL).unwrap());
-    let mut contexts: Vec<_> = generate(rec.snapshot(), 200, 2).iter().map(|c| c.context()).collect();
-    for i in 0..contexts.len() {
-        let past = contexts[(i + 1) % contexts.len()].views.clone();
-        contexts[i].past_views = past;
-    }
+    let plain: Vec<_> = generate(rec.snapshot(), 200, 2).iter().map(|c| c.context()).collect();
+    let contexts = with_history(&plain);
     let ids: Vec<String> = (0..100.min(rec.catalog().len() as u32)).map(|p| rec.catalog().id(p).to_string()).collect();
     let mut i = 0;
     c.bench_function("personalize 100 ids", |b| {

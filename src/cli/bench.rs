@@ -15,6 +15,7 @@ use crate::engine::{Context, Overrides, Recommender, Timed};
 use crate::snapshot::Snapshot;
 
 mod personal;
+pub use personal::with_history;
 
 /// Arguments of `edgerec bench`.
 #[derive(clap::Args)]
@@ -228,9 +229,9 @@ pub fn run(a: Args) -> Result<(), Error> {
     let per_request =
         measure(&rec, &a.widgets, &ctxs, &Overrides { filters: Some(filters.clone()), ..Default::default() }, false)?;
     let with_output = measure(&rec, &a.widgets, &ctxs, &Overrides::default(), true)?;
-    let history = personal::with_history(&ctxs);
+    let history = with_history(&ctxs);
     let list = personal::measure_list(&personal_rec, &history)?;
-    let personalised = personal::measure_widgets(&personal_rec, &a.widgets, &history)?;
+    let personalised = measure(&personal_rec, &a.widgets, &history, &Overrides::default(), false)?;
     let overall = |rows: &[(String, Latency)]| {
         let p50s: Vec<f64> = rows.iter().map(|r| r.1.p50_us).collect();
         p50s.iter().cloned().fold(0.0, f64::max)

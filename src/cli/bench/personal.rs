@@ -4,8 +4,8 @@
 //! profiles), so that any store gives the figures.
 
 use super::super::Error;
-use super::{measure, summarise, Latency};
-use crate::engine::{Context, Overrides, Recommender, View};
+use super::{summarise, Latency};
+use crate::engine::{Context, Recommender};
 use crate::snapshot::Snapshot;
 
 /// Ids in a storefront list (a category page's worth).
@@ -25,10 +25,7 @@ pub fn with_history(ctxs: &[Context]) -> Vec<Context> {
     (0..ctxs.len())
         .map(|i| {
             let next = &ctxs[(i + 1) % ctxs.len()];
-            Context {
-                past_views: next.views.iter().map(|v| View { id: v.id.clone(), at: None }).collect(),
-                ..ctxs[i].clone()
-            }
+            Context { past_views: next.views.clone(), ..ctxs[i].clone() }
         })
         .collect()
 }
@@ -60,14 +57,4 @@ pub fn measure_list(rec: &Recommender, ctxs: &[Context]) -> Result<Latency, Erro
         items += out.len();
     }
     Ok(summarise(times, items))
-}
-
-/// Every widget with personalisation on (widgets whose `personalize` is off are measured as they
-/// are: history lists are never re-ranked).
-pub fn measure_widgets(
-    rec: &Recommender,
-    widgets: &[String],
-    ctxs: &[Context],
-) -> Result<Vec<(String, Latency)>, Error> {
-    measure(rec, widgets, ctxs, &Overrides::default(), false)
 }
