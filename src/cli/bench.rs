@@ -211,7 +211,6 @@ pub fn run(a: Args) -> Result<(), Error> {
     for w in filtered_snapshot.config.widgets.values_mut() {
         w.filters = w.filters.merged(&filters);
     }
-    let (personal_rec, was_on) = personal::personalised(&snapshot);
     let rec = Recommender::new(snapshot);
     let filtered = Recommender::new(filtered_snapshot);
     let ctxs: Vec<Context> = contexts.iter().map(BenchContext::context).collect();
@@ -229,6 +228,9 @@ pub fn run(a: Args) -> Result<(), Error> {
     let per_request =
         measure(&rec, &a.widgets, &ctxs, &Overrides { filters: Some(filters.clone()), ..Default::default() }, false)?;
     let with_output = measure(&rec, &a.widgets, &ctxs, &Overrides::default(), true)?;
+    // The peak memory of the plain and filtered recommenders, before the personalised copy.
+    let peak_rss = peak_rss_kib();
+    let (personal_rec, was_on) = personal::personalised(rec.snapshot());
     let history = with_history(&ctxs);
     let list = personal::measure_list(&personal_rec, &history)?;
     let personalised = measure(&personal_rec, &a.widgets, &history, &Overrides::default(), false)?;
@@ -246,7 +248,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             "products": rec.catalog().len(),
             "queries": ctxs.len(),
             "decodeMs": decode_ms[decode_ms.len() / 2],
-            "peakRssKiB": peak_rss_kib(),
+            "peakRssKiB": peak_rss,
             "filters": filters,
             "plain": table(&plain),
             "filtered": table(&configured),
@@ -269,7 +271,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         raw.len() as f64 / 1e6,
         ctxs.len(),
         decode_ms[decode_ms.len() / 2],
-        peak_rss_kib().map_or("?".into(), |k| format!("{:.1}", k as f64 / 1024.0))
+        peak_rss.map_or("?".into(), |k| format!("{:.1}", k as f64 / 1024.0))
     );
     println!(
         "{:<28} {:>26} {:>26} {:>26} {:>17}",
