@@ -114,7 +114,7 @@ fn the_merge_sort_orders_by_value_then_id() {
 
 #[test]
 fn searches_match_whole_words_in_any_ascii_case() {
-    use super::contains_words;
+    use super::profile::contains_words;
     assert!(contains_words("red running shoes", "Red"));
     assert!(contains_words("RED", "red"));
     assert!(contains_words("shoes, Blue Fjord!", "blue fjord"));
@@ -126,4 +126,25 @@ fn searches_match_whole_words_in_any_ascii_case() {
     assert!(!contains_words("éred", "red"));
     assert!(contains_words("crème brûlée", "Crème"));
     assert!(contains_words("a ñandú b", "ñandú"));
+}
+
+#[test]
+fn a_reason_names_what_varies_in_the_list_not_what_all_share() {
+    let r = brand_only(|p| {
+        let m = p.models.get_mut("default").unwrap();
+        m.fields = [("category".to_string(), 60), ("brand".to_string(), 40)].into();
+    });
+    let views = ["knife-a", "knife-c", "knife-b"].iter().map(|&id| Timed::untimed(id)).collect();
+    let ctx = Context { views, ..Default::default() };
+    // The knives page: every product is a knife, so "You often browse Knives" explains no order.
+    let list: Vec<String> = ["knife-b", "knife-a", "knife-c"].iter().map(|s| s.to_string()).collect();
+    let got = r.personalize(&list, &ctx, None).unwrap();
+    let reasons: Vec<&str> = got.iter().filter_map(|g| g.reason.as_deref()).collect();
+    assert!(reasons.contains(&"You often choose Acme"), "{reasons:?}");
+    assert!(reasons.iter().all(|r| !r.contains("Knives")), "{reasons:?}");
+    // With a board in the list the category varies, and the knives' reason is the category again.
+    let mixed: Vec<String> = ["board", "knife-a"].iter().map(|s| s.to_string()).collect();
+    let got = r.personalize(&mixed, &ctx, None).unwrap();
+    let knife = got.iter().find(|g| g.id == "knife-a").unwrap();
+    assert_eq!(knife.reason.as_deref(), Some("You often browse Knives"));
 }
