@@ -104,9 +104,9 @@ impl Recommender {
         let order = self.personalizer.rerank_list(c, m, &profile, &list);
         let mut out: Vec<PersonalizedId> = order
             .into_iter()
-            .map(|(i, a)| PersonalizedId {
+            .map(|(i, affinity, a)| PersonalizedId {
                 id: head[i].clone(),
-                affinity: list[i].map_or(0.0, |p| self.personalizer.affinity(c, m, &profile, p).score),
+                affinity,
                 reason: a.map(|a| self.personalizer.explain(c, &a)[1..].concat()),
             })
             .collect();

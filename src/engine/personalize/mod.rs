@@ -219,14 +219,10 @@ impl Personalizer {
         }
     }
 
-    /// The affinity of product `p` under model `m` and the value that gives most of it.
-    pub fn affinity(&self, c: &Catalog, m: usize, profile: &Profile, p: u32) -> Affinity {
-        self.affinity_among(c, m, profile, p, &[])
-    }
-
-    /// [`Personalizer::affinity`] in a list whose products all have the values `shared`: those
-    /// count in the score but are never the reason, since they move nothing inside the list (on
-    /// the Shoes page, "You often browse Shoes" would explain no order).
+    /// The affinity of product `p` under model `m`, in a list whose products all have the values
+    /// `shared`, and the value that gives most of it: the shared values count in the score but are
+    /// never the reason, since they move nothing inside the list (on the Shoes page, "You often
+    /// browse Shoes" would explain no order).
     fn affinity_among(&self, c: &Catalog, m: usize, profile: &Profile, p: u32, shared: &[(Field, u32)]) -> Affinity {
         let mut best = Affinity { field: Field::Brand, value: NONE, score: 0.0, from_group: false };
         let mut top = 0.0f32;
@@ -323,14 +319,15 @@ impl Personalizer {
 
     /// Re-ranks a list the storefront gives (catalog indices, `None` for unknown ids, in the
     /// storefront's order): relevance falls linearly with the position, `1 - i / n`. Returns the
-    /// positions in the new order with each one's affinity.
+    /// positions in the new order, each with its affinity score (0 for unknown ids) and the
+    /// affinity an explanation mentions.
     pub fn rerank_list(
         &self,
         c: &Catalog,
         m: usize,
         profile: &Profile,
         list: &[Option<u32>],
-    ) -> Vec<(usize, Option<Affinity>)> {
+    ) -> Vec<(usize, f32, Option<Affinity>)> {
         let n = list.len().max(1) as f32;
         let s = self.strength;
         let known: Vec<u32> = list.iter().flatten().copied().collect();
@@ -342,7 +339,13 @@ impl Personalizer {
             .map(|(i, a)| (i as u32, (1.0 - s) * (1.0 - i as f32 / n) + s * a.map_or(0.0, |a| a.score)))
             .collect();
         sort_desc(&mut keyed);
-        keyed.into_iter().map(|(i, _)| (i as usize, affinities[i as usize].as_ref().and_then(mentioned))).collect()
+        keyed
+            .into_iter()
+            .map(|(i, _)| {
+                let a = affinities[i as usize].as_ref();
+                (i as usize, a.map_or(0.0, |a| a.score), a.and_then(mentioned))
+            })
+            .collect()
     }
 
     /// The words an explanation adds for an affinity: `[" · ", and the reason in pieces]`
