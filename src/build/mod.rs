@@ -69,7 +69,7 @@ fn in_range(range: &DateRange, day: i64) -> bool {
 /// Sorting key: shopper, then session, then time. A shopper is the user, else the session; an
 /// event with neither has no shopper (it is not one of its own: a single anonymous visitor would
 /// then meet `min_count` alone).
-fn shopper_of(e: &Event) -> Option<u64> {
+pub(crate) fn shopper_of(e: &Event) -> Option<u64> {
     if e.user != NONE {
         Some(u64::from(e.user))
     } else if e.session != NONE {

@@ -18,9 +18,10 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::{Metrics, Scores};
+use crate::build::shopper_of as shopper;
 use crate::config::WidgetConfig;
 use crate::engine::Recommender;
-use crate::ingest::events::{Event, CART, NONE, PURCHASE, VIEW};
+use crate::ingest::events::{Event, CART, PURCHASE, VIEW};
 use crate::popularity::PopularityKind;
 use crate::session::SessionState;
 
@@ -49,17 +50,6 @@ pub struct Comparison {
 
 /// A shopper's events: (time, held out, event).
 type Timeline = Vec<(i64, bool, Event)>;
-
-/// The shopper an event belongs to: their user id, else their session id.
-fn shopper(e: &Event) -> Option<u64> {
-    if e.user != NONE {
-        Some((1 << 32) | u64::from(e.user))
-    } else if e.session != NONE {
-        Some(u64::from(e.session))
-    } else {
-        None
-    }
-}
 
 /// Applies one event to the Session, as the storefront records it.
 fn record(state: &mut SessionState, id: &str, e: &Event) {
@@ -174,7 +164,7 @@ mod tests {
     use super::*;
     use crate::catalog::{CatalogBuilder, ProductRecord};
     use crate::config::Config;
-    use crate::ingest::events::EventLog;
+    use crate::ingest::events::{EventLog, NONE};
 
     const DAY: i64 = 86_400;
 
@@ -249,8 +239,8 @@ mod tests {
     #[test]
     fn shoppers_are_users_else_sessions() {
         let e = |user, session| Event { ts: 0, product: 0, user, session, order: NONE, qty: 1, kind: VIEW };
-        assert_eq!(shopper(&e(3, 9)), Some((1 << 32) | 3));
-        assert_eq!(shopper(&e(NONE, 9)), Some(9));
+        assert_eq!(shopper(&e(3, 9)), Some(3));
+        assert_eq!(shopper(&e(NONE, 9)), Some((1 << 32) | 9));
         assert_eq!(shopper(&e(NONE, NONE)), None);
     }
 }
