@@ -308,6 +308,9 @@ impl SessionState {
             purchased: self.purchases.iter().rev().map(|b| Purchase { id: b.id.clone(), at: Some(b.at) }).collect(),
             segment: None,
             now: Some(now),
+            exclude: Vec::new(),
+            // The session's start seeds `rotation = "session"`; a new session rotates anew.
+            seed: (!self.expired(now)).then_some(self.started as u64),
         }
     }
 }
@@ -354,6 +357,7 @@ pub fn write_context_json(c: &Context, out: &mut String) {
         Object::new(out).str("id", &b.id).opt_num("at", b.at.map(|t| t as f64), 0).end()
     });
     o.opt_str("segment", c.segment.as_deref()).opt_num("now", c.now.map(|t| t as f64), 0);
+    o.strs("exclude", &c.exclude).opt_num("seed", c.seed.map(|t| t as f64), 0);
     o.end();
 }
 

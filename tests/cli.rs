@@ -787,3 +787,48 @@ fn report_writes_one_offline_page_with_the_snapshots_holdout() {
     let e = fails(&["report", "--events", p(&d.join("widget.csv")), "--out", p(&html)]);
     assert!(e.contains("give --snapshot or --catalog"), "{e}");
 }
+
+#[test]
+fn recommend_caps_brands_leaves_out_what_the_page_shows_and_rotates_by_day() {
+    let dir = tempfile::tempdir().unwrap();
+    let snap = demo(dir.path());
+    let snap = p(&snap);
+    let brands: HashMap<String, String> = csv::Reader::from_path(dir.path().join("catalog.csv"))
+        .unwrap()
+        .deserialize::<HashMap<String, String>>()
+        .map(|r| {
+            let r = r.unwrap();
+            (r["id"].clone(), r["brand"].clone())
+        })
+        .collect();
+    let ids = |extra: &[&str]| -> Vec<String> {
+        let mut args = vec!["recommend", "--snapshot", snap, "--widget", "popular", "--limit", "20", "--json"];
+        args.extend_from_slice(extra);
+        items(&ok(&args)).iter().map(|i| i["id"].as_str().unwrap().to_string()).collect()
+    };
+    let distinct = |list: &[String]| list.iter().map(|id| &brands[id]).collect::<HashSet<_>>().len();
+    let plain = ids(&[]);
+    assert_eq!(plain.len(), 20);
+    assert!(distinct(&plain) < 20, "twenty best sellers repeat a brand, so the cap has work to do");
+    let capped = ids(&["--max-per-brand", "1"]);
+    assert_eq!(distinct(&capped), capped.len(), "one product per brand: {capped:?}");
+    assert_eq!(capped[0], plain[0]);
+
+    let shown = plain[..5].join(",");
+    let rest = ids(&["--exclude", &shown]);
+    assert_eq!(rest[..15], plain[5..], "the list moves up past what the page shows");
+
+    let day = |d: &str| ids(&["--rotation", "day", "--now", d]);
+    let (a, b) = (day("2026-11-01"), day("2026-11-01"));
+    assert_eq!(a, b, "one order per day");
+    let mut days: HashSet<Vec<String>> = HashSet::new();
+    for d in 1..=9 {
+        days.insert(day(&format!("2026-11-0{d}")));
+    }
+    assert!(days.len() > 1, "the order changes from day to day");
+
+    let e = fails(&["recommend", "--snapshot", snap, "--widget", "popular", "--rotation", "hourly"]);
+    assert!(e.contains("--rotation") && e.contains("expected one of off, day, session"), "{e}");
+    let e = fails(&["recommend", "--snapshot", snap, "--widget", "popular", "--max-per-category", "101"]);
+    assert!(e.contains("max_per_category") && e.contains("allowed 0 (no cap) to 100"), "{e}");
+}

@@ -9,7 +9,7 @@
 
 use edgerec::build::{build, BuildOptions};
 use edgerec::catalog::{CatalogBuilder, ProductRecord};
-use edgerec::config::{Algorithm, Config, DateRange, Filters, Source, WidgetConfig};
+use edgerec::config::{Algorithm, Config, DateRange, Filters, Rotation, Source, WidgetConfig};
 use edgerec::engine::Search;
 use edgerec::engine::Timed;
 use edgerec::ingest::events::{Event, EventLog, CART, NONE, PURCHASE, VIEW};
@@ -282,13 +282,16 @@ fn context() -> impl Strategy<Value = Context> {
         proptest::collection::vec((id, proptest::option::of(1_640_995_200i64..1_704_067_200)), 0..3),
         // The request's time: the snapshot's as-of time when absent, else a day in 2023.
         proptest::option::of(1_672_531_200i64..1_704_067_200),
-        // Stored history and searches, which only personalisation reads.
+        // Stored history and searches, which only personalisation reads; what other widgets of
+        // the page show; a rotation seed.
         (
             proptest::collection::vec(id_of(), 0..6),
             proptest::collection::vec(proptest::sample::select(BRANDS.to_vec()), 0..2),
+            proptest::collection::vec(id_of(), 0..3),
+            proptest::option::of(any::<u64>()),
         ),
     )
-        .prop_map(|(product, views, cart, purchased, now, (past, searches))| Context {
+        .prop_map(|(product, views, cart, purchased, now, (past, searches, exclude, seed))| Context {
             product,
             views: views.into_iter().map(|id| View { id, at: None }).collect(),
             past_views: past.into_iter().map(|id| View { id, at: None }).collect(),
@@ -297,6 +300,8 @@ fn context() -> impl Strategy<Value = Context> {
             purchased: purchased.into_iter().map(|(id, at)| Timed { id, at }).collect(),
             segment: None,
             now,
+            exclude,
+            seed,
         })
 }
 
@@ -326,6 +331,7 @@ proptest! {
         force in proptest::collection::vec((0usize..32).prop_map(|i| format!("p{i:02}")), 0..3),
         exclude_purchased in any::<bool>(),
         personalised in any::<bool>(),
+        (max_per_brand, max_per_category, rotation) in (0u32..3, 0u32..3, proptest::sample::select(Rotation::ALL.to_vec())),
     ) {
         let rec = make_with(&store, personalised);
         let c = rec.catalog();
@@ -336,6 +342,9 @@ proptest! {
         w.threshold = threshold;
         w.force_include = force.clone();
         w.exclude_purchased = exclude_purchased;
+        w.max_per_brand = max_per_brand;
+        w.max_per_category = max_per_category;
+        w.rotation = rotation;
         if f.validate("filters").is_err() {
             // Contradictory filters (price_min above price_max) are refused, never half-applied.
             prop_assert!(matches!(rec.recommend_with(&w, &ctx), Err(edgerec::EngineError::InvalidOption(_))));
@@ -353,6 +362,7 @@ proptest! {
             prop_assert!(seen.insert(p), "repeat {id}");
             prop_assert!(Some(p) != current, "current product {id}");
             prop_assert!(!rec.snapshot().config.blacklist.contains(&id), "blacklisted {id}");
+            prop_assert!(!ctx.exclude.contains(&id), "{id} is shown by another widget");
             if exclude_purchased {
                 prop_assert!(!ctx.purchased.iter().any(|b| b.id == id), "purchased {id}");
             }
@@ -380,6 +390,23 @@ proptest! {
                 if let Some(min) = c.price(a) {
                     prop_assert!(c.price(p).is_some_and(|x| x >= min), "upsell {id} cheaper than {}", c.id(a));
                 }
+            }
+        }
+        // The caps: a brand or category over its cap only by force-included products (which
+        // count towards the cap but are always shown).
+        let free = |same: &dyn Fn(u32) -> bool, cap: u32| {
+            let n = got.items.iter().filter(|i| same(i.product)).count();
+            let free = got.items.iter().any(|i| same(i.product) && i.source != Source::ForceInclude);
+            cap == 0 || !free || n <= cap as usize
+        };
+        for item in &got.items {
+            let p = item.product;
+            if let Some(b) = c.brand(p) {
+                prop_assert!(free(&|q| c.brand(q) == Some(b), max_per_brand), "brand of {} over {max_per_brand}", c.id(p));
+            }
+            for &cat in c.categories(p) {
+                let same = |q: u32| c.categories(q).contains(&cat);
+                prop_assert!(free(&same, max_per_category), "category of {} over {max_per_category}", c.id(p));
             }
         }
         // Deterministic.
@@ -423,6 +450,7 @@ proptest! {
             excluded.extend(ctx.views.iter().map(|v| v.id.clone()).find(|id| known(id)).filter(|_| ctx.cart.iter().all(|id| !known(id))));
         }
         excluded.extend(ctx.cart.iter().cloned());
+        excluded.extend(ctx.exclude.iter().cloned());
         excluded.extend(rec.snapshot().config.blacklist.iter().cloned());
         if exclude_purchased {
             excluded.extend(ctx.purchased.iter().map(|b| b.id.clone()));

@@ -6,7 +6,7 @@ use serde_json::json;
 
 use super::inspect::load;
 use super::{split_ids, Error};
-use crate::config::Filters;
+use crate::config::{Filters, Rotation};
 use crate::engine::{Context, Overrides, Recommender, Search, Timed};
 use crate::time::parse_timestamp;
 
@@ -47,9 +47,24 @@ pub struct Args {
     /// when absent.
     #[arg(long)]
     now: Option<String>,
+    /// Products to leave out (what other widgets of the page show), comma-separated.
+    #[arg(long, default_value = "")]
+    exclude: String,
+    /// The seed of `rotation = "session"` (any number that stays the same for a session).
+    #[arg(long)]
+    seed: Option<u64>,
     /// How many items at most.
     #[arg(long)]
     limit: Option<u32>,
+    /// At most this many items of one brand (0: no cap).
+    #[arg(long)]
+    max_per_brand: Option<u32>,
+    /// At most this many items of one category (0: no cap).
+    #[arg(long)]
+    max_per_category: Option<u32>,
+    /// Vary the order of near-tied items: off, day or session.
+    #[arg(long, value_parser = parse_rotation)]
+    rotation: Option<Rotation>,
     /// Filters as JSON, replacing the widget's field by field, e.g. '{"price_max": 100}'.
     #[arg(long)]
     filters: Option<String>,
@@ -74,11 +89,21 @@ pub fn run(a: Args) -> Result<(), Error> {
         purchased: timed_ids("--purchased", &a.purchased)?,
         segment: a.segment.clone(),
         now,
+        exclude: split_ids(&a.exclude),
+        seed: a.seed,
     };
     let filters: Option<Filters> =
         a.filters.as_deref().map(|f| serde_json::from_str(f).map_err(|e| format!("--filters: {e}"))).transpose()?;
     let personalize = a.no_personalize.then_some(false);
-    let over = Overrides { limit: a.limit, filters, personalize, ..Default::default() };
+    let over = Overrides {
+        limit: a.limit,
+        filters,
+        personalize,
+        max_per_brand: a.max_per_brand,
+        max_per_category: a.max_per_category,
+        rotation: a.rotation,
+        ..Default::default()
+    };
     let result = rec.recommend(&a.widget, &ctx, &over)?;
     let items: Vec<_> = result.items.iter().map(|r| rec.describe(r)).collect();
     if a.json {
@@ -130,4 +155,11 @@ fn timed_ids(flag: &str, s: &str) -> Result<Vec<Timed>, Error> {
         }
     }
     Ok(out)
+}
+
+fn parse_rotation(s: &str) -> Result<Rotation, String> {
+    Rotation::from_name(s).ok_or_else(|| {
+        let names: Vec<&str> = Rotation::ALL.iter().map(|r| r.name()).collect();
+        format!("expected one of {}", names.join(", "))
+    })
 }

@@ -40,7 +40,7 @@ pub use segments::SegmentsConfig;
 pub use similarity::SimilarityConfig;
 pub use sources::{Explain, SourceSpec, SOURCES};
 pub use trending::TrendingConfig;
-pub use widget::{default_widgets, WidgetConfig};
+pub use widget::{default_widgets, Rotation, WidgetConfig};
 
 /// The most items one widget returns, whatever the configuration or request asks.
 pub const MAX_LIMIT: u32 = 100;

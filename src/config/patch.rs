@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{err, Algorithm, ConfigError, Filters, ForYouParams, ForYouPatch, Source, WidgetConfig};
+use super::{err, Algorithm, ConfigError, Filters, ForYouParams, ForYouPatch, Rotation, Source, WidgetConfig};
 
 /// Changes to a widget: every key of [`WidgetConfig`], each optional. It is what
 /// `[widgets.NAME]` in edgerec.toml, a request's options and `recommendWith` give.
@@ -54,6 +54,14 @@ pub struct WidgetPatch {
     pub min_own_items: Option<u32>,
     /// Re-rank by the shopper's affinities (`[personalization]`).
     pub personalize: Option<bool>,
+    /// At most this many items of one brand (0: no cap).
+    #[serde(alias = "maxPerBrand")]
+    pub max_per_brand: Option<u32>,
+    /// At most this many items of one category (0: no cap).
+    #[serde(alias = "maxPerCategory")]
+    pub max_per_category: Option<u32>,
+    /// Vary the order of near-tied items per day or per session.
+    pub rotation: Option<Rotation>,
 }
 
 impl WidgetPatch {
@@ -125,6 +133,15 @@ impl WidgetConfig {
         }
         if let Some(v) = patch.personalize {
             self.personalize = v;
+        }
+        if let Some(v) = patch.max_per_brand {
+            self.max_per_brand = v;
+        }
+        if let Some(v) = patch.max_per_category {
+            self.max_per_category = v;
+        }
+        if let Some(v) = patch.rotation {
+            self.rotation = v;
         }
         match &patch.for_you {
             Some(p) => self.for_you.get_or_insert_with(|| shared_for_you.clone()).apply(p),

@@ -44,6 +44,52 @@ pub struct WidgetConfig {
     /// (previously viewed, recurring, the segment lists, buy again).
     #[serde(default)]
     pub personalize: bool,
+    /// At most this many items of one brand (0: no cap). Applied as the list fills: an item over
+    /// the cap is skipped and the list fills from further down. Force-included items count
+    /// towards the cap but are always shown.
+    #[serde(default)]
+    pub max_per_brand: u32,
+    /// At most this many items of one category (a product counts in each category it is
+    /// assigned to; 0: no cap), like `max_per_brand`.
+    #[serde(default)]
+    pub max_per_category: u32,
+    /// Vary the order of near-tied items (scores within 10% of each other, in one step) per day
+    /// or per shopper session, deterministically.
+    #[serde(default)]
+    pub rotation: Rotation,
+}
+
+/// How a widget varies the order of near-tied items (`rotation`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Rotation {
+    /// Always the same order.
+    #[default]
+    Off,
+    /// A new order each day (of the request's time), the same for every shopper that day.
+    Day,
+    /// A new order each shopper session: seeded by the context's `seed`, else by the time of
+    /// the session's first view, else by the day.
+    Session,
+}
+
+impl Rotation {
+    /// Every rotation, in the order of the docs.
+    pub const ALL: [Rotation; 3] = [Rotation::Off, Rotation::Day, Rotation::Session];
+
+    /// The name used in edgerec.toml and JavaScript.
+    pub fn name(self) -> &'static str {
+        match self {
+            Rotation::Off => "off",
+            Rotation::Day => "day",
+            Rotation::Session => "session",
+        }
+    }
+
+    /// The rotation of that name.
+    pub fn from_name(name: &str) -> Option<Rotation> {
+        Rotation::ALL.into_iter().find(|r| r.name() == name)
+    }
 }
 
 impl WidgetConfig {
@@ -63,6 +109,9 @@ impl WidgetConfig {
             hide_when_fallback: false,
             min_own_items: 0,
             personalize: algorithm.spec().excludes_purchased,
+            max_per_brand: 0,
+            max_per_category: 0,
+            rotation: Rotation::Off,
         }
     }
 
@@ -119,7 +168,10 @@ impl WidgetConfig {
             .bool("force_include_out_of_stock", self.force_include_out_of_stock)
             .bool("hide_when_fallback", self.hide_when_fallback)
             .int("min_own_items", i64::from(self.min_own_items))
-            .bool("personalize", self.personalize);
+            .bool("personalize", self.personalize)
+            .int("max_per_brand", i64::from(self.max_per_brand))
+            .int("max_per_category", i64::from(self.max_per_category))
+            .str("rotation", self.rotation.name());
         match &self.for_you {
             Some(p) => p.write_json(o.key("for_you")),
             None => o.key("for_you").push_str("null"),
@@ -143,6 +195,14 @@ impl WidgetConfig {
                 format!("{key}.min_own_items"),
                 format!("{} is more than the widget's limit ({})", self.min_own_items, self.limit),
             ));
+        }
+        for (name, cap) in [("max_per_brand", self.max_per_brand), ("max_per_category", self.max_per_category)] {
+            if cap > MAX_LIMIT {
+                return Err(err(
+                    format!("{key}.{name}"),
+                    format!("{cap} is out of range: allowed 0 (no cap) to {MAX_LIMIT}"),
+                ));
+            }
         }
         if self.fallback.contains(&Source::ForceInclude) {
             return Err(err(

@@ -4,16 +4,16 @@
 //! A widget runs a chain of steps (its algorithm's sources, then its fallback sources). Each step
 //! produces candidates with a score; a candidate is kept when it passes the hard exclusions (the
 //! current product, the cart except in history lists, the global blacklist, products already
-//! bought when the widget says so, products already listed), the algorithm's constraint and the
-//! widget's filters, and when its score is at least `threshold` times the best score of its step.
-//! Steps run until `limit` items are found. Force-included products come first (step 0). Ties
-//! are broken by product id, so results are deterministic.
+//! bought when the widget says so, products already listed, products the page's other widgets
+//! show), the algorithm's constraint, the widget's filters and its brand and category caps, and
+//! when its score is at least `threshold` times the best score of its step. Steps run until
+//! `limit` items are found. Force-included products come first (step 0). Ties are broken by
+//! product id, so results are deterministic; `rotation` re-orders near ties from a seed.
 
 use std::collections::BTreeMap;
 use std::fmt;
 
 use rustc_hash::FxHashMap;
-use serde::{Deserialize, Serialize};
 
 use crate::catalog::Catalog;
 use crate::config::{ConfigError, Constraint, Source, WidgetConfig, WidgetPatch, MAX_LIMIT};
@@ -38,84 +38,6 @@ const MAX_PURCHASE_LINES: usize = 500;
 const HOP_SOURCES: usize = 6;
 /// Ids a context may carry per list; more are ignored.
 pub const MAX_CONTEXT_IDS: usize = 1000;
-
-/// A product the shopper viewed or bought, and when.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Timed {
-    /// The product.
-    pub id: String,
-    /// When (Unix seconds), if known.
-    #[serde(default)]
-    pub at: Option<i64>,
-}
-
-impl Timed {
-    /// A product with no known time.
-    pub fn untimed(id: impl Into<String>) -> Timed {
-        Timed { id: id.into(), at: None }
-    }
-}
-
-impl From<&str> for Timed {
-    fn from(id: &str) -> Timed {
-        Timed::untimed(id)
-    }
-}
-
-/// One view in the shopper's session.
-pub type View = Timed;
-
-/// A search the shopper made (what the storefront records with `session.search(query)`).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Search {
-    /// The words searched for.
-    pub query: String,
-    /// When (Unix seconds), if known.
-    #[serde(default)]
-    pub at: Option<i64>,
-}
-/// One purchase of a product (an id appears once per time it was bought).
-pub type Purchase = Timed;
-
-/// What the engine knows of the shopper and the page.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct Context {
-    /// The product on the page, if any.
-    pub product: Option<String>,
-    /// The session's views, most recent first.
-    pub views: Vec<View>,
-    /// Views of the shopper's past sessions, most recent first (personalisation's stored
-    /// history; no list model reads them).
-    pub past_views: Vec<View>,
-    /// The shopper's searches, most recent first (personalisation only).
-    pub searches: Vec<Search>,
-    /// Products in the cart.
-    pub cart: Vec<String>,
-    /// Products bought before, most recent first, with when if known; an id appears once per
-    /// time it was bought.
-    pub purchased: Vec<Purchase>,
-    /// The shopper's segment (a business account), for the segment models.
-    pub segment: Option<String>,
-    /// The current time (Unix seconds); the snapshot's as-of time when absent.
-    pub now: Option<i64>,
-}
-
-impl Context {
-    /// A context from ids, with `viewed` oldest first as a storefront records them.
-    pub fn from_ids(product: Option<&str>, viewed_oldest_first: &[&str], cart: &[&str], purchased: &[&str]) -> Context {
-        Context {
-            product: product.map(String::from),
-            views: viewed_oldest_first.iter().rev().map(|&id| Timed::untimed(id)).collect(),
-            past_views: Vec::new(),
-            searches: Vec::new(),
-            cart: cart.iter().map(|s| s.to_string()).collect(),
-            purchased: purchased.iter().map(|&id| Timed::untimed(id)).collect(),
-            segment: None,
-            now: None,
-        }
-    }
-}
 
 /// Per-request changes to a widget's configuration: a [`WidgetPatch`], layered over the named
 /// widget by [`WidgetConfig::apply`].
@@ -231,6 +153,8 @@ struct Query {
     /// The row of the request's segment in the snapshot's segment lists.
     segment: Option<usize>,
     today: i64,
+    /// Products other widgets of the page show, sorted.
+    exclude_sorted: Vec<u32>,
 }
 
 /// The anchors of a request and what the constraints compare against.
@@ -337,6 +261,7 @@ impl Recommender {
         let purchase_times: Vec<(u32, Option<i64>)> =
             ctx.purchased.iter().take(MAX_CONTEXT_IDS).filter_map(|b| Some((look(&b.id)?, b.at))).collect();
         let purchased: Vec<u32> = purchase_times.iter().map(|b| b.0).collect();
+        let exclude: Vec<u32> = ctx.exclude.iter().take(MAX_CONTEXT_IDS).filter_map(|id| look(id)).collect();
         let now = ctx.now.unwrap_or(self.snapshot.meta.as_of);
         let sorted = |v: &[u32]| {
             let mut s = v.to_vec();
@@ -355,6 +280,7 @@ impl Recommender {
             now,
             segment: ctx.segment.as_deref().and_then(|s| self.snapshot.segments.row_of(s)),
             today: day_of(now),
+            exclude_sorted: sorted(&exclude),
         }
     }
 
@@ -393,7 +319,15 @@ impl Recommender {
         let exclude_anchors = w.config.algorithm.spec().excludes_anchors;
         // Personalised, the chain gathers more candidates than it shows, to re-rank from.
         let profile = self.widget_profile(w, ctx, q.now);
-        let pool = if profile.is_some() { (limit * 3).max(limit + 10) } else { limit };
+        // So does a rotating one, so that near ties at the end of the list rotate in and out.
+        let rotation = diversity::rotation_seed(w.config.rotation, ctx, q.today);
+        let pool = if profile.is_some() {
+            (limit * 3).max(limit + 10)
+        } else if rotation.is_some() {
+            (limit * 2).max(limit + 8)
+        } else {
+            limit
+        };
         let mut run =
             Run { rec: self, w, q: &q, anchors: &anchors, out: Vec::with_capacity(pool), limit: pool, exclude_anchors };
         run.force_include();
@@ -406,8 +340,11 @@ impl Recommender {
         let mut items = run.out;
         if let Some((m, profile)) = profile {
             self.personalizer.rerank(self.catalog(), m, &profile, &mut items);
-            items.truncate(limit);
         }
+        if let Some(seed) = rotation {
+            diversity::rotate(&mut items, seed);
+        }
+        items.truncate(limit);
         let own_steps = w.config.algorithm.steps().len() as u32;
         let own = items.iter().filter(|r| (1..=own_steps).contains(&r.step)).count();
         let fallback_item = items.iter().find(|r| r.step > own_steps);
@@ -476,6 +413,7 @@ impl Run<'_> {
             || (!history && self.q.cart_sorted.binary_search(&p).is_ok())
             || self.rec.blacklist.binary_search(&p).is_ok()
             || (self.w.config.exclude_purchased && self.q.purchased_sorted.binary_search(&p).is_ok())
+            || self.q.exclude_sorted.binary_search(&p).is_ok()
         {
             return false;
         }
@@ -498,7 +436,10 @@ impl Run<'_> {
     }
 
     fn eligible(&self, p: u32, history: bool) -> bool {
-        self.allowed(p, history) && self.meets_constraint(p) && self.w.filter.passes(self.catalog(), p, self.q.today)
+        self.allowed(p, history)
+            && self.meets_constraint(p)
+            && self.w.filter.passes(self.catalog(), p, self.q.today)
+            && !self.over_cap(p)
     }
 
     fn force_include(&mut self) {
@@ -663,6 +604,8 @@ impl Run<'_> {
 
 mod answer;
 mod bundle;
+mod context;
+mod diversity;
 mod for_you;
 mod item;
 mod personal;
@@ -673,6 +616,7 @@ mod segments;
 
 pub use answer::write_algorithms_json;
 pub use bundle::{BundleAnswer, BundleOffer};
+pub use context::{Context, Purchase, Search, Timed, View};
 pub use item::{explanation, Item, ProductInfo};
 pub use personal::{PersonalizedId, ProfileView};
 pub use personalize::{start_key as personalize_start_key, Affinity, Field, Personalizer, Profile};

@@ -70,7 +70,7 @@ const fn spec(name: &'static str, required: bool) -> SectionSpec {
 pub const SECTIONS: [SectionSpec; 20] = [
     spec("meta", true),
     // Version 2: `[recurring]` and `[segments]`; 3: `[personalization]`, widgets' `personalize`.
-    SectionSpec { name: "config", version: 3, required: true },
+    SectionSpec { name: "config", version: 4, required: true },
     spec("catalog", true),
     spec("popularity.views", false),
     spec("popularity.carts", false),

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use super::session::SESSIONS;
 use super::{now_secs, type_name, ErrorCode, Thrown};
-use crate::config::{DateRange, Filters, ForYouParams, ForYouPatch, Source, WidgetPatch};
+use crate::config::{DateRange, Filters, ForYouParams, ForYouPatch, Rotation, Source, WidgetPatch};
 use crate::engine::{Context, Search, Timed};
 
 /// A positional argument of the wrong type: `invalid_argument`.
@@ -59,6 +59,8 @@ const OPTION_KEYS: &[&str] = &[
     "purchased",
     "segment",
     "now",
+    "exclude",
+    "seed",
     "limit",
     "threshold",
     "fallback",
@@ -69,6 +71,9 @@ const OPTION_KEYS: &[&str] = &[
     "hideWhenFallback",
     "minOwnItems",
     "personalize",
+    "maxPerBrand",
+    "maxPerCategory",
+    "rotation",
 ];
 
 const FILTER_KEYS: &[&str] = &[
@@ -199,6 +204,13 @@ fn whole_of(key: &str, v: &JsValue) -> Result<u32, Thrown> {
     }
 }
 
+fn rotation_of(key: &str, v: &JsValue) -> Result<Rotation, Thrown> {
+    v.as_string().and_then(|r| Rotation::from_name(&r)).ok_or_else(|| {
+        let names: Vec<&str> = Rotation::ALL.iter().map(|r| r.name()).collect();
+        bad_option(key, &format!("expected one of {}", names.join(", ")))
+    })
+}
+
 fn string_of(key: &str, v: &JsValue) -> Result<String, Thrown> {
     v.as_string().ok_or_else(|| bad_option(key, "expected a string"))
 }
@@ -302,6 +314,7 @@ struct ContextKeys {
     purchased: Option<Vec<Timed>>,
     segment: Option<String>,
     now: Option<f64>,
+    seed: Option<u64>,
 }
 
 impl ContextKeys {
@@ -315,6 +328,8 @@ impl ContextKeys {
             "purchased" => self.purchased = Some(timed_of("purchased", v)?),
             "segment" => self.segment = Some(string_of("segment", v)?),
             "now" => self.now = Some(number_of("now", v)?),
+            "exclude" => ctx.exclude = ids_of("exclude", v)?,
+            "seed" => self.seed = Some(integer_of("seed", v)? as u64),
             _ => return Ok(false),
         }
         Ok(true)
@@ -332,6 +347,9 @@ impl ContextKeys {
         }
         if self.segment.is_some() {
             ctx.segment = self.segment;
+        }
+        if self.seed.is_some() {
+            ctx.seed = self.seed;
         }
         ctx.now = Some(self.now.map_or_else(now_secs, |n| n as i64));
     }
@@ -363,6 +381,9 @@ pub(super) fn parse_options(options: &JsValue) -> Result<(Context, WidgetPatch),
                 "hideWhenFallback" => over.hide_when_fallback = Some(bool_of("hideWhenFallback", &v)?),
                 "minOwnItems" => over.min_own_items = Some(whole_of("minOwnItems", &v)?),
                 "personalize" => over.personalize = Some(bool_of("personalize", &v)?),
+                "maxPerBrand" => over.max_per_brand = Some(whole_of("maxPerBrand", &v)?),
+                "maxPerCategory" => over.max_per_category = Some(whole_of("maxPerCategory", &v)?),
+                "rotation" => over.rotation = Some(rotation_of("rotation", &v)?),
                 _ => over.force_include_out_of_stock = Some(bool_of("forceIncludeOutOfStock", &v)?),
             }
         }
@@ -413,6 +434,7 @@ fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), Thrown> {
             ctx.cart = s.cart;
             ctx.purchased = s.purchased;
             ctx.segment = s.segment;
+            ctx.seed = s.seed;
             return Ok(());
         }
         // The getter of a freed Session throws.
@@ -424,7 +446,7 @@ fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), Thrown> {
     ctx.searches.clear();
     ctx.cart.clear();
     ctx.purchased.clear();
-    let fields = ["views", "past_views", "searches", "cart", "purchased", "segment", "product", "now"];
+    let fields = ["views", "past_views", "searches", "cart", "purchased", "segment", "seed", "product", "now"];
     for (k, x) in given_keys(v, &fields, "session field", "session.")? {
         match k.as_str() {
             "views" => ctx.views = timed_of("session.views", &x)?,
@@ -433,6 +455,7 @@ fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), Thrown> {
             "cart" => ctx.cart = ids_of("session.cart", &x)?,
             "purchased" => ctx.purchased = timed_of("session.purchased", &x)?,
             "segment" if !is_nothing(&x) => ctx.segment = Some(string_of("session.segment", &x)?),
+            "seed" => ctx.seed = Some(integer_of("session.seed", &x)? as u64),
             // Filled in by `Session.context()`; ignored here.
             _ => {}
         }
@@ -455,6 +478,9 @@ const WIDGET_KEYS: &[&str] = &[
     "hide_when_fallback",
     "min_own_items",
     "personalize",
+    "max_per_brand",
+    "max_per_category",
+    "rotation",
 ];
 
 /// A widget configuration from JS (snake_case keys as in edgerec.toml): its `name`, if given,
@@ -488,6 +514,9 @@ pub(super) fn widget_patch(v: &JsValue) -> Result<(Option<String>, WidgetPatch),
             "hide_when_fallback" => p.hide_when_fallback = Some(bool_of("hide_when_fallback", &x)?),
             "min_own_items" => p.min_own_items = Some(whole_of("min_own_items", &x)?),
             "personalize" => p.personalize = Some(bool_of("personalize", &x)?),
+            "max_per_brand" => p.max_per_brand = Some(whole_of("max_per_brand", &x)?),
+            "max_per_category" => p.max_per_category = Some(whole_of("max_per_category", &x)?),
+            "rotation" => p.rotation = Some(rotation_of("rotation", &x)?),
             _ => p.for_you = Some(for_you_patch(&x)?),
         }
     }

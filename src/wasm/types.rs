@@ -58,9 +58,14 @@ export interface SessionContext {
   past_views?: (ViewedItem | string)[];
   /** Searches, most recent first (`Session.search`). */
   searches?: ({ query: string; at?: number } | string)[];
+  /** The current session's seed for `rotation: "session"` (its start time). */
+  seed?: number;
   /** Filled by `Session.context()`; ignored when given to `recommend`. */
   product?: string | null; now?: number;
 }
+
+/** How a widget varies the order of near-tied items: never, per day, or per shopper session. */
+export type Rotation = "off" | "day" | "session";
 
 /** Options of `Recommender.recommend`. */
 export interface RecommendOptions {
@@ -79,6 +84,10 @@ export interface RecommendOptions {
   segment?: string;
   /** Current time, Unix seconds (default: now). */
   now?: number;
+  /** Products to leave out: what other widgets of the page already show. */
+  exclude?: string[];
+  /** The seed of `rotation: "session"` (default: the session's start time). */
+  seed?: number;
   /** How many items at most (1 to 100). */
   limit?: number;
   /** Relative relevance threshold, 0 to 1. */
@@ -97,6 +106,12 @@ export interface RecommendOptions {
   /** Re-rank by the shopper's profile (default: the widget's `personalize`); false shows the
    * list without personalisation, for a "turn off" control or a comparison. */
   personalize?: boolean;
+  /** At most this many items of one brand (0: no cap); the list fills from further down. */
+  maxPerBrand?: number;
+  /** At most this many items of one category (0: no cap). */
+  maxPerCategory?: number;
+  /** Vary the order of near-tied items (scores within 10%) per day or per session. */
+  rotation?: Rotation;
 }
 
 /** Options of `Recommender.personalize` and `Recommender.profile`. */
@@ -153,6 +168,9 @@ export interface WidgetConfig {
   filters: { [key: string]: unknown }; exclude_purchased: boolean; force_include: string[];
   force_include_out_of_stock: boolean;
   hide_when_fallback: boolean; min_own_items: number;
+  /** Caps on items of one brand / one category (0: no cap). */
+  max_per_brand: number; max_per_category: number;
+  rotation: Rotation;
   /** Whether the shopper's profile re-ranks the list (when the snapshot has personalisation on). */
   personalize: boolean;
   /** The widget's own weights (for_you algorithm only); null: the snapshot's [for_you]. */

@@ -16,7 +16,10 @@
 // currency (ISO code, default USD), cart-button (shows an "Add to cart" button on every card),
 // hide-when-fallback (leave the box out when only fallback steps filled it), min-own-items (leave
 // it out unless the widget's own steps found that many), personalize="off" (the list without the
-// shopper's profile, for a "turn off" control). A widget of the `bundle` algorithm
+// shopper's profile, for a "turn off" control), exclude-shown (leave out what the page's earlier
+// <edgerec-widget>s show, in document order, so two boxes never show the same product; it
+// re-renders when they do), max-per-brand, max-per-category, rotation ("day" or "session": vary
+// the order of near-tied items). A widget of the `bundle` algorithm
 // renders the product's bundles, each with its total and an "Add all to cart" button.
 // Reflected state: state="loading" | "ready" | "empty" | "error".
 // Events (bubbling, composed): edgerec-render, edgerec-select, edgerec-add-to-cart and
@@ -312,7 +315,8 @@ let instances = 0;
 export class EdgerecWidget extends HTMLElement {
   static observedAttributes = [
     "widget", "product", "segment", "limit", "snapshot", "session-key", "heading", "currency", "cart-button",
-    "hide-when-fallback", "min-own-items", "personalize",
+    "hide-when-fallback", "min-own-items", "personalize", "exclude-shown", "max-per-brand", "max-per-category",
+    "rotation",
   ];
 
   #root;
@@ -326,6 +330,12 @@ export class EdgerecWidget extends HTMLElement {
   #bundles = [];
   #items = [];
   #onSessionChange = () => this.#scheduleRender();
+  /** An earlier widget of the page rendered: what an exclude-shown widget leaves out changed. */
+  #onOtherRender = (e) => {
+    const other = e.target;
+    if (other === this || !(other instanceof EdgerecWidget) || !this.hasAttribute("exclude-shown")) return;
+    if (other.compareDocumentPosition(this) & Node.DOCUMENT_POSITION_FOLLOWING) this.#scheduleRender();
+  };
 
   constructor() {
     super();
@@ -350,6 +360,7 @@ export class EdgerecWidget extends HTMLElement {
   }
 
   disconnectedCallback() {
+    document.removeEventListener("edgerec-render", this.#onOtherRender);
     this.#session?.offChange(this.#onSessionChange);
     this.#session = null;
     this.#rec = null;
@@ -372,6 +383,7 @@ export class EdgerecWidget extends HTMLElement {
   }
 
   async #connect() {
+    document.addEventListener("edgerec-render", this.#onOtherRender);
     const snapshot = this.getAttribute("snapshot") || DEFAULT_SNAPSHOT;
     const key = this.getAttribute("session-key") || DEFAULT_SESSION_KEY;
     const loading = `${snapshot}|${key}`;
@@ -420,6 +432,13 @@ export class EdgerecWidget extends HTMLElement {
     if (["off", "false"].includes(this.getAttribute("personalize"))) options.personalize = false;
     const minOwn = parseInt(this.getAttribute("min-own-items") ?? "", 10);
     if (Number.isFinite(minOwn)) options.minOwnItems = Math.max(0, minOwn);
+    for (const [attr, key] of [["max-per-brand", "maxPerBrand"], ["max-per-category", "maxPerCategory"]]) {
+      const cap = parseInt(this.getAttribute(attr) ?? "", 10);
+      if (Number.isFinite(cap)) options[key] = Math.min(100, Math.max(0, cap));
+    }
+    const rotation = this.getAttribute("rotation");
+    if (rotation) options.rotation = rotation;
+    if (this.hasAttribute("exclude-shown")) options.exclude = this.#shownBefore();
     const isBundle = widgetConfig(rec, widget)?.algorithm === "bundle";
     let answer, bundles;
     try {
@@ -461,6 +480,16 @@ export class EdgerecWidget extends HTMLElement {
         },
       }),
     );
+  }
+
+  /** The products the page's earlier widgets show (document order). */
+  #shownBefore() {
+    const ids = new Set();
+    for (const el of document.querySelectorAll("edgerec-widget")) {
+      if (el === this) break;
+      for (const item of el.items ?? []) ids.add(item.id);
+    }
+    return [...ids];
   }
 
   #show(state, html) {

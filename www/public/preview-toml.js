@@ -49,6 +49,9 @@ export function toToml(name, c) {
   if (c.personalize !== undefined) lines.push(`personalize = ${c.personalize}`);
   if (c.force_include.length) lines.push(`force_include = ${tomlArray(c.force_include)}`);
   if (c.force_include_out_of_stock) lines.push("force_include_out_of_stock = true");
+  if (c.max_per_brand) lines.push(`max_per_brand = ${c.max_per_brand}`);
+  if (c.max_per_category) lines.push(`max_per_category = ${c.max_per_category}`);
+  if (c.rotation && c.rotation !== "off") lines.push(`rotation = ${tomlString(c.rotation)}`);
   // Every filter the form set, whatever its key: lists, numbers, switches and date ranges.
   const filterLines = [];
   for (const [key, v] of Object.entries(c.filters ?? {})) {

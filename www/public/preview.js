@@ -92,6 +92,13 @@ function readConfig() {
     problems.push("Limit: a whole number from 1 to 100");
     limit = Math.min(100, Math.max(1, Math.round(Number.isFinite(limit) ? limit : 8) || 8));
   }
+  const caps = {};
+  for (const key of ["max_per_brand", "max_per_category"]) {
+    const raw = $(key).value.trim();
+    const n = raw === "" ? 0 : Number(raw);
+    if (!Number.isInteger(n) || n < 0 || n > 100) problems.push(`${labelOf(key)}: a whole number from 0 (no cap) to 100`);
+    else caps[key] = n;
+  }
   const name = $("export-name").value.trim();
   if (!/^[A-Za-z0-9_-]+$/.test(name)) problems.push("Name in the config: letters, digits, _ and - only");
   for (const f of TOKEN_FIELDS.filter((f) => f.ids)) {
@@ -121,6 +128,8 @@ function readConfig() {
     personalize: $("personalize").checked,
     force_include: [...tokens.force_include],
     force_include_out_of_stock: $("force_include_out_of_stock").checked,
+    ...caps,
+    rotation: $("rotation").value,
   };
   if (Object.keys(weights).length) config.for_you = weights;
   return { name, config, problems };
@@ -140,6 +149,9 @@ function writeForm(name, w) {
   $("exclude_purchased").checked = w.exclude_purchased;
   $("personalize").checked = !!w.personalize;
   $("force_include_out_of_stock").checked = w.force_include_out_of_stock;
+  $("max_per_brand").value = w.max_per_brand ? String(w.max_per_brand) : "";
+  $("max_per_category").value = w.max_per_category ? String(w.max_per_category) : "";
+  $("rotation").value = w.rotation ?? "off";
   const f = w.filters ?? {};
   for (const field of TOKEN_FIELDS) {
     tokens[field.key] = [...((field.filter ? f[field.key] : w[field.key]) ?? [])];

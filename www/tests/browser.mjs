@@ -3,7 +3,9 @@
 // and page errors, and waiting for the app and its widgets to render.
 
 import assert from "node:assert/strict";
-import { existsSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium } from "playwright-core";
 
@@ -13,6 +15,19 @@ export function requireFiles(root, files, who) {
   const missing = files.filter(([file]) => !existsSync(join(root, file)));
   if (missing.length) {
     throw new Error(`${who} need files that are missing:\n` + missing.map(([f, script]) => `  ${f} (run ${script})`).join("\n"));
+  }
+}
+
+/** Runs `edgerec config --check` (the binary `root`/target/native/edgerec) on `toml`; returns
+ * its output and throws, with the error on `stderr`, when the configuration is refused. */
+export function checkConfig(root, toml) {
+  const dir = mkdtempSync(join(tmpdir(), "edgerec-config-"));
+  try {
+    const file = join(dir, "edgerec.toml");
+    writeFileSync(file, toml);
+    return execFileSync(join(root, "target/native/edgerec"), ["config", "--check", file], { encoding: "utf8", stdio: "pipe" });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 

@@ -6,12 +6,11 @@
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { chromium } from "playwright-core";
+import { checkConfig } from "./browser.mjs";
 import { startStaticServer } from "./static-server.mjs";
 import { FOR_YOU_WEIGHTS, toToml } from "../public/preview-toml.js";
 
@@ -25,17 +24,7 @@ for (const [file, script] of [
   if (!existsSync(join(root, file))) throw new Error(`the preview tests need ${file} (run ${script})`);
 }
 
-/** Runs `edgerec config --check` on `toml`; returns its output (throws when it is refused). */
-function check(toml) {
-  const dir = mkdtempSync(join(tmpdir(), "edgerec-weights-"));
-  try {
-    const file = join(dir, "edgerec.toml");
-    writeFileSync(file, toml);
-    return execFileSync(edgerecBin, ["config", "--check", file], { encoding: "utf8", stdio: "pipe" });
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
-}
+const check = (toml) => checkConfig(root, toml);
 
 const widget = (over) => ({
   algorithm: "for_you",

@@ -56,6 +56,25 @@ test("GET /v1/recommend returns the widget's list with the snapshot version", as
   assert.match(body.snapshot.builtAt, /^\d{4}-\d\d-\d\dT/);
 });
 
+test("exclude leaves out what other widgets of the page show, in GET and POST", async () => {
+  const first = await (await get("/v1/recommend?widget=popular&limit=6")).json();
+  const shown = first.items.slice(0, 3).map((i) => i.id);
+  const res = await get(`/v1/recommend?widget=popular&limit=6&exclude=${shown.join(",")}`);
+  assert.equal(res.status, 200);
+  const ids = (await res.json()).items.map((i) => i.id);
+  assert.deepEqual(ids.slice(0, 3), first.items.slice(3).map((i) => i.id), "the list moves up past the excluded ids");
+  assert.ok(ids.length === 6 && ids.every((id) => !shown.includes(id)), ids.join(","));
+  const post = await get("/v1/recommend", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ widget: "popular", limit: 6, exclude: shown }),
+  });
+  assert.deepEqual((await post.json()).items.map((i) => i.id), ids);
+  const badList = await get("/v1/recommend?widget=popular&exclude=P00001,,P00002");
+  assert.equal(badList.status, 400);
+  assert.equal((await badList.json()).parameter, "exclude");
+});
+
 test("POST /v1/recommend takes the same fields as JSON, and sessions are not cached", async () => {
   const viewed = catalog.slice(10, 14);
   const res = await get("/v1/recommend", {

@@ -1,9 +1,10 @@
 // edgerec edge worker: serves widget lists as JSON from a Cloudflare Worker.
 //
 //   GET  /v1/recommend?widget=W&product=ID&viewed=ID,ID&cart=ID&purchased=ID&limit=N
-//                        [&segment=S&segmentToken=HEX]
-//   POST /v1/recommend   { widget, product, viewed, cart, purchased, limit, filters, segment,
-//                          segmentToken }   (purchased: ids or { id, at } with Unix seconds)
+//                        [&exclude=ID,ID][&segment=S&segmentToken=HEX]
+//   POST /v1/recommend   { widget, product, viewed, cart, purchased, limit, filters, exclude,
+//                          segment, segmentToken }   (purchased: ids or { id, at } with Unix seconds;
+//                          exclude: what other widgets of the page show)
 //   GET  /v1/widgets     widget names and configuration
 //   GET  /v1/health      whether the snapshot is loaded, and its metadata
 //
@@ -27,8 +28,8 @@ initSync({ module: wasmModule });
 const { maxIdsPerList: MAX_IDS, maxIdLength: MAX_ID_LENGTH, maxLimit: MAX_LIMIT } = limits();
 const MAX_BODY = 64 * 1024;
 const MAX_URL = 16 * 1024;
-const QUERY_PARAMS = new Set(["widget", "product", "viewed", "cart", "purchased", "limit", "segment", "segmentToken"]);
-const BODY_FIELDS = new Set(["widget", "product", "viewed", "cart", "purchased", "limit", "filters", "segment", "segmentToken"]);
+const QUERY_PARAMS = new Set(["widget", "product", "viewed", "cart", "purchased", "limit", "exclude", "segment", "segmentToken"]);
+const BODY_FIELDS = new Set(["widget", "product", "viewed", "cart", "purchased", "limit", "filters", "exclude", "segment", "segmentToken"]);
 
 /** The loaded snapshot of this isolate: { rec, info, version, source, loadedAt, checkedAt }. */
 let current = null;
@@ -333,6 +334,7 @@ async function recommend(request, env, ctx, url) {
   const viewed = idList("viewed", input.viewed);
   const cart = idList("cart", input.cart);
   const purchased = purchasedList(input.purchased);
+  const exclude = idList("exclude", input.exclude);
   const limit = parseLimit(input.limit);
   await checkSegment(input.segment === "" ? undefined : input.segment, input.segmentToken, env);
   const segment = input.segment?.trim() || undefined;
@@ -347,7 +349,7 @@ async function recommend(request, env, ctx, url) {
   try {
     // The answer as a JSON string (widget, title, fromFallback, hidden, items, ...), spliced into
     // the body: no JS objects built and serialised again.
-    answer = snap.rec.answerJson(widget, { product, viewed, cart, purchased, limit, filters: input.filters, segment });
+    answer = snap.rec.answerJson(widget, { product, viewed, cart, purchased, limit, filters: input.filters, exclude, segment });
   } catch (e) {
     throw fromPackage(e);
   }

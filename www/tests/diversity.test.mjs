@@ -1,0 +1,113 @@
+// Diversity across and within widgets, in Chromium: <edgerec-widget exclude-shown> leaves out
+// what the page's earlier widgets show (and follows them when they change), max-per-brand caps
+// a widget's brands, and the preview page's Diversity controls change its list and its export.
+//
+// Expectations come from the demo catalogue and from the same widgets without the option,
+// never from fixed result lists.
+//
+// Needs: ./scripts/build-pkg.sh and ./scripts/demo-store.sh. Run:
+// node --test --test-concurrency=1 www/tests/diversity.test.mjs
+
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { checkConfig, eventually, launchChromium, openPage, parseCsv, requireFiles, settle } from "./browser.mjs";
+import { startStaticServer } from "./static-server.mjs";
+
+const root = fileURLToPath(new URL("../../", import.meta.url));
+const publicDir = join(root, "www/public");
+requireFiles(
+  root,
+  [
+    ["www/public/pkg/edgerec.js", "./scripts/build-pkg.sh"],
+    ["www/public/data/model.snap", "./scripts/demo-store.sh"],
+    ["www/public/data/catalog.csv", "./scripts/demo-store.sh"],
+    ["target/native/edgerec", "./scripts/demo-store.sh"],
+  ],
+  "the diversity tests",
+);
+const catalog = new Map(parseCsv(readFileSync(join(publicDir, "data/catalog.csv"), "utf8")).map((r) => [r.id, r]));
+const brandOf = (id) => catalog.get(id).brand;
+const repeats = (ids) => ids.length - new Set(ids.map(brandOf)).size;
+
+let server;
+let browser;
+before(async () => {
+  server = await startStaticServer({ root: publicDir });
+  browser = await launchChromium();
+});
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+/** The ids each <edgerec-widget> of the page shows, by its `id` attribute. */
+const shown = (page) =>
+  page.evaluate(() => Object.fromEntries([...document.querySelectorAll("edgerec-widget")].map((w) => [w.id, w.items.map((i) => i.id)])));
+
+test("exclude-shown leaves out what earlier widgets show, and follows them when they change", async () => {
+  const t = await openPage(browser);
+  const { page } = t;
+  await page.goto(server.url + "/plain.html");
+  await settle(page);
+  await page.evaluate(() => {
+    document.body.innerHTML = `
+      <edgerec-widget id="first" widget="popular" limit="6"></edgerec-widget>
+      <edgerec-widget id="second" widget="popular" limit="6" exclude-shown></edgerec-widget>
+      <edgerec-widget id="plain" widget="popular" limit="12"></edgerec-widget>`;
+  });
+  await settle(page);
+  let s = await shown(page);
+  assert.equal(s.first.length, 6);
+  assert.deepEqual(s.first, s.plain.slice(0, 6), "without exclude-shown the same list repeats");
+  await eventually(async () => {
+    s = await shown(page);
+    assert.deepEqual(s.second, s.plain.slice(6, 12), "the second box goes on where the first stopped");
+  });
+  // The first box shows fewer: the second re-renders and takes up what it no longer shows.
+  await page.evaluate(() => document.getElementById("first").setAttribute("limit", "2"));
+  await eventually(async () => {
+    s = await shown(page);
+    assert.equal(s.first.length, 2);
+    assert.deepEqual(s.second, s.plain.slice(2, 8));
+  });
+  // And a brand cap on the element: at most one product of a brand.
+  await page.evaluate(() => document.getElementById("plain").setAttribute("max-per-brand", "1"));
+  await eventually(async () => {
+    s = await shown(page);
+    assert.ok(s.plain.length > 0 && repeats(s.plain) === 0, `one per brand: ${s.plain.map(brandOf)}`);
+  });
+  await t.done();
+});
+
+const check = (toml) => checkConfig(root, toml);
+
+test("the preview's Diversity controls cap brands, rotate, and export what edgerec accepts", async () => {
+  const t = await openPage(browser);
+  const { page } = t;
+  await page.goto(`${server.url}/preview.html?widget=popular`);
+  await page.waitForSelector("#preview:not([hidden])");
+  const results = () => page.$$eval("#results [data-product-id]", (els) => els.map((e) => e.dataset.productId));
+  await page.fill("#limit", "20");
+  let before;
+  await eventually(async () => {
+    before = await results();
+    assert.equal(before.length, 20);
+  });
+  assert.ok(repeats(before) > 0, "twenty best sellers repeat a brand, so a cap has something to do");
+  await page.fill("#max_per_brand", "1");
+  await eventually(async () => {
+    const capped = await results();
+    assert.ok(capped.length > 0 && repeats(capped) === 0, `one per brand: ${capped.map(brandOf)}`);
+  });
+  await page.selectOption("#rotation", "day");
+  await page.waitForFunction(() => document.getElementById("toml").value.includes('rotation = "day"\n'));
+  const toml = await page.inputValue("#toml");
+  assert.ok(toml.includes("max_per_brand = 1\n"), toml);
+  assert.match(check(toml), /valid/);
+  await page.fill("#max_per_category", "101");
+  await page.waitForFunction(() => document.getElementById("problems").textContent.includes("a whole number from 0 (no cap) to 100"));
+  await t.done();
+});
