@@ -53,6 +53,9 @@ pub struct Args {
     /// Filters as JSON, replacing the widget's field by field, e.g. '{"price_max": 100}'.
     #[arg(long)]
     filters: Option<String>,
+    /// The editorial list (`[lists.NAME]`) an `editorial` widget shows instead of its own.
+    #[arg(long)]
+    list: Option<String>,
     /// Leave the list as it is without `[personalization]`, to compare with the personalised one.
     #[arg(long)]
     no_personalize: bool,
@@ -78,7 +81,7 @@ pub fn run(a: Args) -> Result<(), Error> {
     let filters: Option<Filters> =
         a.filters.as_deref().map(|f| serde_json::from_str(f).map_err(|e| format!("--filters: {e}"))).transpose()?;
     let personalize = a.no_personalize.then_some(false);
-    let over = Overrides { limit: a.limit, filters, personalize, ..Default::default() };
+    let over = Overrides { limit: a.limit, filters, personalize, list: a.list.clone(), ..Default::default() };
     let result = rec.recommend(&a.widget, &ctx, &over)?;
     let items: Vec<_> = result.items.iter().map(|r| rec.describe(r)).collect();
     if a.json {

@@ -69,8 +69,9 @@ const fn spec(name: &'static str, required: bool) -> SectionSpec {
 /// Every section this library knows, in the order it writes them.
 pub const SECTIONS: [SectionSpec; 20] = [
     spec("meta", true),
-    // Version 2: `[recurring]` and `[segments]`; 3: `[personalization]`, widgets' `personalize`.
-    SectionSpec { name: "config", version: 3, required: true },
+    // Version 2: `[recurring]` and `[segments]`; 3: `[personalization]`, widgets' `personalize`;
+    // 4: `[lists]`, widgets' `list`, fallback steps as strings (`list:NAME`).
+    SectionSpec { name: "config", version: 4, required: true },
     spec("catalog", true),
     spec("popularity.views", false),
     spec("popularity.carts", false),
