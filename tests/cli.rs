@@ -593,6 +593,52 @@ fn configured_names_that_match_nothing_are_warned_about() {
 }
 
 #[test]
+fn an_editorial_list_is_built_warned_about_and_recommended_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    write_all(
+        d,
+        &[
+            ("catalog.csv", "id,brand,category,price
+A,Acme,Kitchen,10
+B,Bolt,Kitchen,20
+C,Acme,Garden,30
+D,Acme,Garden,40
+"),
+            ("events.csv", "timestamp,user_id,event,product_id
+2024-01-01,u1,view,A
+"),
+            (
+                "edgerec.toml",
+                "blacklist = [\"D\"]\n[lists.summer]\ntitle = \"Summer sale\"\nproducts = [\"C\", \"Z\", \"D\", \"A\", \"B\"]\n[widgets.home]\nalgorithm = \"editorial\"\nlist = \"summer\"\nfallback = []\n",
+            ),
+        ],
+    );
+    let (cat, ev, conf, snap) = (d.join("catalog.csv"), d.join("events.csv"), d.join("edgerec.toml"), d.join("m.snap"));
+    let out = ok(&["build", "--catalog", p(&cat), "--events", p(&ev), "--config", p(&conf), "--out", p(&snap)]);
+    assert!(out.contains("  warning   lists.summer.products[1]: \"Z\" is not in the catalog\n"), "{out}");
+    // In the list's order, without the blacklisted D, on A's page without A; the list's title is
+    // the widget's heading and the reason.
+    let json = ok(&["recommend", "--snapshot", p(&snap), "--widget", "home", "--product", "A", "--json"]);
+    let got: Vec<String> = items(&json).iter().map(|i| i["id"].as_str().unwrap().to_string()).collect();
+    assert_eq!(got, ["C", "B"]);
+    assert_eq!(items(&json)[0]["explanation"], "Picked by our team: Summer sale");
+    let text = ok(&["recommend", "--snapshot", p(&snap), "--widget", "home", "--filters", r#"{"brands": ["Acme"]}"#]);
+    assert!(text.starts_with("home \"Summer sale\""), "{text}");
+    assert!(text.contains("C ") && text.contains(" A ") && !text.contains(" B "), "{text}");
+    // The built-in widget shows every list, or the one asked for.
+    let json = ok(&["recommend", "--snapshot", p(&snap), "--widget", "editorial", "--list", "summer", "--json"]);
+    assert_eq!(items(&json)[0]["reason"], "editorial");
+    let e = fails(&["recommend", "--snapshot", p(&snap), "--widget", "editorial", "--list", "winter"]);
+    assert!(e.contains("invalid option `list`: no list \"winter\"; lists: summer"), "{e}");
+    // A fallback naming no list is an error naming the key.
+    std::fs::write(&conf, "[lists.summer]\nproducts = [\"A\"]\n[widgets.popular]\nfallback = [\"list:sumer\"]\n")
+        .unwrap();
+    let e = fails(&["build", "--catalog", p(&cat), "--events", p(&ev), "--config", p(&conf), "--out", p(&snap)]);
+    assert!(e.contains("widgets.popular.fallback[0]: no list \"sumer\"; lists: summer"), "{e}");
+}
+
+#[test]
 fn predict_and_evaluate_report_malformed_rows_like_build() {
     // Issue 18, item 6: a bad timestamp or a short row no longer vanishes.
     let dir = tempfile::tempdir().unwrap();

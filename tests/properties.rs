@@ -9,7 +9,7 @@
 
 use edgerec::build::{build, BuildOptions};
 use edgerec::catalog::{CatalogBuilder, ProductRecord};
-use edgerec::config::{Algorithm, Config, DateRange, Filters, Rotation, Source, WidgetConfig};
+use edgerec::config::{Algorithm, Config, DateRange, EditorialList, Filters, Rotation, Source, Step, WidgetConfig};
 use edgerec::engine::Search;
 use edgerec::engine::Timed;
 use edgerec::ingest::events::{Event, EventLog, CART, NONE, PURCHASE, VIEW};
@@ -214,6 +214,12 @@ fn make_with(store: &Store, personalised: bool) -> Recommender {
     config.training.min_count = store.min_count;
     config.blacklist = store.blacklist.iter().map(|i| format!("p{i:02}")).collect();
     config.personalization.enabled = personalised;
+    // Two editorial lists, with repeats and an id not in the catalog: the blacklist, filters and
+    // context drawn for each case decide what of them may be shown.
+    for (name, ids) in [("picks", &[7, 3, 25, 3, 0, 99, 12, 18][..]), ("more", &[1, 2, 3, 4, 5, 6, 7, 8, 9, 10])] {
+        let products = ids.iter().map(|i| format!("p{i:02}")).collect();
+        config.lists.insert(name.into(), EditorialList { products, title: Some(name.to_uppercase()) });
+    }
     config.personalization.strength = 0.6;
     let (snapshot, _) = build(catalog, &log, &BuildOptions { config, as_of: None, built_at: 0 });
     // Round-trip through the file format, as every real consumer does.
@@ -305,6 +311,12 @@ fn context() -> impl Strategy<Value = Context> {
         })
 }
 
+/// Every fallback step: the sources and the editorial lists.
+fn steps() -> Vec<Step> {
+    let lists = ["picks", "more"].map(|l| Step::List(l.into()));
+    Source::ALL[1..].iter().map(|&s| Step::Source(s)).chain(lists).collect()
+}
+
 /// The steps whose items personalisation leaves in place (docs/personalization.md): force-included
 /// products and the history lists.
 const KEEP_ORDER: [Source; 6] = [
@@ -323,7 +335,8 @@ proptest! {
     fn lists_obey_every_rule(
         store in store(),
         algorithm in proptest::sample::select(Algorithm::ALL.to_vec()),
-        fallback in proptest::collection::vec(proptest::sample::select(Source::ALL[1..].to_vec()), 0..4),
+        fallback in proptest::collection::vec(proptest::sample::select(steps()), 0..4),
+        list in proptest::option::of(proptest::sample::select(vec!["picks", "more"])),
         f in filters(),
         ctx in context(),
         limit in 1u32..12,
@@ -337,6 +350,7 @@ proptest! {
         let c = rec.catalog();
         let mut w = WidgetConfig::for_algorithm(algorithm);
         w.fallback = fallback;
+        w.list = list.filter(|_| algorithm == Algorithm::Editorial).map(String::from);
         w.filters = f.clone();
         w.limit = limit;
         w.threshold = threshold;

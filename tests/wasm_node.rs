@@ -489,3 +489,47 @@ fn recurring_reads_purchase_times_from_options_and_from_a_session() {
     let later = obj(&[("session", session.into()), ("now", (now + 13.0 * day).into())]);
     assert_eq!(ids(&ask(&r, "recurring", later).unwrap()), [id]);
 }
+
+/// The fixture with one editorial list (an id not in the catalog included).
+fn rec_with_a_list() -> Recommender {
+    let mut s = edgerec::Snapshot::decode(FIXTURE).unwrap();
+    let products = ["P00010", "nope", "P00003", "P00007"].map(String::from).to_vec();
+    s.config
+        .lists
+        .insert("staff".into(), edgerec::config::EditorialList { products, title: Some("Staff picks".into()) });
+    Recommender::from_bytes(&s.encode()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn editorial_lists_are_listed_and_chosen_per_request() {
+    let rec = rec_with_a_list();
+    let lists = rec.lists().unwrap();
+    let first = lists.dyn_ref::<Array>().unwrap().get(0);
+    assert_eq!(get(&first, "name").as_string().as_deref(), Some("staff"));
+    assert_eq!(get(&first, "title").as_string().as_deref(), Some("Staff picks"));
+    assert_eq!(get(&first, "products").dyn_into::<Array>().unwrap().length(), 4);
+    let got = ask(&rec, "editorial", obj(&[("list", "staff".into()), ("fallback", strs(&[]))])).unwrap();
+    assert_eq!(ids(&got), ["P00010", "P00003", "P00007"]);
+    assert_eq!(
+        get(&got.dyn_ref::<Array>().unwrap().get(0), "explanation").as_string().as_deref(),
+        Some("Picked by our team: Staff picks")
+    );
+    // As a fallback step of another widget, and in recommendWith.
+    let got = ask(&rec, "also_bought", obj(&[("fallback", strs(&["list:staff"]))])).unwrap();
+    let first = got.dyn_ref::<Array>().unwrap().get(0);
+    assert_eq!(
+        (get(&first, "reason").as_string().as_deref(), get(&first, "step").as_f64()),
+        (Some("editorial"), Some(2.0))
+    );
+    let w = obj(&[
+        ("algorithm", "editorial".into()),
+        ("list", "staff".into()),
+        ("fallback", strs(&[])),
+        ("limit", 2.into()),
+    ]);
+    assert_eq!(ids(&rec.recommend_with(w, None).unwrap()), ["P00010", "P00003"]);
+    let e = ask(&rec, "editorial", obj(&[("list", "winter".into())])).unwrap_err();
+    assert_eq!(e, "invalid option `list`: no list \"winter\"; lists: staff");
+    let e = ask(&rec, "popular", obj(&[("fallback", strs(&["list:winter"]))])).unwrap_err();
+    assert_eq!(e, "invalid option `fallback[0]`: no list \"winter\"; lists: staff");
+}

@@ -13,8 +13,8 @@ use serde::Deserialize;
 
 use super::Error;
 use crate::config::{
-    default_widgets, Config, ForYouParams, PersonalizationConfig, RecurringConfig, SegmentsConfig, SimilarityConfig,
-    TrainingConfig, TrendingConfig, WidgetPatch,
+    default_widgets, Algorithm, Config, EditorialList, ForYouParams, PersonalizationConfig, RecurringConfig,
+    SegmentsConfig, SimilarityConfig, TrainingConfig, TrendingConfig, WidgetPatch,
 };
 
 #[derive(Deserialize)]
@@ -39,6 +39,8 @@ struct ConfigFile {
     #[serde(default)]
     personalization: PersonalizationConfig,
     #[serde(default)]
+    lists: BTreeMap<String, EditorialList>,
+    #[serde(default)]
     widgets: BTreeMap<String, WidgetPatch>,
 }
 
@@ -59,6 +61,13 @@ pub fn parse_config(text: &str) -> Result<Config, String> {
             patch.resolve(Some(&name), widgets.get(&name), &file.for_you).map_err(|e| format!("widgets.{name}.{e}"))?;
         widgets.insert(name, w);
     }
+    // An editorial widget that names a list and keeps the default heading shows the list's title.
+    for w in widgets.values_mut() {
+        let title = w.list.as_ref().and_then(|l| file.lists.get(l)).and_then(|l| l.title.as_ref());
+        if let (Some(t), true) = (title, w.title == Algorithm::Editorial.default_title()) {
+            w.title = t.clone();
+        }
+    }
     // `[similarity] attributes` replaces the default weights as a whole (they must sum to 100).
     let similarity = file.similarity.unwrap_or_default();
     let config = Config {
@@ -70,6 +79,7 @@ pub fn parse_config(text: &str) -> Result<Config, String> {
         recurring: file.recurring,
         segments: file.segments,
         personalization: file.personalization,
+        lists: file.lists,
         widgets,
     };
     config.validate().map_err(|e| e.to_string())?;

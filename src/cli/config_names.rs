@@ -43,13 +43,21 @@ pub fn check(path: &Path, catalog: Option<&Path>) -> Result<(), Error> {
 /// One warning per configured name that matches nothing in `catalog`, naming its key:
 /// `blacklist[2]: "gift-cardd" is not in the catalog`,
 /// `widgets.upsell.filters.brands: "Acme" matches no product`. In key order: the blacklist,
-/// then each widget (by name) with its `force_include` and its filters.
+/// each editorial list's products, then each widget (by name) with its `force_include` and its
+/// filters.
 pub fn unmatched_names(config: &Config, catalog: &Catalog) -> Vec<String> {
     let mut out = Vec::new();
     let not_a_product = |key: &str, id: &str| format!("{key}: \"{id}\" is not in the catalog");
     for (i, id) in config.blacklist.iter().enumerate() {
         if catalog.index_of(id).is_none() {
             out.push(not_a_product(&format!("blacklist[{i}]"), id));
+        }
+    }
+    for (name, l) in &config.lists {
+        for (i, id) in l.products.iter().enumerate() {
+            if catalog.index_of(id).is_none() {
+                out.push(not_a_product(&format!("lists.{name}.products[{i}]"), id));
+            }
         }
     }
     for (name, w) in &config.widgets {
@@ -155,10 +163,13 @@ mod tests {
             ..Default::default()
         };
         config.widgets.insert("upsell".into(), w);
+        let products = vec!["knife".into(), "knif".into()];
+        config.lists.insert("picks".into(), crate::config::EditorialList { products, title: None });
         assert_eq!(
             unmatched_names(&config, &catalog()),
             [
                 "blacklist[1]: \"gift-cardd\" is not in the catalog",
+                "lists.picks.products[1]: \"knif\" is not in the catalog",
                 "widgets.upsell.force_include[1]: \"knive\" is not in the catalog",
                 "widgets.upsell.filters.brands: \"acme\" matches no product (the catalog has \"Acme\"; names are case-sensitive)",
                 "widgets.upsell.filters.brands: \"Nope\" matches no product",

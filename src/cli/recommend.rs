@@ -68,6 +68,9 @@ pub struct Args {
     /// Filters as JSON, replacing the widget's field by field, e.g. '{"price_max": 100}'.
     #[arg(long)]
     filters: Option<String>,
+    /// The editorial list (`[lists.NAME]`) an `editorial` widget shows instead of its own.
+    #[arg(long)]
+    list: Option<String>,
     /// Leave the list as it is without `[personalization]`, to compare with the personalised one.
     #[arg(long)]
     no_personalize: bool,
@@ -99,6 +102,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         limit: a.limit,
         filters,
         personalize,
+        list: a.list.clone(),
         max_per_brand: a.max_per_brand,
         max_per_category: a.max_per_category,
         rotation: a.rotation,

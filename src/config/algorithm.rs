@@ -5,6 +5,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 use super::sources::{SourceSpec, SOURCES};
+use super::Step;
 
 /// The recommendation algorithms a widget can run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -63,6 +64,8 @@ pub enum Algorithm {
     SegmentLastPurchased,
     /// The products the request's segment buys regularly whose next purchase is due.
     SegmentRecurring,
+    /// A merchandiser's list (`[lists.NAME]`), in its order: the widget's `list`, else every list.
+    Editorial,
 }
 
 /// The steps a widget's chain is made of: the places candidates come from.
@@ -119,11 +122,13 @@ pub enum Source {
     SegmentLastPurchased,
     /// Bought regularly by the request's segment and due again.
     SegmentRecurring,
+    /// An editorial list (`[lists.NAME]`).
+    Editorial,
 }
 
 impl Source {
     /// Every source, in declaration order.
-    pub const ALL: [Source; 25] = [
+    pub const ALL: [Source; 26] = [
         Source::ForceInclude,
         Source::PreviouslyViewed,
         Source::BoughtTogether,
@@ -149,6 +154,7 @@ impl Source {
         Source::SegmentLastViewed,
         Source::SegmentLastPurchased,
         Source::SegmentRecurring,
+        Source::Editorial,
     ];
 
     /// The `snake_case` name used in configs and reasons.
@@ -186,7 +192,7 @@ pub enum Constraint {
 
 impl Algorithm {
     /// Every algorithm, in declaration order.
-    pub const ALL: [Algorithm; 25] = [
+    pub const ALL: [Algorithm; 26] = [
         Algorithm::PreviouslyViewed,
         Algorithm::Upsell,
         Algorithm::CrossSell,
@@ -212,6 +218,7 @@ impl Algorithm {
         Algorithm::SegmentLastViewed,
         Algorithm::SegmentLastPurchased,
         Algorithm::SegmentRecurring,
+        Algorithm::Editorial,
     ];
 
     /// The `snake_case` name used in configs.
@@ -240,8 +247,8 @@ impl Algorithm {
     }
 
     /// The fallback chain a widget gets when its config names none.
-    pub fn default_fallback(self) -> Vec<Source> {
-        self.spec().fallback.to_vec()
+    pub fn default_fallback(self) -> Vec<Step> {
+        self.spec().fallback.iter().map(|&s| Step::Source(s)).collect()
     }
 
     /// The heading a widget of this algorithm shows when its config gives no title.
@@ -305,7 +312,7 @@ use Source as S;
 const TOGETHER: &[Source] = &[S::BoughtTogether, S::CartedTogether, S::ViewedTogether];
 
 /// Every algorithm, in declaration order (`Algorithm as usize` indexes it).
-pub const ALGORITHMS: [AlgorithmSpec; 25] = [
+pub const ALGORITHMS: [AlgorithmSpec; 26] = [
     AlgorithmSpec {
         excludes_anchors: false,
         excludes_purchased: false,
@@ -541,6 +548,14 @@ pub const ALGORITHMS: [AlgorithmSpec; 25] = [
             "The products the request's segment buys regularly whose next purchase is due (from the segment's demand per day).",
         )
     },
+    row(
+        Algorithm::Editorial,
+        "editorial",
+        "Staff picks",
+        &[S::Editorial],
+        &[S::Popular],
+        "A merchandiser's list ([lists.NAME], the widget's list = \"NAME\"; every list without one), in its order.",
+    ),
 ];
 
 #[cfg(test)]

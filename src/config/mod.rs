@@ -17,6 +17,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 mod algorithm;
+mod editorial;
 mod filters;
 mod for_you;
 mod patch;
@@ -29,6 +30,7 @@ mod trending;
 mod widget;
 
 pub use algorithm::{Algorithm, AlgorithmSpec, Constraint, Source, ALGORITHMS};
+pub use editorial::{EditorialList, Step, MAX_LIST_PRODUCTS};
 pub use filters::Filters;
 pub use for_you::{ForYouParams, ForYouPatch, SessionShape, TunedForYou};
 pub use patch::WidgetPatch;
@@ -66,6 +68,8 @@ pub struct Config {
     pub segments: SegmentsConfig,
     /// Re-ranking by the shopper's affinities, on the device.
     pub personalization: PersonalizationConfig,
+    /// Editorial lists (`[lists.NAME]`), by name.
+    pub lists: BTreeMap<String, EditorialList>,
     /// The widgets, by name.
     pub widgets: BTreeMap<String, WidgetConfig>,
 }
@@ -81,6 +85,7 @@ impl Default for Config {
             recurring: RecurringConfig::default(),
             segments: SegmentsConfig::default(),
             personalization: PersonalizationConfig::default(),
+            lists: BTreeMap::new(),
             widgets: default_widgets(),
         }
     }
@@ -284,11 +289,13 @@ impl Config {
         self.recurring.validate("recurring")?;
         self.segments.validate("segments")?;
         self.personalization.validate("personalization")?;
+        editorial::validate_lists(&self.lists)?;
         for (name, w) in &self.widgets {
-            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-') {
+            if !editorial::valid_name(name) {
                 return Err(err(format!("widgets.{name}"), "widget names use letters, digits, `_` and `-`"));
             }
             w.validate(&format!("widgets.{name}"))?;
+            w.validate_lists(&format!("widgets.{name}"), &self.lists)?;
         }
         Ok(())
     }

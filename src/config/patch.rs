@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{err, Algorithm, ConfigError, Filters, ForYouParams, ForYouPatch, Rotation, Source, WidgetConfig};
+use super::{err, Algorithm, ConfigError, Filters, ForYouParams, ForYouPatch, Rotation, Step, WidgetConfig};
 
 /// Changes to a widget: every key of [`WidgetConfig`], each optional. It is what
 /// `[widgets.NAME]` in edgerec.toml, a request's options and `recommendWith` give.
@@ -19,7 +19,8 @@ use super::{err, Algorithm, ConfigError, Filters, ForYouParams, ForYouPatch, Rot
 /// - A new `algorithm` keeps every key the base had set to something else than its old
 ///   algorithm's default (a custom title, limit, fallback, filters, ...); the keys that were the
 ///   old algorithm's defaults (title, fallback, exclude_purchased) become the new one's. A widget
-///   that no longer runs `for_you` drops its own weights.
+///   that no longer runs `for_you` drops its own weights; one that no longer runs `editorial`
+///   drops its `list`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WidgetPatch {
@@ -31,8 +32,8 @@ pub struct WidgetPatch {
     pub limit: Option<u32>,
     /// Relative relevance threshold (0 to 1).
     pub threshold: Option<f32>,
-    /// Replaces the fallback chain.
-    pub fallback: Option<Vec<Source>>,
+    /// Replaces the fallback chain (sources and `list:NAME` steps).
+    pub fallback: Option<Vec<Step>>,
     /// Filters; each field set here replaces the widget's, the others stay.
     pub filters: Option<Filters>,
     /// Leave out products already bought.
@@ -62,6 +63,8 @@ pub struct WidgetPatch {
     pub max_per_category: Option<u32>,
     /// Vary the order of near-tied items per day or per session.
     pub rotation: Option<Rotation>,
+    /// The editorial list an `editorial` widget shows; `""` for every list.
+    pub list: Option<String>,
 }
 
 impl WidgetPatch {
@@ -143,6 +146,9 @@ impl WidgetConfig {
         if let Some(v) = patch.rotation {
             self.rotation = v;
         }
+        if let Some(v) = &patch.list {
+            self.list = Some(v.clone()).filter(|v| !v.is_empty());
+        }
         match &patch.for_you {
             Some(p) => self.for_you.get_or_insert_with(|| shared_for_you.clone()).apply(p),
             None if !self.runs_for_you() => self.for_you = None,
@@ -169,6 +175,9 @@ impl WidgetConfig {
         }
         if self.personalize == old.personalize {
             self.personalize = new.personalize;
+        }
+        if to != Algorithm::Editorial {
+            self.list = None;
         }
         self.algorithm = to;
     }

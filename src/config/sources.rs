@@ -23,7 +23,7 @@ pub struct SourceSpec {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Explain {
     /// Before and after the anchor's title (`Often bought together with ` *title*), for sources
-    /// that have an anchor.
+    /// that have an anchor; for an editorial list, around the list's title.
     pub anchored: Option<(&'static str, &'static str)>,
     /// Without an anchor, or for sources that never have one.
     pub plain: &'static str,
@@ -32,7 +32,7 @@ pub struct Explain {
 use Source as S;
 
 /// Every source, in declaration order (`Source as usize` indexes it).
-pub const SOURCES: [SourceSpec; 25] = [
+pub const SOURCES: [SourceSpec; 26] = [
     SourceSpec {
         source: S::ForceInclude,
         explain: Explain { anchored: None, plain: "Featured by the store" },
@@ -225,5 +225,12 @@ pub const SOURCES: [SourceSpec; 25] = [
         name: "segment_recurring",
         title: "Your team's regular order",
         sections: &["segments"],
+    },
+    SourceSpec {
+        source: S::Editorial,
+        explain: Explain { anchored: Some(("Picked by our team: ", "")), plain: "Picked by our team" },
+        name: "editorial",
+        title: "Staff picks",
+        sections: &[],
     },
 ];

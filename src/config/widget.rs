@@ -4,7 +4,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::{check_range, err, Algorithm, ConfigError, Filters, ForYouParams, Source, MAX_LIMIT};
+use super::{check_range, err, Algorithm, ConfigError, Filters, ForYouParams, Source, Step, MAX_LIMIT};
 
 /// `[widgets.NAME]`: one widget, fully resolved.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -18,8 +18,9 @@ pub struct WidgetConfig {
     pub limit: u32,
     /// Drop a candidate scoring below `threshold` times the best candidate of its step (0 to 1).
     pub threshold: f32,
-    /// Further sources tried in order until `limit` items are found.
-    pub fallback: Vec<Source>,
+    /// Further steps tried in order until `limit` items are found: sources, or editorial lists
+    /// (`list:NAME`).
+    pub fallback: Vec<Step>,
     /// Merchandising filters.
     pub filters: Filters,
     /// Leave out products the shopper already bought.
@@ -44,6 +45,10 @@ pub struct WidgetConfig {
     /// (previously viewed, recurring, the segment lists, buy again).
     #[serde(default)]
     pub personalize: bool,
+    /// The editorial list (`[lists.NAME]`) an `editorial` widget shows; every list, in name
+    /// order, when unset.
+    #[serde(default)]
+    pub list: Option<String>,
     /// At most this many items of one brand (0: no cap). Applied as the list fills: an item over
     /// the cap is skipped and the list fills from further down. Force-included items count
     /// towards the cap but are always shown.
@@ -108,7 +113,9 @@ impl WidgetConfig {
             for_you: None,
             hide_when_fallback: false,
             min_own_items: 0,
-            personalize: algorithm.spec().excludes_purchased,
+            // An editorial list keeps the merchandiser's order unless the widget says otherwise.
+            personalize: algorithm.spec().excludes_purchased && algorithm != Algorithm::Editorial,
+            list: None,
             max_per_brand: 0,
             max_per_category: 0,
             rotation: Rotation::Off,
@@ -128,11 +135,12 @@ impl WidgetConfig {
         }
     }
 
-    /// The source steps in order: the algorithm's own, then the fallback (repeats removed).
-    pub fn chain(&self) -> Vec<Source> {
-        let mut chain: Vec<Source> = Vec::with_capacity(4);
-        for &s in self.algorithm.steps().iter().chain(self.fallback.iter()) {
-            if s != Source::ForceInclude && !chain.contains(&s) {
+    /// The steps in order: the algorithm's own, then the fallback (repeats removed).
+    pub fn chain(&self) -> Vec<Step> {
+        let mut chain: Vec<Step> = Vec::with_capacity(4);
+        let own = self.algorithm.steps().iter().map(|&s| Step::Source(s));
+        for s in own.chain(self.fallback.iter().cloned()) {
+            if s != Step::Source(Source::ForceInclude) && !chain.contains(&s) {
                 chain.push(s);
             }
         }
@@ -161,7 +169,8 @@ impl WidgetConfig {
             .str("title", &self.title)
             .int("limit", i64::from(self.limit))
             .num("threshold", f64::from(self.threshold), 6)
-            .strs("fallback", &self.fallback.iter().map(|s| s.name()).collect::<Vec<_>>());
+            .strs("fallback", &self.fallback.iter().map(Step::to_string).collect::<Vec<_>>())
+            .opt_str("list", self.list.as_deref());
         self.filters.write_json(o.key("filters"));
         o.bool("exclude_purchased", self.exclude_purchased)
             .strs("force_include", &self.force_include)
@@ -204,7 +213,7 @@ impl WidgetConfig {
                 ));
             }
         }
-        if self.fallback.contains(&Source::ForceInclude) {
+        if self.fallback.contains(&Step::Source(Source::ForceInclude)) {
             return Err(err(
                 format!("{key}.fallback"),
                 "force_include is not a fallback step: list the products in force_include",
@@ -269,10 +278,8 @@ mod tests {
     #[test]
     fn chain_has_no_repeats() {
         let mut w = WidgetConfig::for_algorithm(Algorithm::Upsell);
-        w.fallback = vec![Source::ViewedTogether, Source::Popular, Source::Popular];
-        assert_eq!(
-            w.chain(),
-            vec![Source::BoughtTogether, Source::CartedTogether, Source::ViewedTogether, Source::Popular]
-        );
+        w.fallback = vec![Source::ViewedTogether.into(), Source::Popular.into(), Source::Popular.into()];
+        let want = [Source::BoughtTogether, Source::CartedTogether, Source::ViewedTogether, Source::Popular];
+        assert_eq!(w.chain(), want.map(Step::Source));
     }
 }

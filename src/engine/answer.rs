@@ -14,7 +14,7 @@ impl Recommender {
     pub fn write_answer_json(&self, name: &str, title: &str, r: &Recommendations, out: &mut String) {
         let mut o = Object::new(out);
         o.str("widget", name)
-            .str("title", r.fallback_title.unwrap_or(title))
+            .str("title", r.fallback_title.as_deref().unwrap_or(title))
             .str("widgetTitle", title)
             .bool("fromFallback", r.from_fallback)
             .opt_str("hidden", r.hidden)
@@ -95,7 +95,7 @@ mod tests {
         assert_eq!(v["items"].as_array().unwrap().len(), r.items.len());
         let fake = crate::engine::Recommendations {
             from_fallback: true,
-            fallback_title: Some("Best sellers"),
+            fallback_title: Some("Best sellers".into()),
             hidden: Some("hide_when_fallback"),
             ..Default::default()
         };

@@ -63,7 +63,7 @@ impl Recommender {
     /// At most the widget's `limit` bundles.
     pub fn bundles(&self, widget: &str, ctx: &Context, overrides: &Overrides) -> Result<BundleAnswer, EngineError> {
         let config = self.widget_with(widget, overrides)?;
-        let compiled = super::Compiled::new(config, self.catalog());
+        let compiled = self.compile(config);
         let mut unknown = Vec::new();
         let q = self.resolve(ctx, &mut unknown);
         let Some(current) = q.current else {

@@ -148,7 +148,11 @@ impl Recommender {
         let c = self.catalog();
         // A product that is its own anchor comes from the shopper's own history.
         let own = r.anchor == Some(r.product);
-        let anchor_title = r.anchor.filter(|_| !own).map(|a| if c.title(a).is_empty() { c.id(a) } else { c.title(a) });
+        let anchor_title = match r.source {
+            // An editorial item's reason names its list.
+            Source::Editorial => self.list_title(r),
+            _ => r.anchor.filter(|_| !own).map(|a| if c.title(a).is_empty() { c.id(a) } else { c.title(a) }),
+        };
         let [a, b, d] = explanation_parts(r.source, anchor_title, own);
         let [e, f, g, h, i] = r.personal.map_or([""; 5], |p| self.personalizer.explain(c, &p));
         [a, b, d, e, f, g, h, i]

@@ -16,11 +16,12 @@ use std::fmt;
 use rustc_hash::FxHashMap;
 
 use crate::catalog::Catalog;
-use crate::config::{ConfigError, Constraint, Source, WidgetConfig, WidgetPatch, MAX_LIMIT};
+use crate::config::{ConfigError, Constraint, EditorialList, Source, WidgetConfig, WidgetPatch, MAX_LIMIT};
 use crate::filter::{day_of, CompiledFilter};
 use crate::neighbours::{NeighbourKind, NeighbourTable};
 use crate::popularity::{PopularityKind, PopularityList};
 use crate::snapshot::{Snapshot, SnapshotError};
+use editorial::Link;
 
 /// Session items the in-session list looks at, most recent first.
 const MAX_SESSION_ITEMS: usize = 30;
@@ -59,6 +60,8 @@ pub struct Recommendation {
     /// The shopper's affinity that moved it up, when personalisation re-ranked the list and
     /// the affinity is worth saying.
     pub personal: Option<Affinity>,
+    /// The editorial list it came from (index in name order), for `editorial` items.
+    pub list: Option<u16>,
 }
 
 /// The engine's answer.
@@ -72,8 +75,9 @@ pub struct Recommendations {
     /// that a storefront does not put the list under a heading that claims otherwise.
     pub from_fallback: bool,
     /// The heading that says where the list came from when it came from a fallback step (that
-    /// step's title, "Popular right now"); `None` when the widget's own title applies.
-    pub fallback_title: Option<&'static str>,
+    /// step's title, "Popular right now", or an editorial list's); `None` when the widget's own
+    /// title applies.
+    pub fallback_title: Option<String>,
     /// Why the list was withheld (`hide_when_fallback`, `min_own_items`): the storefront leaves
     /// the box out.
     pub hidden: Option<&'static str>,
@@ -113,16 +117,17 @@ impl std::error::Error for EngineError {}
 #[derive(Debug, Clone)]
 struct Compiled {
     config: WidgetConfig,
-    chain: Vec<Source>,
+    chain: Vec<Link>,
     filter: CompiledFilter,
     force: Vec<u32>,
 }
 
 impl Compiled {
-    fn new(config: WidgetConfig, catalog: &Catalog) -> Compiled {
+    fn new(config: WidgetConfig, catalog: &Catalog, lists: &BTreeMap<String, EditorialList>) -> Compiled {
         let filter = CompiledFilter::compile(&config.filters, catalog);
         let force = config.force_include.iter().filter_map(|id| catalog.index_of(id)).collect();
-        Compiled { chain: config.chain(), filter, force, config }
+        let chain = config.chain().iter().map(|s| editorial::link(s, config.list.as_deref(), lists)).collect();
+        Compiled { chain, filter, force, config }
     }
 }
 
@@ -133,6 +138,7 @@ pub struct Recommender {
     widgets: BTreeMap<String, Compiled>,
     blacklist: Vec<u32>,
     personalizer: Personalizer,
+    lists: Vec<editorial::List>,
 }
 
 /// The context resolved to catalog indices.
@@ -171,13 +177,19 @@ impl Recommender {
     /// Prepares a decoded snapshot: compiles every widget's filters.
     pub fn new(snapshot: Snapshot) -> Recommender {
         let catalog = &snapshot.catalog;
-        let widgets =
-            snapshot.config.widgets.iter().map(|(name, w)| (name.clone(), Compiled::new(w.clone(), catalog))).collect();
+        let lists = &snapshot.config.lists;
+        let widgets = snapshot
+            .config
+            .widgets
+            .iter()
+            .map(|(name, w)| (name.clone(), Compiled::new(w.clone(), catalog, lists)))
+            .collect();
         let mut blacklist: Vec<u32> = snapshot.config.blacklist.iter().filter_map(|id| catalog.index_of(id)).collect();
         blacklist.sort_unstable();
         blacklist.dedup();
         let personalizer = Personalizer::new(&snapshot.config.personalization, &snapshot.groups, catalog);
-        Recommender { snapshot, widgets, blacklist, personalizer }
+        let lists = editorial::resolve(lists, catalog);
+        Recommender { snapshot, widgets, blacklist, personalizer, lists }
     }
 
     /// Decodes, validates and prepares snapshot bytes.
@@ -217,7 +229,7 @@ impl Recommender {
             return Ok(self.run(compiled, ctx));
         }
         let config = self.patched(compiled, overrides)?;
-        Ok(self.run(&Compiled::new(config, self.catalog()), ctx))
+        Ok(self.run(&self.compile(config), ctx))
     }
 
     /// The named widget with per-request overrides layered over it ([`WidgetConfig::apply`], with
@@ -236,14 +248,25 @@ impl Recommender {
     fn patched(&self, compiled: &Compiled, overrides: &Overrides) -> Result<WidgetConfig, EngineError> {
         let mut config = compiled.config.clone();
         config.apply(overrides, self.snapshot.for_you_params());
-        config.validate("").map_err(|e| EngineError::InvalidOption(option_key(e)))?;
+        self.check(&config)?;
         Ok(config)
+    }
+
+    /// A request's widget checked: its own keys, and the lists it names against the snapshot's.
+    fn check(&self, w: &WidgetConfig) -> Result<(), EngineError> {
+        w.validate("")
+            .and_then(|_| w.validate_lists("", &self.snapshot.config.lists))
+            .map_err(|e| EngineError::InvalidOption(option_key(e)))
+    }
+
+    fn compile(&self, config: WidgetConfig) -> Compiled {
+        Compiled::new(config, self.catalog(), &self.snapshot.config.lists)
     }
 
     /// Recommends for an ad-hoc widget configuration (the merchandiser preview).
     pub fn recommend_with(&self, widget: &WidgetConfig, ctx: &Context) -> Result<Recommendations, EngineError> {
-        widget.validate("").map_err(|e| EngineError::InvalidOption(option_key(e)))?;
-        Ok(self.run(&Compiled::new(widget.clone(), self.catalog()), ctx))
+        self.check(widget)?;
+        Ok(self.run(&self.compile(widget.clone()), ctx))
     }
 
     fn resolve(&self, ctx: &Context, unknown: &mut Vec<String>) -> Query {
@@ -331,11 +354,11 @@ impl Recommender {
         let mut run =
             Run { rec: self, w, q: &q, anchors: &anchors, out: Vec::with_capacity(pool), limit: pool, exclude_anchors };
         run.force_include();
-        for (i, &source) in w.chain.iter().enumerate() {
+        for (i, &link) in w.chain.iter().enumerate() {
             if run.out.len() >= pool {
                 break;
             }
-            run.step(source, i as u32 + 1);
+            run.step(link, i as u32 + 1);
         }
         let mut items = run.out;
         if let Some((m, profile)) = profile {
@@ -349,7 +372,7 @@ impl Recommender {
         let own = items.iter().filter(|r| (1..=own_steps).contains(&r.step)).count();
         let fallback_item = items.iter().find(|r| r.step > own_steps);
         let from_fallback = own == 0 && fallback_item.is_some();
-        let fallback_title = fallback_item.filter(|_| from_fallback).map(|r| r.source.spec().title);
+        let fallback_title = fallback_item.filter(|_| from_fallback).map(|r| self.heading(r).to_string());
         let hidden = if w.config.hide_when_fallback && from_fallback {
             Some("hide_when_fallback")
         } else if own < w.config.min_own_items as usize {
@@ -363,7 +386,7 @@ impl Recommender {
         let absent = &self.snapshot.absent;
         let mut absent_sections: Vec<&'static str> = Vec::new();
         if !absent.is_empty() {
-            for s in w.chain.iter().flat_map(|s| s.spec().sections) {
+            for s in w.chain.iter().flat_map(|l| l.0.spec().sections) {
                 if absent.contains(s) && !absent_sections.contains(s) {
                     absent_sections.push(s);
                 }
@@ -456,6 +479,7 @@ impl Run<'_> {
                     step: 0,
                     anchor: None,
                     personal: None,
+                    list: None,
                 });
             }
         }
@@ -488,7 +512,7 @@ impl Run<'_> {
                 return false;
             }
             let score = (score / top).min(1.0);
-            self.out.push(Recommendation { product: p, score, source, step, anchor, personal: None });
+            self.out.push(Recommendation { product: p, score, source, step, anchor, personal: None, list: None });
         }
         self.out.len() < self.limit
     }
@@ -512,7 +536,7 @@ impl Run<'_> {
         }
     }
 
-    fn step(&mut self, source: Source, step: u32) {
+    fn step(&mut self, (source, list): Link, step: u32) {
         let pop = |kind: PopularityKind| self.rec.snapshot.popularity.list(kind);
         match source {
             Source::ForceInclude => {}
@@ -552,6 +576,7 @@ impl Run<'_> {
             Source::SegmentLastViewed | Source::SegmentLastPurchased | Source::SegmentRecurring => {
                 self.segment(source, step)
             }
+            Source::Editorial => self.editorial(step, list),
         }
     }
 
@@ -606,6 +631,7 @@ mod answer;
 mod bundle;
 mod context;
 mod diversity;
+mod editorial;
 mod for_you;
 mod item;
 mod personal;

@@ -349,7 +349,7 @@ fn a_list_filled_by_fallback_steps_says_so_with_that_steps_title() {
     let got = r.recommend("also_bought", &on("knife-c"), &Overrides::default()).unwrap();
     assert!(!got.items.is_empty());
     assert!(got.from_fallback);
-    assert_eq!(got.fallback_title, Some("Best sellers in this category"));
+    assert_eq!(got.fallback_title.as_deref(), Some("Best sellers in this category"));
     assert_eq!(got.items[0].source, Source::MostPurchasedInCategory);
     // knife-a was: its own title applies, even where fallbacks fill the rest.
     let got = r.recommend("also_bought", &on("knife-a"), &Overrides { limit: Some(8), ..Default::default() }).unwrap();

@@ -69,7 +69,9 @@ const fn spec(name: &'static str, required: bool) -> SectionSpec {
 /// Every section this library knows, in the order it writes them.
 pub const SECTIONS: [SectionSpec; 20] = [
     spec("meta", true),
-    // Version 2: `[recurring]` and `[segments]`; 3: `[personalization]`, widgets' `personalize`.
+    // Version 2: `[recurring]` and `[segments]`; 3: `[personalization]`, widgets' `personalize`;
+    // 4: `[lists]`, widgets' `list`, fallback steps as strings (`list:NAME`),
+    // widgets' `max_per_brand`, `max_per_category`, `rotation`.
     SectionSpec { name: "config", version: 4, required: true },
     spec("catalog", true),
     spec("popularity.views", false),

@@ -9,7 +9,7 @@ use wasm_bindgen::JsCast;
 
 use super::session::SESSIONS;
 use super::{now_secs, type_name, ErrorCode, Thrown};
-use crate::config::{DateRange, Filters, ForYouParams, ForYouPatch, Rotation, Source, WidgetPatch};
+use crate::config::{DateRange, Filters, ForYouParams, ForYouPatch, Rotation, Source, Step, WidgetPatch};
 use crate::engine::{Context, Search, Timed};
 
 /// A positional argument of the wrong type: `invalid_argument`.
@@ -74,6 +74,7 @@ const OPTION_KEYS: &[&str] = &[
     "maxPerBrand",
     "maxPerCategory",
     "rotation",
+    "list",
 ];
 
 const FILTER_KEYS: &[&str] = &[
@@ -288,8 +289,8 @@ fn searches_of(key: &str, v: &JsValue) -> Result<Vec<Search>, Thrown> {
     Ok(out)
 }
 
-/// A fallback chain: an array of source names.
-fn sources_of(v: &JsValue) -> Result<Vec<Source>, Thrown> {
+/// A fallback chain: an array of source names and `list:NAME` steps.
+fn steps_of(v: &JsValue) -> Result<Vec<Step>, Thrown> {
     let allowed = || Source::ALL[1..].iter().map(|s| s.name()).collect::<Vec<_>>().join(", ");
     let Some(arr) = v.dyn_ref::<Array>() else {
         return Err(bad_option("fallback", &format!("expected an array of source names ({})", allowed())));
@@ -297,9 +298,16 @@ fn sources_of(v: &JsValue) -> Result<Vec<Source>, Thrown> {
     let mut out = Vec::new();
     for x in arr.iter() {
         let name = x.as_string().unwrap_or_else(|| format!("a {}", type_name(&x)));
+        if let Some(list) = name.strip_prefix("list:") {
+            out.push(Step::List(list.to_string()));
+            continue;
+        }
         match Source::ALL[1..].iter().find(|s| s.name() == name) {
-            Some(&s) => out.push(s),
-            None => return Err(bad_option("fallback", &format!("\"{name}\" is not a source; allowed: {}", allowed()))),
+            Some(&s) => out.push(Step::Source(s)),
+            None => {
+                let msg = format!("\"{name}\" is not a source; allowed: {}, or list:NAME", allowed());
+                return Err(bad_option("fallback", &msg));
+            }
         }
     }
     Ok(out)
@@ -374,7 +382,8 @@ pub(super) fn parse_options(options: &JsValue) -> Result<(Context, WidgetPatch),
             match k.as_str() {
                 "limit" => over.limit = Some(whole_of("limit", &v)?),
                 "threshold" => over.threshold = Some(number_of("threshold", &v)? as f32),
-                "fallback" => over.fallback = Some(sources_of(&v)?),
+                "fallback" => over.fallback = Some(steps_of(&v)?),
+                "list" => over.list = Some(string_of("list", &v)?),
                 "filters" => over.filters = Some(filters_from_js(&v, "filters")?),
                 "excludePurchased" => over.exclude_purchased = Some(bool_of("excludePurchased", &v)?),
                 "forceInclude" => over.force_include = Some(ids_of("forceInclude", &v)?),
@@ -481,6 +490,7 @@ const WIDGET_KEYS: &[&str] = &[
     "max_per_brand",
     "max_per_category",
     "rotation",
+    "list",
 ];
 
 /// A widget configuration from JS (snake_case keys as in edgerec.toml): its `name`, if given,
@@ -504,7 +514,8 @@ pub(super) fn widget_patch(v: &JsValue) -> Result<(Option<String>, WidgetPatch),
             "title" => p.title = Some(string_of("title", &x)?),
             "limit" => p.limit = Some(whole_of("limit", &x)?),
             "threshold" => p.threshold = Some(number_of("threshold", &x)? as f32),
-            "fallback" => p.fallback = Some(sources_of(&x)?),
+            "fallback" => p.fallback = Some(steps_of(&x)?),
+            "list" => p.list = Some(string_of("list", &x)?),
             "filters" => p.filters = Some(filters_from_js(&x, "filters")?),
             "exclude_purchased" => p.exclude_purchased = Some(bool_of("exclude_purchased", &x)?),
             "force_include" => p.force_include = Some(ids_of("force_include", &x)?),

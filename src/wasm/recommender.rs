@@ -160,6 +160,19 @@ impl Recommender {
         })
     }
 
+    /// The snapshot's editorial lists (`[lists.NAME]`), in name order, with their products as
+    /// configured (ids the catalog does not know included).
+    #[wasm_bindgen(unchecked_return_type = "EditorialList[]")]
+    pub fn lists(&self) -> Result<JsValue, JsValue> {
+        to_js(|out| {
+            crate::json::array(out, &self.0.snapshot().config.lists, |out, (name, l)| {
+                let mut o = crate::json::Object::new(out);
+                o.str("name", name).opt_str("title", l.title.as_deref()).strs("products", &l.products);
+                o.end();
+            })
+        })
+    }
+
     /// Snapshot metadata.
     #[wasm_bindgen(unchecked_return_type = "SnapshotInfo")]
     pub fn info(&self) -> Result<JsValue, JsValue> {

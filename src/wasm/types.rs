@@ -11,7 +11,10 @@ export type SourceName = "force_include" | "previously_viewed" | "bought_togethe
   | "most_purchased_in_category" | "popular" | "popular_in_category" | "similar" | "most_carted"
   | "most_carted_in_category" | "recently_added" | "recently_added_in_category" | "trending"
   | "trending_in_category" | "ultimately_bought" | "bundle" | "recurring" | "segment_last_viewed"
-  | "segment_last_purchased" | "segment_recurring";
+  | "segment_last_purchased" | "segment_recurring" | "editorial";
+
+/** A fallback step: a source, or an editorial list by name (`"list:summer_sale"`). */
+export type StepName = SourceName | `list:${string}`;
 
 /** The algorithms a widget can run. */
 export type AlgorithmName = "previously_viewed" | "upsell" | "cross_sell" | "also_viewed" | "also_bought" | "most_viewed"
@@ -19,7 +22,7 @@ export type AlgorithmName = "previously_viewed" | "upsell" | "cross_sell" | "als
   | "popular_in_category" | "for_you" | "similar" | "most_carted" | "most_carted_in_category"
   | "recently_added" | "recently_added_in_category" | "trending" | "trending_in_category"
   | "ultimately_bought" | "bundle" | "recurring" | "segment_last_viewed" | "segment_last_purchased"
-  | "segment_recurring";
+  | "segment_recurring" | "editorial";
 
 /** Merchandising filters. Prices in currency units, discounts in percent. Every field optional. */
 export interface Filters {
@@ -93,7 +96,9 @@ export interface RecommendOptions {
   /** Relative relevance threshold, 0 to 1. */
   threshold?: number;
   /** Replaces the widget's fallback chain. */
-  fallback?: SourceName[];
+  fallback?: StepName[];
+  /** The editorial list an `editorial` widget shows (`rec.lists()`); "" for every list. */
+  list?: string;
   /** Filters; each field given replaces the widget's. */
   filters?: Filters;
   excludePurchased?: boolean;
@@ -164,7 +169,9 @@ export interface RecommendedItem {
 
 /** A widget's configuration (as in edgerec.toml, snake_case keys). */
 export interface WidgetConfig {
-  algorithm: AlgorithmName; title: string; limit: number; threshold: number; fallback: SourceName[];
+  algorithm: AlgorithmName; title: string; limit: number; threshold: number; fallback: StepName[];
+  /** The editorial list an `editorial` widget shows; null: every list. */
+  list: string | null;
   filters: { [key: string]: unknown }; exclude_purchased: boolean; force_include: string[];
   force_include_out_of_stock: boolean;
   hide_when_fallback: boolean; min_own_items: number;
@@ -268,6 +275,9 @@ export interface BundlesAnswer {
   unknownIds: string[];
   bundles: { orders: number; price: number | null; compareAtPrice: number | null; items: Product[] }[];
 }
+
+/** One of `rec.lists()`: an editorial list (`[lists.NAME]`). */
+export interface EditorialList { name: string; title: string | null; products: string[] }
 
 /** What `algorithms()` returns: the algorithm and source tables. */
 export interface AlgorithmTable {

@@ -97,6 +97,7 @@ function homePage() {
         ${widget("for_you", { limit: 6 })}
         ${widget("deals", { limit: 6 })}
         ${widget("new_arrivals", { limit: 6 })}
+        ${widget("staff_picks", { limit: 6 })}
       </div>`,
   };
 }

@@ -47,6 +47,7 @@ export function toToml(name, c) {
     `exclude_purchased = ${c.exclude_purchased}`,
   ];
   if (c.personalize !== undefined) lines.push(`personalize = ${c.personalize}`);
+  if (c.list) lines.push(`list = ${tomlString(c.list)}`);
   if (c.force_include.length) lines.push(`force_include = ${tomlArray(c.force_include)}`);
   if (c.force_include_out_of_stock) lines.push("force_include_out_of_stock = true");
   if (c.max_per_brand) lines.push(`max_per_brand = ${c.max_per_brand}`);

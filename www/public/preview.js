@@ -21,7 +21,8 @@ const CONSTRAINT_TEXT = {
   same_category_pricier: "Only products sharing the page product's category, priced the same or higher.",
   other_category: "Only products from other categories than the page product (or the cart).",
 };
-/** The sources a fallback chain may use (force_include is a list of products, not a step). */
+/** The sources a fallback chain may use (force_include is a list of products, not a step), and
+ * the snapshot's editorial lists as steps (`list:NAME`). */
 let SOURCES = [];
 
 /** Reads the algorithm and source tables from the package (the engine's own rows). */
@@ -131,6 +132,8 @@ function readConfig() {
     ...caps,
     rotation: $("rotation").value,
   };
+  // An editorial widget's list; none: every list.
+  if (config.algorithm === "editorial" && $("list").value) config.list = $("list").value;
   if (Object.keys(weights).length) config.for_you = weights;
   return { name, config, problems };
 }
@@ -163,6 +166,7 @@ function writeForm(name, w) {
   for (const r of f.added ?? []) addRange(r);
   if (!f.added?.length) addRange({});
   for (const [key] of FOR_YOU_WEIGHTS) $(`fy-${key}`).value = w.for_you?.[key] ?? "";
+  $("list").value = w.list ?? "";
   fallback = [...w.fallback];
   renderFallback();
 }
@@ -258,6 +262,7 @@ function renderFallback() {
   // Only the for_you algorithm has weights (edgerec refuses them on other widgets).
   // (style, not `hidden`: the stylesheet gives every panel a display.)
   $("for-you-weights").style.display = algorithm === "for_you" ? "" : "none";
+  $("list-field").hidden = algorithm !== "editorial";
   const steps = ALGORITHM_STEPS[algorithm] ?? [];
   $("steps-hint").innerHTML =
     `The algorithm's own steps come first: ${steps.map((s) => `<code>${s}</code>`).join(" → ")}. ` +
@@ -473,6 +478,11 @@ async function start() {
     .map((w) => `<option value="${html(w.name)}">${html(w.name)} — ${html(w.title)}</option>`)
     .join("");
   $("algorithm").innerHTML = Object.keys(ALGORITHM_STEPS).map((a) => `<option value="${a}">${a}</option>`).join("");
+  const lists = rec.lists();
+  $("list").innerHTML =
+    `<option value="">Every list, in name order</option>` +
+    lists.map((l) => `<option value="${html(l.name)}">${html(l.name)}${l.title ? ` — ${html(l.title)}` : ""}</option>`).join("");
+  SOURCES.push(...lists.map((l) => `list:${l.name}`));
 
   // Suggestions for the token fields, from the catalogue.
   const products = [];
