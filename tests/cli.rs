@@ -174,6 +174,7 @@ fn recommend_inspect_and_bench_work_on_the_demo_snapshot() {
         serde_json::from_str(&ok(&["bench", "--snapshot", p(&snap), "--queries", "50", "--json"])).unwrap();
     assert!(bench["plain"]["upsell"]["p50Us"].as_f64().unwrap() > 0.0);
     assert!(bench["filtered"]["cross_sell"]["avgItems"].as_f64().unwrap() > 0.0);
+    assert!(bench["diverse"]["popular"]["avgItems"].as_f64().unwrap() > 0.0, "the bench measures diversity too");
 }
 
 #[test]
