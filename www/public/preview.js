@@ -262,7 +262,7 @@ function renderFallback() {
   // Only the for_you algorithm has weights (edgerec refuses them on other widgets).
   // (style, not `hidden`: the stylesheet gives every panel a display.)
   $("for-you-weights").style.display = algorithm === "for_you" ? "" : "none";
-  $("list-field").hidden = algorithm !== "editorial";
+  $("list-field").style.display = algorithm === "editorial" ? "" : "none";
   const steps = ALGORITHM_STEPS[algorithm] ?? [];
   $("steps-hint").innerHTML =
     `The algorithm's own steps come first: ${steps.map((s) => `<code>${s}</code>`).join(" → ")}. ` +

@@ -1,12 +1,13 @@
-// Diversity across and within widgets, in Chromium: <edgerec-widget exclude-shown> leaves out
-// what the page's earlier widgets show (and follows them when they change), max-per-brand caps
-// a widget's brands, and the preview page's Diversity controls change its list and its export.
+// Merchandising in Chromium: <edgerec-widget exclude-shown> leaves out what the page's earlier
+// widgets show (and follows them when they change), max-per-brand caps a widget's brands, the
+// preview page's Diversity controls change its list and its export, and the demo store's
+// editorial list ("Staff picks", www/edgerec.toml) shows on the home page and in the preview.
 //
 // Expectations come from the demo catalogue and from the same widgets without the option,
 // never from fixed result lists.
 //
 // Needs: ./scripts/build-pkg.sh and ./scripts/demo-store.sh. Run:
-// node --test --test-concurrency=1 www/tests/diversity.test.mjs
+// node --test --test-concurrency=1 www/tests/merchandising.test.mjs
 
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
@@ -109,5 +110,51 @@ test("the preview's Diversity controls cap brands, rotate, and export what edger
   assert.match(check(toml), /valid/);
   await page.fill("#max_per_category", "101");
   await page.waitForFunction(() => document.getElementById("problems").textContent.includes("a whole number from 0 (no cap) to 100"));
+  await t.done();
+});
+
+/** The demo store's `[lists.staff_picks]`, read from www/edgerec.toml. */
+function staffPicks() {
+  const toml = readFileSync(join(root, "www/edgerec.toml"), "utf8");
+  const block = toml.slice(toml.indexOf("[lists.staff_picks]"));
+  const products = JSON.parse(block.match(/\nproducts = (\[[^\]]*\])/)[1]);
+  const title = block.match(/\ntitle = "([^"]*)"/)[1];
+  return { block: block.slice(0, block.indexOf("\n\n") + 1), products, title };
+}
+
+test("the editorial list shows on the home page in its order, and the preview picks and exports it", async () => {
+  const picks = staffPicks();
+  assert.ok(picks.products.length >= 4 && picks.products.every((id) => catalog.has(id)), "the list names demo products");
+  const inStock = picks.products.filter((id) => Number(catalog.get(id).stock ?? 1) > 0 || catalog.get(id).stock === "");
+  const t = await openPage(browser);
+  const { page } = t;
+  await page.goto(server.url + "/");
+  await settle(page);
+  const box = page.locator('edgerec-widget[widget="staff_picks"]');
+  assert.equal(await box.getAttribute("state"), "ready");
+  const ids = await box.evaluate((w) => w.items.map((i) => i.id));
+  assert.deepEqual(ids, inStock.slice(0, 6), "the team's order, out-of-stock products left out");
+  const heading = await box.evaluate((w) => w.shadowRoot.querySelector("h2")?.textContent.trim());
+  assert.equal(heading, picks.title);
+  const reasons = await box.evaluate((w) => w.items.map((i) => i.explanation));
+  assert.ok(reasons.every((r) => r === `Picked by our team: ${picks.title}`), reasons.join(" | "));
+
+  await page.goto(`${server.url}/preview.html?widget=staff_picks`);
+  await page.waitForSelector("#preview:not([hidden])");
+  assert.equal(await page.isVisible("#list"), true, "an editorial widget shows the list picker");
+  assert.equal(await page.inputValue("#list"), "staff_picks");
+  // The preview's page product (never recommended) is left out; the list keeps its order.
+  const onPage = await page.inputValue("#product");
+  await eventually(async () => {
+    const shownIds = await page.$$eval("#results [data-product-id]", (els) => els.map((e) => e.dataset.productId));
+    const listed = shownIds.filter((id) => picks.products.includes(id));
+    assert.deepEqual(listed, inStock.filter((id) => id !== onPage).slice(0, 6));
+  });
+  const toml = await page.inputValue("#toml");
+  assert.ok(toml.includes('list = "staff_picks"\n'), toml);
+  assert.match(check(picks.block + "\n" + toml), /valid/);
+  await page.selectOption("#algorithm", "popular");
+  await page.waitForFunction(() => !document.getElementById("toml").value.includes("list = "));
+  assert.equal(await page.isVisible("#list"), false);
   await t.done();
 });
