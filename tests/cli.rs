@@ -632,6 +632,10 @@ D,Acme,Garden,40
     assert_eq!(items(&json)[0]["reason"], "editorial");
     let e = fails(&["recommend", "--snapshot", p(&snap), "--widget", "editorial", "--list", "winter"]);
     assert!(e.contains("invalid option `list`: no list \"winter\"; lists: summer"), "{e}");
+    // inspect lists the lists, with how many of their products the catalog has.
+    assert!(ok(&["inspect", p(&snap)]).contains("  lists      summer \"Summer sale\" (4 of 5 products in the catalog)\n"));
+    let info: serde_json::Value = serde_json::from_str(&ok(&["inspect", p(&snap), "--json"])).unwrap();
+    assert_eq!(info["lists"]["summer"]["inCatalog"], 4, "D is blacklisted but in the catalog");
     // A fallback naming no list is an error naming the key.
     std::fs::write(&conf, "[lists.summer]\nproducts = [\"A\"]\n[widgets.popular]\nfallback = [\"list:sumer\"]\n")
         .unwrap();

@@ -58,6 +58,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             "segments": s.segments.len(),
             "recurring": (0..s.recurring.len()).map(|i| json!({"id": s.catalog.id(s.recurring.products[i]), "days": s.recurring.days[i], "spread": s.recurring.spread[i], "shoppers": s.recurring.shoppers[i]})).collect::<Vec<_>>(),
             "widgets": s.config.widgets.iter().map(|(n, w)| (n.clone(), json!(w.algorithm.name()))).collect::<serde_json::Map<_, _>>(),
+            "lists": s.config.lists.iter().map(|(n, l)| (n.clone(), json!({"title": l.title, "products": l.products.len(), "inCatalog": l.products.iter().filter(|id| s.catalog.index_of(id).is_some()).count()}))).collect::<serde_json::Map<_, _>>(),
             "minCount": s.config.training.min_count,
             "sections": sizes.iter().map(|(n, b)| (n.clone(), json!(b))).collect::<serde_json::Map<_, _>>(),
             "absentSections": s.absent,
@@ -140,6 +141,19 @@ pub fn run(a: Args) -> Result<(), Error> {
         shown.join(", ")
     );
     println!("  widgets    {}", s.config.widgets.keys().cloned().collect::<Vec<_>>().join(", "));
+    if !s.config.lists.is_empty() {
+        let lists: Vec<String> = s
+            .config
+            .lists
+            .iter()
+            .map(|(name, l)| {
+                let known = l.products.iter().filter(|id| s.catalog.index_of(id).is_some()).count();
+                let title = l.title.as_deref().map(|t| format!(" \"{t}\"")).unwrap_or_default();
+                format!("{name}{title} ({known} of {} products in the catalog)", l.products.len())
+            })
+            .collect();
+        println!("  lists      {}", lists.join(", "));
+    }
     if let Some(h) = &m.holdout {
         println!("  holdout    last {} days, {} cases: {}", h.days, n(h.cases), metrics_line(&h.metrics));
     }
