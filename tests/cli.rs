@@ -4,27 +4,10 @@
 use std::collections::{HashMap, HashSet};
 use std::io::Write;
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-fn edgerec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_edgerec")).args(args).output().expect("the edgerec binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = edgerec(args);
-    assert!(out.status.success(), "edgerec {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(args: &[&str]) -> String {
-    let out = edgerec(args);
-    assert!(!out.status.success(), "edgerec {args:?} should fail; stdout: {}", String::from_utf8_lossy(&out.stdout));
-    String::from_utf8(out.stderr).unwrap()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
+mod common;
+use common::{edgerec, fails, ok, p};
 
 /// A demo store and its snapshot, made once per test that needs them.
 fn demo(dir: &Path) -> std::path::PathBuf {
@@ -633,7 +616,9 @@ D,Acme,Garden,40
     let e = fails(&["recommend", "--snapshot", p(&snap), "--widget", "editorial", "--list", "winter"]);
     assert!(e.contains("invalid option `list`: no list \"winter\"; lists: summer"), "{e}");
     // inspect lists the lists, with how many of their products the catalog has.
-    assert!(ok(&["inspect", p(&snap)]).contains("  lists      summer \"Summer sale\" (4 of 5 products in the catalog)\n"));
+    assert!(
+        ok(&["inspect", p(&snap)]).contains("  lists      summer \"Summer sale\" (4 of 5 products in the catalog)\n")
+    );
     let info: serde_json::Value = serde_json::from_str(&ok(&["inspect", p(&snap), "--json"])).unwrap();
     assert_eq!(info["lists"]["summer"]["inCatalog"], 4, "D is blacklisted but in the catalog");
     // A fallback naming no list is an error naming the key.

@@ -3,30 +3,12 @@
 //! key, what would need one (on tests/fixtures/personal.snap, built from personal.toml).
 
 use std::path::Path;
-use std::process::{Command, Output};
+
+mod common;
+use common::{fails, ok, p};
 
 const SNAP: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/personal.snap");
 const TOML: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/personal.toml");
-
-fn edgerec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_edgerec")).args(args).output().expect("the edgerec binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = edgerec(args);
-    assert!(out.status.success(), "edgerec {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
-
-fn fails(args: &[&str]) -> String {
-    let out = edgerec(args);
-    assert!(!out.status.success(), "edgerec {args:?} should fail; stdout: {}", String::from_utf8_lossy(&out.stdout));
-    String::from_utf8(out.stderr).unwrap()
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
 
 fn inspect(snap: &str) -> serde_json::Value {
     serde_json::from_str(&ok(&["inspect", snap, "--json"])).unwrap()

@@ -4,25 +4,13 @@
 #![cfg(feature = "cli")]
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn edgerec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_edgerec")).args(args).output().expect("the edgerec binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = edgerec(args);
-    assert!(out.status.success(), "edgerec {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
+mod common;
+use common::{edgerec, ok, p};
 
 fn doc(name: &str) -> String {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs").join(name);
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
 }
 
 /// The lines of the first fenced block of `lang` after the line containing `marker`.

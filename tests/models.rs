@@ -4,17 +4,9 @@
 //! `edgerec evaluate next-item --personalize` finds (docs/personalization.md, "Measured lift").
 
 use std::path::Path;
-use std::process::{Command, Output};
 
-fn edgerec(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_edgerec")).args(args).output().expect("the edgerec binary runs")
-}
-
-fn ok(args: &[&str]) -> String {
-    let out = edgerec(args);
-    assert!(out.status.success(), "edgerec {args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).unwrap()
-}
+mod common;
+use common::{edgerec, ok, p};
 
 /// Rows of a CSV file with a header, as string vectors.
 fn csv_rows(path: &Path) -> Vec<Vec<String>> {
@@ -164,10 +156,6 @@ fn every_planted_signal_comes_back() {
 }
 
 // Measured lift: personalisation on stores with and without planted tastes.
-
-fn p(path: &Path) -> &str {
-    path.to_str().unwrap()
-}
 
 fn example(name: &str) -> String {
     format!("{}/examples/{name}", env!("CARGO_MANIFEST_DIR"))
