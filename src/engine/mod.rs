@@ -490,6 +490,13 @@ impl Run<'_> {
         self.take_from(source, step, candidates, &mut None);
     }
 
+    /// Takes `products` in their order (a history or a stored list), scored `(n - i) / n` so
+    /// that `threshold` keeps the head of the list.
+    fn take_in_order(&mut self, source: Source, step: u32, products: &[u32]) {
+        let n = products.len() as f32;
+        self.take(source, step, products.iter().enumerate().map(|(i, &p)| (p, (n - i as f32) / n, None)));
+    }
+
     /// Like `take`, carrying the step's best score across calls; false once nothing more can
     /// be taken (the list is full or the threshold was crossed).
     fn take_from(
@@ -547,8 +554,7 @@ impl Run<'_> {
                         seen.push(p);
                     }
                 }
-                let n = seen.len() as f32;
-                self.take(source, step, seen.into_iter().enumerate().map(|(i, p)| (p, (n - i as f32) / n, None)));
+                self.take_in_order(source, step, &seen);
             }
             Source::BoughtTogether => self.neighbours(source, step, NeighbourKind::BoughtTogether),
             Source::CartedTogether => self.neighbours(source, step, NeighbourKind::CartedTogether),

@@ -18,9 +18,7 @@ impl Run<'_> {
         let now = self.q.now;
         match source {
             Source::SegmentLastViewed => {
-                let viewed = lists.viewed.row(row);
-                let n = viewed.len() as f32;
-                self.take(source, step, viewed.iter().enumerate().map(|(i, &p)| (p, (n - i as f32) / n, None)));
+                self.take_in_order(source, step, lists.viewed.row(row));
             }
             Source::SegmentLastPurchased => {
                 // The lists are as of the build: a request after it sees the build's last days.
@@ -28,8 +26,7 @@ impl Run<'_> {
                 let from = end - i64::from(cfg.segments.purchased_days) * DAY;
                 let bought: Vec<u32> =
                     lists.purchased(row).filter(|b| (from..=now).contains(&b.1)).map(|b| b.0).collect();
-                let n = bought.len() as f32;
-                self.take(source, step, bought.into_iter().enumerate().map(|(i, p)| (p, (n - i as f32) / n, None)));
+                self.take_in_order(source, step, &bought);
             }
             _ => {
                 let (show_from, stop_after) = (cfg.recurring.show_from, cfg.recurring.stop_after);
