@@ -17,11 +17,12 @@ use rustc_hash::FxHashMap;
 
 use crate::catalog::Catalog;
 use crate::config::{ConfigError, Constraint, EditorialList, Source, WidgetConfig, WidgetPatch, MAX_LIMIT};
-use crate::filter::{day_of, CompiledFilter};
+use crate::filter::CompiledFilter;
 use crate::neighbours::{NeighbourKind, NeighbourTable};
 use crate::popularity::{PopularityKind, PopularityList};
 use crate::snapshot::{Snapshot, SnapshotError};
 use editorial::Link;
+use query::{Anchors, Query};
 
 /// Session items the in-session list looks at, most recent first.
 const MAX_SESSION_ITEMS: usize = 30;
@@ -141,38 +142,6 @@ pub struct Recommender {
     lists: Vec<editorial::List>,
 }
 
-/// The context resolved to catalog indices.
-#[derive(Debug, Default)]
-struct Query {
-    current: Option<u32>,
-    /// Views, most recent first.
-    views: Vec<u32>,
-    cart: Vec<u32>,
-    cart_sorted: Vec<u32>,
-    /// Purchases, most recent first, with repeats.
-    purchased: Vec<u32>,
-    purchased_sorted: Vec<u32>,
-    /// Purchases with their times, as given.
-    purchase_times: Vec<(u32, Option<i64>)>,
-    /// The request's time (Unix seconds).
-    now: i64,
-    /// The row of the request's segment in the snapshot's segment lists.
-    segment: Option<usize>,
-    today: i64,
-    /// Products other widgets of the page show, sorted.
-    exclude_sorted: Vec<u32>,
-}
-
-/// The anchors of a request and what the constraints compare against.
-struct Anchors {
-    items: Vec<u32>,
-    /// The assigned categories of every anchor, sorted.
-    categories: Vec<u32>,
-    /// The first anchor's assigned categories and price (upsell compares against these).
-    first_categories: Vec<u32>,
-    first_price: Option<u32>,
-}
-
 impl Recommender {
     /// Prepares a decoded snapshot: compiles every widget's filters.
     pub fn new(snapshot: Snapshot) -> Recommender {
@@ -267,71 +236,6 @@ impl Recommender {
     pub fn recommend_with(&self, widget: &WidgetConfig, ctx: &Context) -> Result<Recommendations, EngineError> {
         self.check(widget)?;
         Ok(self.run(&self.compile(widget.clone()), ctx))
-    }
-
-    fn resolve(&self, ctx: &Context, unknown: &mut Vec<String>) -> Query {
-        let c = self.catalog();
-        let mut look = |id: &str| {
-            let p = c.index_of(id);
-            if p.is_none() {
-                unknown.push(id.to_string());
-            }
-            p
-        };
-        let current = ctx.product.as_deref().and_then(&mut look);
-        let views: Vec<u32> = ctx.views.iter().take(MAX_CONTEXT_IDS).filter_map(|v| look(&v.id)).collect();
-        let cart: Vec<u32> = ctx.cart.iter().take(MAX_CONTEXT_IDS).filter_map(|id| look(id)).collect();
-        let purchase_times: Vec<(u32, Option<i64>)> =
-            ctx.purchased.iter().take(MAX_CONTEXT_IDS).filter_map(|b| Some((look(&b.id)?, b.at))).collect();
-        let purchased: Vec<u32> = purchase_times.iter().map(|b| b.0).collect();
-        let exclude: Vec<u32> = ctx.exclude.iter().take(MAX_CONTEXT_IDS).filter_map(|id| look(id)).collect();
-        let now = ctx.now.unwrap_or(self.snapshot.meta.as_of);
-        let sorted = |v: &[u32]| {
-            let mut s = v.to_vec();
-            s.sort_unstable();
-            s.dedup();
-            s
-        };
-        Query {
-            current,
-            cart_sorted: sorted(&cart),
-            purchased_sorted: sorted(&purchased),
-            views,
-            cart,
-            purchased,
-            purchase_times,
-            now,
-            segment: ctx.segment.as_deref().and_then(|s| self.snapshot.segments.row_of(s)),
-            today: day_of(now),
-            exclude_sorted: sorted(&exclude),
-        }
-    }
-
-    fn anchors(&self, q: &Query) -> Anchors {
-        let items: Vec<u32> = if let Some(p) = q.current {
-            vec![p]
-        } else if !q.cart.is_empty() {
-            let mut seen = Vec::with_capacity(q.cart.len());
-            for &p in q.cart.iter().rev() {
-                if !seen.contains(&p) {
-                    seen.push(p);
-                }
-            }
-            seen
-        } else {
-            q.views.first().copied().into_iter().collect()
-        };
-        let c = self.catalog();
-        let mut categories: Vec<u32> = items.iter().flat_map(|&p| c.categories(p).iter().copied()).collect();
-        categories.sort_unstable();
-        categories.dedup();
-        let first = items.first().copied();
-        Anchors {
-            first_categories: first.map(|p| c.categories(p).to_vec()).unwrap_or_default(),
-            first_price: first.and_then(|p| c.price(p)),
-            categories,
-            items,
-        }
     }
 
     fn run(&self, w: &Compiled, ctx: &Context) -> Recommendations {
@@ -642,6 +546,7 @@ mod for_you;
 mod item;
 mod personal;
 mod personalize;
+mod query;
 mod recurring;
 mod scratch;
 mod segments;
