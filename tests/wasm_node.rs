@@ -533,3 +533,35 @@ fn editorial_lists_are_listed_and_chosen_per_request() {
     let e = ask(&rec, "popular", obj(&[("fallback", strs(&["list:winter"]))])).unwrap_err();
     assert_eq!(e, "invalid option `fallback[0]`: no list \"winter\"; lists: staff");
 }
+
+#[wasm_bindgen_test]
+fn exclude_caps_and_rotation_are_request_options() {
+    let rec = rec();
+    let limit = || ("limit", JsValue::from(10));
+    let plain = ids(&ask(&rec, "popular", obj(&[limit()])).unwrap());
+    let shown = strs(&plain[..4].iter().map(String::as_str).collect::<Vec<_>>());
+    let rest = ids(&ask(&rec, "popular", obj(&[limit(), ("exclude", shown.clone())])).unwrap());
+    assert_eq!(rest[..6], plain[4..], "the list moves up past what other widgets show");
+    // `exclude` is kept whatever the order of the keys, a session context included.
+    let session = Session::load(None);
+    let with_session =
+        ids(&ask(&rec, "popular", obj(&[limit(), ("exclude", shown), ("session", session.context().unwrap())]))
+            .unwrap());
+    assert_eq!(with_session, rest);
+    let brands = |list: &JsValue| {
+        list.dyn_ref::<Array>().unwrap().iter().map(|i| get(&i, "brand").as_string().unwrap()).collect::<Vec<_>>()
+    };
+    let capped = brands(&ask(&rec, "popular", obj(&[("limit", 20.into()), ("maxPerBrand", 1.into())])).unwrap());
+    let distinct: std::collections::HashSet<_> = capped.iter().collect();
+    assert!(!capped.is_empty() && distinct.len() == capped.len(), "one per brand: {capped:?}");
+    let day = |d: f64| {
+        ids(&ask(&rec, "popular", obj(&[limit(), ("rotation", "day".into()), ("now", (d * 86_400.0).into())])).unwrap())
+    };
+    assert_eq!(day(20_400.0), day(20_400.0), "one order per day");
+    let e = rec.recommend("popular".into(), Some(obj(&[("rotation", "hourly".into())]))).unwrap_err();
+    assert_eq!(code_and_key(&e), ("invalid_option".to_string(), "rotation".to_string()));
+    assert_eq!(message(e), "invalid option `rotation`: expected one of off, day, session");
+    let w = obj(&[("algorithm", "popular".into()), ("max_per_category", 101.into())]);
+    let e = rec.recommend_with(w, None).unwrap_err();
+    assert_eq!(code_and_key(&e).1, "max_per_category");
+}

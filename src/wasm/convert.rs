@@ -323,6 +323,7 @@ struct ContextKeys {
     segment: Option<String>,
     now: Option<f64>,
     seed: Option<u64>,
+    exclude: Option<Vec<String>>,
 }
 
 impl ContextKeys {
@@ -336,7 +337,7 @@ impl ContextKeys {
             "purchased" => self.purchased = Some(timed_of("purchased", v)?),
             "segment" => self.segment = Some(string_of("segment", v)?),
             "now" => self.now = Some(number_of("now", v)?),
-            "exclude" => ctx.exclude = ids_of("exclude", v)?,
+            "exclude" => self.exclude = Some(ids_of("exclude", v)?),
             "seed" => self.seed = Some(integer_of("seed", v)? as u64),
             _ => return Ok(false),
         }
@@ -358,6 +359,9 @@ impl ContextKeys {
         }
         if self.seed.is_some() {
             ctx.seed = self.seed;
+        }
+        if let Some(v) = self.exclude {
+            ctx.exclude = v;
         }
         ctx.now = Some(self.now.map_or_else(now_secs, |n| n as i64));
     }
@@ -455,7 +459,8 @@ fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), Thrown> {
     ctx.searches.clear();
     ctx.cart.clear();
     ctx.purchased.clear();
-    let fields = ["views", "past_views", "searches", "cart", "purchased", "segment", "seed", "product", "now"];
+    let fields =
+        ["views", "past_views", "searches", "cart", "purchased", "segment", "exclude", "seed", "product", "now"];
     for (k, x) in given_keys(v, &fields, "session field", "session.")? {
         match k.as_str() {
             "views" => ctx.views = timed_of("session.views", &x)?,
@@ -465,6 +470,7 @@ fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), Thrown> {
             "purchased" => ctx.purchased = timed_of("session.purchased", &x)?,
             "segment" if !is_nothing(&x) => ctx.segment = Some(string_of("session.segment", &x)?),
             "seed" => ctx.seed = Some(integer_of("session.seed", &x)? as u64),
+            "exclude" => ctx.exclude = ids_of("session.exclude", &x)?,
             // Filled in by `Session.context()`; ignored here.
             _ => {}
         }

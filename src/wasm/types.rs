@@ -63,6 +63,8 @@ export interface SessionContext {
   searches?: ({ query: string; at?: number } | string)[];
   /** The current session's seed for `rotation: "session"` (its start time). */
   seed?: number;
+  /** Products to leave out (empty from `Session.context()`). */
+  exclude?: string[];
   /** Filled by `Session.context()`; ignored when given to `recommend`. */
   product?: string | null; now?: number;
 }
