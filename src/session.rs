@@ -2,8 +2,9 @@
 //! bounded history of past sessions. Pure: the caller passes the time in and decides where the
 //! state is stored (the browser binding uses one localStorage key).
 //!
-//! A new session starts after [`SESSION_GAP`] seconds without activity; the cart and purchases
-//! carry over, the views of the ended session move to the history. Every list is bounded, so the
+//! A new session starts after the state's `gap` seconds without activity ([`SESSION_GAP`] until
+//! the binding sets the snapshot's `session_gap_minutes`, so that the device cuts sessions where
+//! the builder did); the cart and purchases carry over, the views of the ended session move to the history. Every list is bounded, so the
 //! stored state stays a few kilobytes. The serialised form carries [`SESSION_VERSION`]; a state
 //! that does not pass [`SessionState::is_valid`] is reset by the binding, never trusted.
 
@@ -13,8 +14,13 @@ use crate::engine::{Context, Purchase, Search, View};
 
 /// The version of the stored session format.
 pub const SESSION_VERSION: u32 = 1;
-/// Seconds of inactivity that end a session.
+/// Seconds of inactivity that end a session, until a snapshot says otherwise (the builder's
+/// default `session_gap_minutes`).
 pub const SESSION_GAP: i64 = 30 * 60;
+/// The shortest gap a state accepts (a minute, the configuration's smallest).
+pub const MIN_GAP: i64 = 60;
+/// The longest gap a state accepts (a week).
+pub const MAX_GAP: i64 = 7 * 86_400;
 /// Views kept for the current session.
 pub const MAX_VIEWS: usize = 100;
 /// Distinct products kept in the cart.
@@ -108,6 +114,14 @@ pub struct SessionState {
     /// have none).
     #[serde(default)]
     pub searches: Vec<Searched>,
+    /// Seconds of inactivity that end a session (states from before it was kept have
+    /// [`SESSION_GAP`]).
+    #[serde(default = "default_gap")]
+    pub gap: i64,
+}
+
+fn default_gap() -> i64 {
+    SESSION_GAP
 }
 
 impl Default for SessionState {
@@ -132,7 +146,17 @@ impl SessionState {
             purchases: Vec::new(),
             past: Vec::new(),
             searches: Vec::new(),
+            gap: SESSION_GAP,
         }
+    }
+
+    /// Sets the inactivity gap (seconds, clamped to [`MIN_GAP`]..=[`MAX_GAP`]); returns whether it
+    /// changed. It applies from the next activity or context on: nothing is re-cut.
+    pub fn set_gap(&mut self, seconds: i64) -> bool {
+        let g = seconds.clamp(MIN_GAP, MAX_GAP);
+        let changed = g != self.gap;
+        self.gap = g;
+        changed
     }
 
     /// Whether a deserialised state is one this version wrote and within its bounds.
@@ -148,11 +172,12 @@ impl SessionState {
             && self.purchases.iter().all(|b| usable(&b.id) && b.quantity > 0)
             && self.searches.len() <= MAX_SEARCHES
             && self.searches.iter().all(|q| !q.query.is_empty() && q.query.len() <= MAX_QUERY_LEN)
+            && (MIN_GAP..=MAX_GAP).contains(&self.gap)
     }
 
     /// Whether the current session has expired at `now`.
     pub fn expired(&self, now: i64) -> bool {
-        now - self.last_active > SESSION_GAP
+        now - self.last_active > self.gap
     }
 
     /// Ends the current session if it expired, then records activity at `now`.
@@ -268,9 +293,11 @@ impl SessionState {
         }
     }
 
-    /// Forgets everything.
+    /// Forgets everything the shopper did (the gap stays).
     pub fn clear(&mut self, now: i64) {
+        let gap = self.gap;
         *self = SessionState::new(now);
+        self.gap = gap;
     }
 
     /// The current session's views, most recent first (no repeats, without ended sessions'
@@ -334,6 +361,7 @@ impl SessionState {
         array(o.key("searches"), &self.searches, |out, q| {
             Object::new(out).str("query", &q.query).int("at", q.at).end()
         });
+        o.int("gap", self.gap);
         o.end();
     }
 }
@@ -395,6 +423,30 @@ mod tests {
         // Activity within the gap keeps the session going.
         s.view("c", later + SESSION_GAP);
         assert_eq!(s.recent_views(later + SESSION_GAP), vec!["c", "b"]);
+    }
+
+    #[test]
+    fn the_gap_a_snapshot_sets_decides_where_a_session_ends() {
+        let mut s = SessionState::new(0);
+        s.view("a", 0);
+        assert!(s.set_gap(45 * 60), "45 minutes is a change");
+        assert!(!s.set_gap(45 * 60), "the same gap again is not");
+        // 40 minutes later: past the default 30, within 45.
+        assert_eq!(s.recent_views(40 * 60), vec!["a"]);
+        s.view("b", 40 * 60);
+        assert!(s.past.is_empty(), "no new session within the 45-minute gap");
+        s.view("c", 40 * 60 + 45 * 60 + 1);
+        assert_eq!(s.past.len(), 1, "a new session after 45 minutes");
+        // Out-of-range gaps are clamped, and a stored out-of-range gap is refused.
+        s.set_gap(0);
+        assert_eq!(s.gap, MIN_GAP);
+        s.set_gap(i64::MAX);
+        assert_eq!(s.gap, MAX_GAP);
+        s.gap = MAX_GAP + 1;
+        assert!(!s.is_valid());
+        s.gap = 45 * 60;
+        s.clear(10_000);
+        assert_eq!(s.gap, 45 * 60, "clear keeps the gap");
     }
 
     #[test]
@@ -461,9 +513,14 @@ mod tests {
         s.add_to_cart("b", 2, 101);
         s.purchase(&["b", "c"], 102);
         s.view("d", 102 + SESSION_GAP + 1);
+        s.set_gap(20 * 60);
         let mut out = String::new();
         s.write_json(&mut out);
         assert_eq!(serde_json::from_str::<SessionState>(&out).unwrap(), s);
+        // A state stored before the gap was kept reads as the default gap.
+        let old = out.replace(",\"gap\":1200", "");
+        assert_ne!(old, out);
+        assert_eq!(serde_json::from_str::<SessionState>(&old).unwrap().gap, SESSION_GAP);
         let ctx = s.context(Some("x"), 5000);
         let mut out = String::new();
         write_context_json(&ctx, &mut out);

@@ -1,6 +1,7 @@
 //! The session tracker in a real browser (`wasm-pack test --headless --chrome`): localStorage
 //! persistence, reset of corrupt or foreign data without throwing, the storage event from other
-//! tabs, memory fallback, and purchase times kept across a reload for the `recurring` widget.
+//! tabs, memory fallback, purchase times kept across a reload for the `recurring` widget, and the
+//! snapshot's session gap kept once a recommender set it.
 #![cfg(target_arch = "wasm32")]
 
 use edgerec::wasm::{Recommender, Session};
@@ -203,5 +204,35 @@ fn searches_survive_a_reload_and_a_session_stored_before_them_still_loads() {
     let reset = Session::load(Some(opts(key)));
     let stored = js_sys::JSON::stringify(&reset.to_json().unwrap()).unwrap().as_string().unwrap();
     assert!(!stored.contains("\"id\":\"A\""), "reset: {stored}");
+    storage().remove_item(key).unwrap();
+}
+
+#[wasm_bindgen_test]
+fn the_snapshots_session_gap_is_kept_across_a_reload() {
+    let key = "edgerec-test:gap";
+    storage().remove_item(key).unwrap();
+    let mut snap = edgerec::Snapshot::decode(include_bytes!("fixtures/small.snap")).unwrap();
+    snap.config.training.session_gap_minutes = 45;
+    let rec = Recommender::from_bytes(&snap.encode()).unwrap();
+    let s = Session::load(Some(opts(key)));
+    s.view("P00001".into()).unwrap();
+    let o = Object::new();
+    Reflect::set(&o, &"session".into(), &JsValue::from(s)).unwrap();
+    rec.recommend("previously_viewed".into(), Some(o.into())).unwrap();
+    // Stored by the recommend call itself, so the next page cuts sessions at 45 minutes at once.
+    let stored = storage().get_item(key).unwrap().unwrap();
+    assert!(stored.contains("\"gap\":2700"), "{stored}");
+    let again = Session::load(Some(opts(key)));
+    assert_eq!(Reflect::get(&again.to_json().unwrap(), &"gap".into()).unwrap().as_f64(), Some(2700.0));
+    // A gap out of bounds, or not a number, is refused as a whole (reset to the default).
+    for bad in ["0", "\"45\"", "999999999"] {
+        let text = format!(
+            r#"{{"version":1,"started":1,"last_active":1,"views":[{{"id":"A","at":1}}],"cart":[],"purchases":[],"past":[],"gap":{bad}}}"#
+        );
+        storage().set_item(key, &text).unwrap();
+        let reset = Session::load(Some(opts(key)));
+        assert!(views(&reset).is_empty(), "gap {bad}: reset");
+        assert_eq!(Reflect::get(&reset.to_json().unwrap(), &"gap".into()).unwrap().as_f64(), Some(1800.0));
+    }
     storage().remove_item(key).unwrap();
 }

@@ -565,3 +565,46 @@ fn exclude_caps_and_rotation_are_request_options() {
     let e = rec.recommend_with(w, None).unwrap_err();
     assert_eq!(code_and_key(&e).1, "max_per_category");
 }
+
+/// The fixture built with a 45-minute session gap.
+fn rec_with_a_45_minute_gap() -> Recommender {
+    let mut s = edgerec::Snapshot::decode(FIXTURE).unwrap();
+    s.config.training.session_gap_minutes = 45;
+    Recommender::from_bytes(&s.encode()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn a_session_cuts_where_the_snapshot_cut() {
+    let (r30, r45) = (rec(), rec_with_a_45_minute_gap());
+    assert_eq!(get(&r30.info().unwrap(), "sessionGapMinutes").as_f64(), Some(30.0));
+    assert_eq!(get(&r45.info().unwrap(), "sessionGapMinutes").as_f64(), Some(45.0));
+    let session = Session::load(None);
+    session.view("P00001".into()).unwrap();
+    let gap = |s: &Session| get(&s.to_json().unwrap(), "gap").as_f64();
+    assert_eq!(gap(&session), Some(1800.0), "30 minutes until a recommender says otherwise");
+    let js: JsValue = session.into();
+    // Forty minutes on: past a 30-minute gap, within a 45-minute one.
+    let later = js_sys::Date::now() / 1000.0 + 40.0 * 60.0;
+    let ask_at = |r: &Recommender| {
+        let opts = obj(&[
+            ("session", js.clone()),
+            ("now", later.into()),
+            ("filters", obj(&[("showOutOfStock", true.into())])),
+        ]);
+        r.answer(JsValue::from_str("previously_viewed"), Some(opts)).unwrap()
+    };
+    let a = ask_at(&r30);
+    let own = get(&a, "fromFallback") == JsValue::FALSE && !ids(&get(&a, "items")).is_empty();
+    assert!(!own, "the session ended: nothing of its own to show");
+    let a = ask_at(&r45);
+    assert_eq!(get(&a, "fromFallback"), JsValue::FALSE, "the same session is still going");
+    assert_eq!(ids(&get(&a, "items")), ["P00001"]);
+    let to_json: js_sys::Function = get(&js, "toJSON").dyn_into().unwrap();
+    assert_eq!(get(&to_json.call0(&js).unwrap(), "gap").as_f64(), Some(2700.0), "adopted and kept");
+    // Before any recommender, the gap can be asked for; an impossible one is refused with a
+    // warning and the defaults used.
+    let s = Session::load(Some(obj(&[("gapMinutes", 45.into())])));
+    assert_eq!(gap(&s), Some(2700.0));
+    let s = Session::load(Some(obj(&[("gapMinutes", 0.into())])));
+    assert_eq!(gap(&s), Some(1800.0));
+}

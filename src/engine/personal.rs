@@ -45,7 +45,9 @@ pub struct ProfileField {
 }
 
 impl Recommender {
-    fn session_gap(&self) -> i64 {
+    /// Seconds of inactivity that end a session: the snapshot's `session_gap_minutes`, the cut
+    /// the builder used (the browser's Session adopts it).
+    pub fn session_gap(&self) -> i64 {
         i64::from(self.snapshot.config.training.session_gap_minutes) * 60
     }
 

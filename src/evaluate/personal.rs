@@ -105,6 +105,8 @@ pub fn compare(
         // Stable: a shopper's events at one time keep their file order, training first.
         events.sort_by_key(|&(t, held, _)| (t, held));
         let mut state = SessionState::new(events[0].0);
+        // Cut where the build did, as the browser's Session does once a recommender set it.
+        state.set_gap(rec.session_gap());
         let cases_before = m_off.cases;
         let mut i = 0;
         while i < events.len() {

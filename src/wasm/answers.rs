@@ -14,7 +14,7 @@ impl Recommender {
                 arg_error(format!("{what}: the widget name must be a string, got {}", type_name(widget))).into()
             );
         };
-        let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED))?;
+        let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED), self.0.session_gap())?;
         let title = self.0.widget_with(&name, &over).map_err(Thrown::from)?.title;
         let r = self.0.recommend(&name, &ctx, &over).map_err(Thrown::from)?;
         let mut out = String::with_capacity(256 + r.items.len() * 400);
@@ -74,7 +74,7 @@ impl Recommender {
         } else {
             options
         };
-        let (ctx, over) = parse_options(&opts)?;
+        let (ctx, over) = parse_options(&opts, self.0.session_gap())?;
         let title = self.0.widget_with(&name, &over).map_err(Thrown::from)?.title;
         let a = self.0.bundles(&name, &ctx, &over).map_err(Thrown::from)?;
         to_js(|out| self.0.write_bundles_json(&name, &title, &a, out))

@@ -7,7 +7,10 @@ use js_sys::{Array, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::session::SESSIONS;
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use super::session::{Inner, SESSIONS};
 use super::{now_secs, type_name, ErrorCode, Thrown};
 use crate::config::{DateRange, Filters, ForYouParams, ForYouPatch, Rotation, Source, Step, WidgetPatch};
 use crate::engine::{Context, Search, Timed};
@@ -317,6 +320,8 @@ fn steps_of(v: &JsValue) -> Result<Vec<Step>, Thrown> {
 /// `cart`, `purchased` and `segment`, when given, replace the session's.
 #[derive(Default)]
 struct ContextKeys {
+    /// A live `Session`, read in `apply` at the request's time.
+    live: Option<Rc<RefCell<Inner>>>,
     viewed: Option<Vec<Timed>>,
     cart: Option<Vec<String>>,
     purchased: Option<Vec<Timed>>,
@@ -331,7 +336,7 @@ impl ContextKeys {
     fn read(&mut self, k: &str, v: &JsValue, ctx: &mut Context) -> Result<bool, Thrown> {
         match k {
             "product" => ctx.product = Some(string_of("product", v)?),
-            "session" => session_into(v, ctx)?,
+            "session" => self.live = session_into(v, ctx)?,
             "viewed" => self.viewed = Some(timed_of("viewed", v)?),
             "cart" => self.cart = Some(ids_of("cart", v)?),
             "purchased" => self.purchased = Some(timed_of("purchased", v)?),
@@ -344,7 +349,24 @@ impl ContextKeys {
         Ok(true)
     }
 
-    fn apply(self, ctx: &mut Context) {
+    /// Applies the keys over the session's context; a live Session adopts `gap` (the snapshot's
+    /// session gap, in seconds) first, so the device cuts sessions where the builder did.
+    fn apply(self, ctx: &mut Context, gap: i64) {
+        let now = self.now.map_or_else(now_secs, |n| n as i64);
+        if let Some(inner) = self.live {
+            let mut i = inner.borrow_mut();
+            if i.state.set_gap(gap) {
+                i.save();
+            }
+            let s = i.state.context(None, now);
+            ctx.views = s.views;
+            ctx.past_views = s.past_views;
+            ctx.searches = s.searches;
+            ctx.cart = s.cart;
+            ctx.purchased = s.purchased;
+            ctx.segment = s.segment;
+            ctx.seed = s.seed;
+        }
         if let Some(v) = self.viewed {
             ctx.views = v.into_iter().rev().collect();
         }
@@ -363,7 +385,7 @@ impl ContextKeys {
         if let Some(v) = self.exclude {
             ctx.exclude = v;
         }
-        ctx.now = Some(self.now.map_or_else(now_secs, |n| n as i64));
+        ctx.now = Some(now);
     }
 }
 
@@ -371,7 +393,8 @@ impl ContextKeys {
 /// given a value (each read crosses the JS boundary). `session` may be a `Session` (its state is
 /// read directly) or a plain `SessionContext`; `viewed`, `cart` and `purchased`, when given,
 /// replace the session's.
-pub(super) fn parse_options(options: &JsValue) -> Result<(Context, WidgetPatch), Thrown> {
+/// Reads `recommend`'s options; `gap` is the snapshot's session gap in seconds.
+pub(super) fn parse_options(options: &JsValue, gap: i64) -> Result<(Context, WidgetPatch), Thrown> {
     let mut ctx = Context::default();
     let mut over = WidgetPatch::default();
     let mut keys = ContextKeys::default();
@@ -401,13 +424,18 @@ pub(super) fn parse_options(options: &JsValue) -> Result<(Context, WidgetPatch),
             }
         }
     }
-    keys.apply(&mut ctx);
+    keys.apply(&mut ctx, gap);
     Ok((ctx, over))
 }
 
 /// Reads the options of `personalize` and `profile`: the shopper's context (`session`, `viewed`,
 /// `cart`, `purchased`, `segment`, `now`) and `model`, a personalisation model by name.
-pub(super) fn parse_profile_options(what: &str, options: &JsValue) -> Result<(Context, Option<String>), Thrown> {
+/// Reads `personalize`'s and `profile`'s options; `gap` as for [`parse_options`].
+pub(super) fn parse_profile_options(
+    what: &str,
+    options: &JsValue,
+    gap: i64,
+) -> Result<(Context, Option<String>), Thrown> {
     const KEYS: &[&str] = &["session", "viewed", "cart", "purchased", "segment", "now", "model"];
     let mut ctx = Context::default();
     let mut keys = ContextKeys::default();
@@ -422,13 +450,13 @@ pub(super) fn parse_profile_options(what: &str, options: &JsValue) -> Result<(Co
             }
         }
     }
-    keys.apply(&mut ctx);
+    keys.apply(&mut ctx, gap);
     Ok((ctx, model))
 }
 
-/// Fills the context from a `Session` (through the registry, without a JS round trip) or from a
-/// plain `SessionContext` object.
-fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), Thrown> {
+/// Finds a live `Session` (through the registry, without a JS round trip; `ContextKeys::apply`
+/// reads it) or fills the context from a plain `SessionContext` object.
+fn session_into(v: &JsValue, ctx: &mut Context) -> Result<Option<Rc<RefCell<Inner>>>, Thrown> {
     if !is_plain_object(v) {
         return Err(bad_option("session", "expected a Session or { views, cart, purchased }"));
     }
@@ -437,18 +465,10 @@ fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), Thrown> {
             let id = x.as_f64().unwrap_or(-1.0);
             let inner =
                 SESSIONS.with(|r| r.borrow().iter().find(|(i, _)| f64::from(*i) == id).and_then(|(_, w)| w.upgrade()));
-            let Some(inner) = inner else {
-                return Err(bad_option("session", "this Session was freed"));
+            return match inner {
+                Some(inner) => Ok(Some(inner)),
+                None => Err(bad_option("session", "this Session was freed")),
             };
-            let s = inner.borrow().state.context(None, now_secs());
-            ctx.views = s.views;
-            ctx.past_views = s.past_views;
-            ctx.searches = s.searches;
-            ctx.cart = s.cart;
-            ctx.purchased = s.purchased;
-            ctx.segment = s.segment;
-            ctx.seed = s.seed;
-            return Ok(());
         }
         // The getter of a freed Session throws.
         Err(_) => return Err(bad_option("session", "this Session was freed")),
@@ -475,7 +495,7 @@ fn session_into(v: &JsValue, ctx: &mut Context) -> Result<(), Thrown> {
             _ => {}
         }
     }
-    Ok(())
+    Ok(None)
 }
 
 const WIDGET_KEYS: &[&str] = &[
@@ -595,10 +615,21 @@ pub(super) fn list_options(v: &JsValue) -> Result<ListOptions, Thrown> {
     Ok(o)
 }
 
-/// The options of `Session.load`: `(key, storage)`; `undefined` or `null` is the defaults,
-/// anything else but an object an error (which `Session.load` logs).
-pub(super) fn session_options(v: &JsValue) -> Result<(Option<String>, Option<String>), Thrown> {
-    let (mut key, mut storage) = (None, None);
+/// `Session.load`'s options.
+#[derive(Default)]
+pub(super) struct SessionOptions {
+    /// The localStorage key.
+    pub key: Option<String>,
+    /// "local" or "memory".
+    pub storage: Option<String>,
+    /// The inactivity gap until a recommender sets its own.
+    pub gap_minutes: Option<u32>,
+}
+
+/// Reads `Session.load`'s options; `undefined` or `null` is the defaults, anything else but an
+/// object an error (which `Session.load` logs).
+pub(super) fn session_options(v: &JsValue) -> Result<SessionOptions, Thrown> {
+    let (mut key, mut storage, mut gap) = (None, None, None);
     if !is_nothing(v) && !is_plain_object(v) {
         return Err(arg_error(format!(
             "Session.load: options must be an object like {{ storage: \"memory\" }}, not {}",
@@ -606,14 +637,20 @@ pub(super) fn session_options(v: &JsValue) -> Result<(Option<String>, Option<Str
         )));
     }
     if is_plain_object(v) {
-        for (k, x) in given_keys(v, &["key", "storage"], "session option", "")? {
-            let s = Some(string_of(&k, &x)?);
-            if k == "key" {
-                key = s;
-            } else {
-                storage = s;
+        for (k, x) in given_keys(v, &["key", "storage", "gapMinutes"], "session option", "")? {
+            match k.as_str() {
+                "key" => key = Some(string_of(&k, &x)?),
+                "storage" => storage = Some(string_of(&k, &x)?),
+                _ => {
+                    let m = whole_of("gapMinutes", &x)?;
+                    let max = (crate::session::MAX_GAP / 60) as u32;
+                    if !(1..=max).contains(&m) {
+                        return Err(bad_option("gapMinutes", &format!("must be 1 to {max} (a week), got {m}")));
+                    }
+                    gap = Some(m);
+                }
             }
         }
     }
-    Ok((key, storage))
+    Ok(SessionOptions { key, storage, gap_minutes: gap })
 }

@@ -61,7 +61,7 @@ impl Recommender {
                 arg_error(format!("recommend: the widget name must be a string, got {}", type_name(&widget))).into()
             );
         };
-        let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED))?;
+        let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED), self.0.session_gap())?;
         let r = self.0.recommend(&widget, &ctx, &over).map_err(Thrown::from)?;
         items_to_js(&self.0, &r.items)
     }
@@ -81,7 +81,7 @@ impl Recommender {
             ))
             .into());
         };
-        let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED))?;
+        let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED), self.0.session_gap())?;
         let r = self.0.recommend(&widget, &ctx, &over).map_err(Thrown::from)?;
         Ok(items_json(&self.0, &r.items))
     }
@@ -97,7 +97,7 @@ impl Recommender {
         #[wasm_bindgen(unchecked_optional_param_type = "RecommendOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
         let (name, patch) = widget_patch(&widget)?;
-        let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED))?;
+        let (ctx, over) = parse_options(&options.unwrap_or(JsValue::UNDEFINED), self.0.session_gap())?;
         let shared = &self.0.snapshot().config.for_you;
         // Over the snapshot's widget of that name when there is one, else its algorithm's defaults.
         let existing = name.as_deref().and_then(|n| self.0.widget(n));
@@ -132,7 +132,8 @@ impl Recommender {
             };
             list.push(id);
         }
-        let (ctx, model) = parse_profile_options("personalize", &options.unwrap_or(JsValue::UNDEFINED))?;
+        let (ctx, model) =
+            parse_profile_options("personalize", &options.unwrap_or(JsValue::UNDEFINED), self.0.session_gap())?;
         let out = self.0.personalize(&list, &ctx, model.as_deref()).map_err(Thrown::from)?;
         to_js(|s| crate::json::array(s, &out, |s, p| p.write_json(s)))
     }
@@ -145,7 +146,8 @@ impl Recommender {
         &self,
         #[wasm_bindgen(unchecked_optional_param_type = "PersonalizeOptions")] options: Option<JsValue>,
     ) -> Result<JsValue, JsValue> {
-        let (ctx, model) = parse_profile_options("profile", &options.unwrap_or(JsValue::UNDEFINED))?;
+        let (ctx, model) =
+            parse_profile_options("profile", &options.unwrap_or(JsValue::UNDEFINED), self.0.session_gap())?;
         let view = self.0.profile_view(&ctx, model.as_deref()).map_err(Thrown::from)?;
         to_js(|s| view.write_json(s))
     }
@@ -186,7 +188,8 @@ impl Recommender {
                 .str("asOf", &format_timestamp(s.meta.as_of))
                 .int("products", s.catalog.len() as i64)
                 .int("categories", s.catalog.category_names().len() as i64)
-                .strs("widgets", &self.0.widget_names().collect::<Vec<_>>());
+                .strs("widgets", &self.0.widget_names().collect::<Vec<_>>())
+                .int("sessionGapMinutes", i64::from(s.config.training.session_gap_minutes));
             let mut counts = crate::json::Object::new(o.key("counts"));
             for (k, v) in [
                 ("catalogRows", c.catalog_rows),

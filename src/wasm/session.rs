@@ -7,7 +7,7 @@ use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::{arg_error, id_arg, quantity_arg, session_options};
+use super::convert::{arg_error, id_arg, quantity_arg, session_options, SessionOptions};
 use super::{now_secs, thrown, to_js, type_name, warn};
 use crate::session::SessionState;
 
@@ -25,7 +25,8 @@ pub(super) struct Inner {
 }
 
 impl Inner {
-    fn save(&mut self) {
+    /// Writes the state to storage (a no-op in memory).
+    pub(super) fn save(&mut self) {
         let Some(storage) = &self.storage else { return };
         let mut text = String::with_capacity(1024);
         self.state.write_json(&mut text);
@@ -78,6 +79,11 @@ fn state_from_js(v: &JsValue) -> Option<SessionState> {
                 views: list(x, "views", crate::session::MAX_PAST_VIEWS, |s| s.as_string())?,
             })
         })?,
+        // Sessions stored before the gap was kept used the default.
+        gap: match get(v, "gap") {
+            g if g.is_undefined() => crate::session::SESSION_GAP,
+            _ => int(v, "gap")?,
+        },
         // Sessions stored before searches were kept have none.
         searches: if get(v, "searches").is_undefined() {
             Vec::new()
@@ -130,19 +136,13 @@ pub struct Session {
     _on_storage: Option<Closure<dyn FnMut(web_sys::StorageEvent)>>,
 }
 
-#[derive(Default)]
-struct SessionOptions {
-    key: Option<String>,
-    storage: Option<String>,
-}
-
 #[wasm_bindgen]
 impl Session {
     /// Loads the session from localStorage (or starts one in memory) and follows changes made
     /// by other tabs of the same store.
     pub fn load(#[wasm_bindgen(unchecked_optional_param_type = "SessionOptions")] options: Option<JsValue>) -> Session {
         let options = options.unwrap_or(JsValue::UNDEFINED);
-        let o = session_options(&options).map(|(key, storage)| SessionOptions { key, storage }).unwrap_or_else(|e| {
+        let o = session_options(&options).unwrap_or_else(|e| {
             warn(&format!("edgerec: {}; using the default session options", e.message));
             SessionOptions::default()
         });
@@ -167,8 +167,11 @@ impl Session {
                 SessionState::new(now)
             }),
         };
+        let mut state = state;
+        // Until a recommender passes its snapshot's gap, the one asked for here (or the stored one).
+        let regapped = o.gap_minutes.is_some_and(|m| state.set_gap(i64::from(m) * 60));
         let inner = Rc::new(RefCell::new(Inner { state, key: key.clone(), storage, listeners: Vec::new() }));
-        if reset {
+        if reset || regapped {
             inner.borrow_mut().save();
         }
         let on_storage = match (&window, inner.borrow().storage.is_some()) {

@@ -214,6 +214,9 @@ export interface CategoryInfo { name: string; parent: string | null; depth: numb
 export interface SnapshotInfo {
   formatVersion: number; edgerecVersion: string; builtAt: string; asOf: string;
   products: number; categories: number; widgets: string[];
+  /** Minutes of inactivity that end a session: where the builder cut sessions. A `Session`
+   * passed to this recommender adopts it. */
+  sessionGapMinutes: number;
   /** What the snapshot learnt from: catalogRows, eventRows, rejectedRows, unknownProducts,
    * outsidePeriod, eventsUsed, views, carts, purchases, custom, sessions, orders, shoppers. */
   counts: { [name: string]: number };
@@ -226,6 +229,10 @@ export interface SessionOptions {
   key?: string;
   /** "local" (default; falls back to memory when unavailable) or "memory". */
   storage?: "local" | "memory";
+  /** Minutes of inactivity that end a session (1 to 10080), used until the session is first
+   * passed to a recommender, which sets its snapshot's `session_gap_minutes`. Default: the
+   * stored gap, else 30. */
+  gapMinutes?: number;
 }
 
 /** A cart line. */
