@@ -56,6 +56,7 @@ fn loads_a_snapshot_and_describes_it() {
     assert_eq!(get(&info, "formatVersion").as_f64(), Some(f64::from(edgerec::snapshot::FORMAT_VERSION)));
     assert!(get(&get(&info, "counts"), "views").as_f64().unwrap() > 1000.0);
     assert!(get(&info, "holdout").is_null());
+    assert!(get(&info, "tuned").is_null(), "the fixture's build tuned nothing");
     let widgets = rec.widgets().unwrap();
     let names: Vec<String> =
         widgets.dyn_ref::<Array>().unwrap().iter().map(|w| get(&w, "name").as_string().unwrap()).collect();
@@ -607,4 +608,35 @@ fn a_session_cuts_where_the_snapshot_cut() {
     assert_eq!(gap(&s), Some(2700.0));
     let s = Session::load(Some(obj(&[("gapMinutes", 0.into())])));
     assert_eq!(gap(&s), Some(1800.0));
+}
+
+#[wasm_bindgen_test]
+fn info_reports_the_for_you_weights_the_build_fitted() {
+    use edgerec::config::{ForYouParams, SessionShape, TunedForYou};
+    let mut s = edgerec::Snapshot::decode(FIXTURE).unwrap();
+    let params = ForYouParams { repeat_weight: 4.0, recency_decay: 0.25, ..Default::default() };
+    s.tuned = Some(TunedForYou {
+        params,
+        shape: SessionShape { latest_boost: 1.5, ..Default::default() },
+        cases: 5_000,
+        fitted: (0.5, 0.25),
+        defaults: (0.375, 0.125),
+        in_session: (0.25, 0.0625),
+        evaluations: 40,
+    });
+    let r = Recommender::from_bytes(&s.encode()).unwrap();
+    let t = get(&r.info().unwrap(), "tuned");
+    let n = |v: &JsValue, k: &str| get(v, k).as_f64().unwrap();
+    assert_eq!(n(&get(&t, "weights"), "repeat_weight"), 4.0);
+    assert_eq!(n(&get(&t, "weights"), "recency_decay"), 0.25);
+    assert_eq!(n(&get(&t, "shape"), "latest_boost"), 1.5);
+    assert_eq!(n(&get(&t, "shape"), "next_decay"), 0.0);
+    assert_eq!((n(&t, "cases"), n(&t, "evaluations")), (5000.0, 40.0));
+    assert_eq!((n(&t, "hr20"), n(&t, "mrr20")), (0.5, 0.25));
+    assert_eq!((n(&get(&t, "defaults"), "hr20"), n(&get(&t, "defaults"), "mrr20")), (0.375, 0.125));
+    assert_eq!((n(&get(&t, "inSession"), "hr20"), n(&get(&t, "inSession"), "mrr20")), (0.25, 0.0625));
+    // Every weight is reported, under the names edgerec.toml uses.
+    let keys: Vec<String> =
+        Object::keys(get(&t, "weights").unchecked_ref::<Object>()).iter().map(|k| k.as_string().unwrap()).collect();
+    assert_eq!(keys, ForYouParams::NAMES);
 }

@@ -226,6 +226,28 @@ pub struct TunedForYou {
 }
 
 impl TunedForYou {
+    /// Appends what the build fitted as JSON (`rec.info().tuned`): `weights`, `shape`, `cases`,
+    /// `evaluations`, the fitted weights' validation `hr20` and `mrr20`, and the same figures
+    /// for the `defaults` and for `inSession` (the session's own items, then popularity).
+    pub fn write_json(&self, out: &mut String) {
+        use crate::json::Object;
+        let figures = |out: &mut String, (hr, mrr): (f32, f32)| {
+            Object::new(out).num("hr20", f64::from(hr), 6).num("mrr20", f64::from(mrr), 6).end();
+        };
+        let mut o = Object::new(out);
+        self.params.write_json(o.key("weights"));
+        let mut shape = Object::new(o.key("shape"));
+        for (name, v) in self.shape.values() {
+            shape.num(name, f64::from(v), 6);
+        }
+        shape.end();
+        o.int("cases", self.cases as i64).int("evaluations", i64::from(self.evaluations));
+        o.num("hr20", f64::from(self.fitted.0), 6).num("mrr20", f64::from(self.fitted.1), 6);
+        figures(o.key("defaults"), self.defaults);
+        figures(o.key("inSession"), self.in_session);
+        o.end();
+    }
+
     /// Checks the stored weights (a decoded section).
     pub fn check(&self) -> Result<(), String> {
         self.params.validate("for_you.tuned").map_err(|e| e.to_string())?;

@@ -222,6 +222,10 @@ impl Recommender {
                 }
                 None => o.key("holdout").push_str("null"),
             }
+            match &s.tuned {
+                Some(t) => t.write_json(o.key("tuned")),
+                None => o.key("tuned").push_str("null"),
+            }
             o.end();
         })
     }

@@ -221,6 +221,25 @@ export interface SnapshotInfo {
    * outsidePeriod, eventsUsed, views, carts, purchases, custom, sessions, orders, shoppers. */
   counts: { [name: string]: number };
   holdout: { days: number; cases: number; metrics: { [name: string]: number } } | null;
+  /** The for_you weights the build fitted on a validation split of its own training events
+   * (used by every for_you widget without weights of its own), or null when it tuned none. */
+  tuned: TunedForYou | null;
+}
+
+/** HR@20 and MRR@20 on the build's validation split. */
+export interface ValidationFigures { hr20: number; mrr20: number }
+
+/** The for_you weights a build fitted (`edgerec build`, without a [for_you] table). */
+export interface TunedForYou extends ValidationFigures {
+  weights: ForYouWeights;
+  /** Refinements by session shape that only tuning sets. */
+  shape: { latest_boost: number; next_decay: number; repeat_seen: number };
+  /** Next-view cases of the validation split, and weight settings tried. */
+  cases: number; evaluations: number;
+  /** The built-in weights on the same cases. */
+  defaults: ValidationFigures;
+  /** The session's own items, then popularity, on the same cases. */
+  inSession: ValidationFigures;
 }
 
 /** Options of `Session.load`. */
