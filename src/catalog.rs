@@ -232,6 +232,23 @@ impl Catalog {
     pub fn attribute_names(&self) -> &[String] {
         &self.attribute_names
     }
+    /// Product `p`'s value of `attribute` as text, as submodels read it: an extra catalog column
+    /// of that name, else `brand`, else `price` (in currency units); `None` when unset or when the
+    /// catalog has no such attribute.
+    pub fn attribute_value(&self, attribute: &str, p: u32) -> Option<String> {
+        let some = |v: &str| Some(v.to_string()).filter(|v| !v.is_empty());
+        match self.attribute_names.iter().position(|n| n == attribute) {
+            Some(col) => some(self.attributes[col].get(p as usize)),
+            None if attribute == "brand" => some(self.brand_name(p)),
+            None if attribute == "price" => self.price(p).map(|cents| (f64::from(cents) / 100.0).to_string()),
+            None => None,
+        }
+    }
+
+    /// Whether `attribute` is one [`Catalog::attribute_value`] reads.
+    pub fn has_attribute(&self, attribute: &str) -> bool {
+        matches!(attribute, "brand" | "price") || self.attribute_names.iter().any(|n| n == attribute)
+    }
     /// Extra attributes of product `p` that are set, as (name, value).
     pub fn attributes(&self, p: u32) -> impl Iterator<Item = (&str, &str)> + '_ {
         self.attribute_names

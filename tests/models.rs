@@ -26,14 +26,35 @@ fn ids(snap: &Path, widget: &str, product: Option<&str>, limit: usize) -> Vec<St
     v["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap().to_string()).collect()
 }
 
+/// The demo store's colour groups and price bands (www/edgerec.toml has the same colours).
+const SUBMODELS: &str = r#"
+[submodels.colors]
+attribute = "color"
+groups = [["red"], ["blue", "green"], ["white", "natural"], ["black", "grey"]]
+[submodels.price]
+attribute = "price"
+ranges = [[0, 50], [50, 150], [150, 100000]]
+"#;
+
+/// The group of a colour in [`SUBMODELS`].
+fn colour_group(c: &str) -> usize {
+    [&["red"][..], &["blue", "green"], &["white", "natural"], &["black", "grey"]]
+        .iter()
+        .position(|g| g.contains(&c))
+        .unwrap()
+}
+
 /// Demo store plus a snapshot built with the colour-aware `[similarity]` configuration.
 fn store() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     ok(&["demo-data", "--out", d.to_str().unwrap()]);
     let config = d.join("edgerec.toml");
-    std::fs::write(&config, "[similarity]\nattributes = { category = 40, brand = 20, color = 30, price = 10 }\n")
-        .unwrap();
+    std::fs::write(
+        &config,
+        format!("[similarity]\nattributes = {{ category = 40, brand = 20, color = 30, price = 10 }}\n{SUBMODELS}"),
+    )
+    .unwrap();
     let snap = d.join("demo.snap");
     let p = |f: &str| d.join(f).to_str().unwrap().to_string();
     ok(&[
@@ -153,6 +174,65 @@ fn every_planted_signal_comes_back() {
         }
     }
     assert_eq!(checked, 10, "the demo store has colour groups");
+
+    // Submodels: "viewed together, in the same colour group (and price band)". Every item of the
+    // widget's own step is in the page product's groups; the answer names them.
+    let price_of = |id: &str| -> f64 {
+        let mut rdr = csv::Reader::from_path(dir.path().join("catalog.csv")).unwrap();
+        let head = rdr.headers().unwrap().clone();
+        let (i, pr) = (head.iter().position(|h| h == "id").unwrap(), head.iter().position(|h| h == "price").unwrap());
+        rdr.records().map(|r| r.unwrap()).find(|r| &r[i] == id).map(|r| r[pr].parse().unwrap()).unwrap()
+    };
+    let band = |x: f64| [0.0, 50.0, 150.0].iter().rposition(|&lo| x >= lo).unwrap();
+    let within = |product: &str, subs: &[&str]| {
+        let mut args = vec!["recommend", "--snapshot", snap.to_str().unwrap(), "--widget", "also_viewed", "--json"];
+        args.extend(["--product", product, "--limit", "8"]);
+        for s in subs {
+            args.extend(["--submodel", s]);
+        }
+        let v: serde_json::Value = serde_json::from_str(&ok(&args)).unwrap();
+        let own: Vec<String> = v["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["step"] == 1)
+            .map(|i| i["id"].as_str().unwrap().to_string())
+            .collect();
+        let groups: Vec<String> =
+            v["submodels"].as_array().unwrap().iter().map(|g| g.as_str().unwrap().to_string()).collect();
+        (own, groups)
+    };
+    let mut checked = 0;
+    for p in products.iter().filter(|p| p[2] != "0") {
+        let (plain, none) = within(&p[0], &[]);
+        let (same, groups) = within(&p[0], &["colors=$product"]);
+        assert!(none.is_empty());
+        assert_eq!(groups.len(), 1, "{groups:?}");
+        assert!(groups[0].starts_with("colors: ") && groups[0].contains(&p[4]), "{groups:?} for {}", p[4]);
+        for g in &same {
+            assert_eq!(colour_group(&find(g)[4]), colour_group(&p[4]), "also_viewed {g} for {} ({})", p[0], p[4]);
+        }
+        // The restricted list is the plain one's items of that group, in the same order, plus
+        // more of the group from further down the neighbours.
+        let kept: Vec<&String> = plain.iter().filter(|g| colour_group(&find(g)[4]) == colour_group(&p[4])).collect();
+        assert_eq!(same.iter().take(kept.len()).collect::<Vec<_>>(), kept, "{}", p[0]);
+        // Two submodels: products in both groups.
+        let (both, groups) = within(&p[0], &["colors=$product", "price=$product"]);
+        assert_eq!(groups.len(), 2);
+        for g in &both {
+            assert_eq!(colour_group(&find(g)[4]), colour_group(&p[4]));
+            assert_eq!(band(price_of(g)), band(price_of(&p[0])), "{g} for {}", p[0]);
+        }
+        // A value in no group: the main model.
+        assert_eq!(within(&p[0], &["colors=purple"]), (plain.clone(), vec![]));
+        if !same.is_empty() && plain.len() > same.len() {
+            checked += 1;
+        }
+        if checked == 5 {
+            break;
+        }
+    }
+    assert_eq!(checked, 5, "the colour groups restrict some viewed-together lists");
 }
 
 // Measured lift: personalisation on stores with and without planted tastes.

@@ -9,7 +9,9 @@
 
 use edgerec::build::{build, BuildOptions};
 use edgerec::catalog::{CatalogBuilder, ProductRecord};
-use edgerec::config::{Algorithm, Config, DateRange, EditorialList, Filters, Rotation, Source, Step, WidgetConfig};
+use edgerec::config::{
+    Algorithm, Config, DateRange, EditorialList, Filters, Rotation, Source, Step, Submodel, WidgetConfig,
+};
 use edgerec::engine::Search;
 use edgerec::engine::Timed;
 use edgerec::ingest::events::{Event, EventLog, CART, NONE, PURCHASE, VIEW};
@@ -221,9 +223,45 @@ fn make_with(store: &Store, personalised: bool) -> Recommender {
         config.lists.insert(name.into(), EditorialList { products, title: Some(name.to_uppercase()) });
     }
     config.personalization.strength = 0.6;
+    // Two submodels: brands (Acme | Bolt; no brand is in no group) and price bands.
+    let brands = vec![vec!["Acme".to_string()], vec!["Bolt".to_string()]];
+    config.submodels.insert("brands".into(), Submodel { attribute: "brand".into(), groups: brands, ranges: vec![] });
+    let ranges = PRICE_BANDS.to_vec();
+    config.submodels.insert("price".into(), Submodel { attribute: "price".into(), groups: vec![], ranges });
     let (snapshot, _) = build(catalog, &log, &BuildOptions { config, as_of: None, built_at: 0 });
     // Round-trip through the file format, as every real consumer does.
     Recommender::new(Snapshot::decode(&snapshot.encode()).unwrap())
+}
+
+/// The `price` submodel's bands, in currency units.
+const PRICE_BANDS: [[f64; 2]; 3] = [[0.0, 25.0], [25.0, 50.0], [50.0, 100.0]];
+
+/// A submodel selection: (submodel, value); values in no group and `$product` included.
+fn submodel_pick() -> impl Strategy<Value = Option<(&'static str, &'static str)>> {
+    let brands = proptest::sample::select(vec!["$product", "Acme", "bolt", "Umbra"]).prop_map(|v| ("brands", v));
+    let price = proptest::sample::select(vec!["$product", "10", "25", "99.5", "100", "250"]).prop_map(|v| ("price", v));
+    proptest::option::of(prop_oneof![brands, price])
+}
+
+/// Whether product `p` is in the group `value` selects, by the rule in docs/configuration.md;
+/// `None` when the value selects no group (the main model).
+fn naive_group_holds(
+    c: &edgerec::catalog::Catalog,
+    current: Option<u32>,
+    (name, value): (&str, &str),
+    p: u32,
+) -> Option<bool> {
+    let price = |q: u32| c.price(q).map(|cents| f64::from(cents) / 100.0);
+    let band = |x: f64| PRICE_BANDS.iter().position(|r| x >= r[0] && (x < r[1] || (x == r[1] && r[1] == 100.0)));
+    if name == "brands" {
+        let brand = if value == "$product" { c.brand_name(current?).to_string() } else { value.to_string() };
+        let known = ["acme", "bolt"].contains(&brand.to_ascii_lowercase().as_str());
+        known.then(|| c.brand_name(p).eq_ignore_ascii_case(&brand))
+    } else {
+        let x = if value == "$product" { price(current?)? } else { value.parse().ok()? };
+        let b = band(x)?;
+        Some(price(p).and_then(band) == Some(b))
+    }
 }
 
 fn filters() -> impl Strategy<Value = Filters> {
@@ -345,6 +383,7 @@ proptest! {
         exclude_purchased in any::<bool>(),
         personalised in any::<bool>(),
         (max_per_brand, max_per_category, rotation) in (0u32..3, 0u32..3, proptest::sample::select(Rotation::ALL.to_vec())),
+        pick in submodel_pick(),
     ) {
         let rec = make_with(&store, personalised);
         let c = rec.catalog();
@@ -359,6 +398,9 @@ proptest! {
         w.max_per_brand = max_per_brand;
         w.max_per_category = max_per_category;
         w.rotation = rotation;
+        if let Some((name, value)) = pick {
+            w.submodels.insert(name.into(), value.into());
+        }
         if f.validate("filters").is_err() {
             // Contradictory filters (price_min above price_max) are refused, never half-applied.
             prop_assert!(matches!(rec.recommend_with(&w, &ctx), Err(edgerec::EngineError::InvalidOption(_))));
@@ -389,6 +431,13 @@ proptest! {
                 prop_assert_eq!(item.step, 0);
             } else {
                 prop_assert!(naive_passes(&f, by_id(&products, &id), day), "{id} fails the filters {f:?}");
+            }
+            // The widget's own steps keep to the submodel group; force-included products and
+            // fallback steps do not.
+            let own = (1..=algorithm.steps().len() as u32).contains(&item.step);
+            if let (true, Some(pick)) = (own, pick) {
+                let held = naive_group_holds(c, current, pick, p);
+                prop_assert!(held != Some(false), "{id} (step {}) is outside the {pick:?} group", item.step);
             }
             if algorithm == Algorithm::Upsell && item.source != Source::ForceInclude {
                 // The anchor: the current product, else the latest cart item, else the latest view.

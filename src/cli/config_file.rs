@@ -14,7 +14,7 @@ use serde::Deserialize;
 use super::Error;
 use crate::config::{
     default_widgets, Algorithm, Config, EditorialList, ForYouParams, PersonalizationConfig, RecurringConfig,
-    SegmentsConfig, SimilarityConfig, TrainingConfig, TrendingConfig, WidgetPatch,
+    SegmentsConfig, SimilarityConfig, Submodel, TrainingConfig, TrendingConfig, WidgetPatch,
 };
 
 #[derive(Deserialize)]
@@ -40,6 +40,8 @@ struct ConfigFile {
     personalization: PersonalizationConfig,
     #[serde(default)]
     lists: BTreeMap<String, EditorialList>,
+    #[serde(default)]
+    submodels: BTreeMap<String, Submodel>,
     #[serde(default)]
     widgets: BTreeMap<String, WidgetPatch>,
 }
@@ -80,6 +82,7 @@ pub fn parse_config(text: &str) -> Result<Config, String> {
         segments: file.segments,
         personalization: file.personalization,
         lists: file.lists,
+        submodels: file.submodels,
         widgets,
     };
     config.validate().map_err(|e| e.to_string())?;

@@ -42,7 +42,8 @@ pub fn check(path: &Path, catalog: Option<&Path>) -> Result<(), Error> {
 
 /// One warning per configured name that matches nothing in `catalog`, naming its key:
 /// `blacklist[2]: "gift-cardd" is not in the catalog`,
-/// `widgets.upsell.filters.brands: "Acme" matches no product`. In key order: the blacklist,
+/// `widgets.upsell.filters.brands: "Acme" matches no product`, `submodels.colors.groups[2]: no
+/// product has a value in it (teal)`. In key order: the blacklist,
 /// each editorial list's products, then each widget (by name) with its `force_include` and its
 /// filters.
 pub fn unmatched_names(config: &Config, catalog: &Catalog) -> Vec<String> {
@@ -67,6 +68,28 @@ pub fn unmatched_names(config: &Config, catalog: &Catalog) -> Vec<String> {
             }
         }
         filter_names(&format!("widgets.{name}.filters"), &w.filters, catalog, &mut out);
+    }
+    for (name, s) in &config.submodels {
+        if !catalog.has_attribute(&s.attribute) {
+            let mut have = vec!["brand".to_string(), "price".to_string()];
+            have.extend(catalog.attribute_names().iter().cloned());
+            out.push(format!(
+                "submodels.{name}.attribute: \"{}\" is not a catalog attribute (the catalog has {})",
+                s.attribute,
+                have.join(", ")
+            ));
+            continue;
+        }
+        let mut used = vec![false; s.groups.len().max(s.ranges.len())];
+        for p in 0..catalog.len() as u32 {
+            if let Some(g) = catalog.attribute_value(&s.attribute, p).and_then(|v| s.group_of(&v)) {
+                used[g] = true;
+            }
+        }
+        let what = if s.numeric() { "ranges" } else { "groups" };
+        for (i, _) in used.iter().enumerate().filter(|(_, u)| !**u) {
+            out.push(format!("submodels.{name}.{what}[{i}]: no product has a value in it ({})", s.describe(i)));
+        }
     }
     out
 }
@@ -183,5 +206,22 @@ mod tests {
             ]
         );
         assert!(unmatched_names(&Config::default(), &catalog()).is_empty(), "the defaults name nothing");
+        // Submodels: an attribute the catalog lacks, and a group no product is in.
+        let mut config = Config::default();
+        let groups = vec![vec!["acme".to_string()], vec!["Umbra".to_string()]];
+        config
+            .submodels
+            .insert("brands".into(), crate::config::Submodel { attribute: "brand".into(), groups, ranges: vec![] });
+        config.submodels.insert(
+            "sizes".into(),
+            crate::config::Submodel { attribute: "size".into(), groups: vec![vec!["M".into()]], ranges: vec![] },
+        );
+        assert_eq!(
+            unmatched_names(&config, &catalog()),
+            [
+                "submodels.brands.groups[1]: no product has a value in it (Umbra)",
+                "submodels.sizes.attribute: \"size\" is not a catalog attribute (the catalog has brand, price)",
+            ]
+        );
     }
 }

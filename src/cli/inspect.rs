@@ -59,6 +59,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             "recurring": (0..s.recurring.len()).map(|i| json!({"id": s.catalog.id(s.recurring.products[i]), "days": s.recurring.days[i], "spread": s.recurring.spread[i], "shoppers": s.recurring.shoppers[i]})).collect::<Vec<_>>(),
             "widgets": s.config.widgets.iter().map(|(n, w)| (n.clone(), json!(w.algorithm.name()))).collect::<serde_json::Map<_, _>>(),
             "lists": s.config.lists.iter().map(|(n, l)| (n.clone(), json!({"title": l.title, "products": l.products.len(), "inCatalog": l.products.iter().filter(|id| s.catalog.index_of(id).is_some()).count()}))).collect::<serde_json::Map<_, _>>(),
+            "submodels": s.config.submodels.iter().map(|(n, m)| (n.clone(), json!({"attribute": m.attribute, "groups": m.groups, "ranges": m.ranges}))).collect::<serde_json::Map<_, _>>(),
             "minCount": s.config.training.min_count,
             "sections": sizes.iter().map(|(n, b)| (n.clone(), json!(b))).collect::<serde_json::Map<_, _>>(),
             "absentSections": s.absent,
@@ -153,6 +154,10 @@ pub fn run(a: Args) -> Result<(), Error> {
             })
             .collect();
         println!("  lists      {}", lists.join(", "));
+    }
+    for (name, m) in &s.config.submodels {
+        let groups: Vec<String> = (0..m.groups.len().max(m.ranges.len())).map(|g| m.describe(g)).collect();
+        println!("  submodel   {name} by {}: {}", m.attribute, groups.join(" | "));
     }
     if let Some(h) = &m.holdout {
         println!("  holdout    last {} days, {} cases: {}", h.days, n(h.cases), metrics_line(&h.metrics));

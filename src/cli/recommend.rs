@@ -71,6 +71,11 @@ pub struct Args {
     /// The editorial list (`[lists.NAME]`) an `editorial` widget shows instead of its own.
     #[arg(long)]
     list: Option<String>,
+    /// Keep the widget's own steps to one group of a submodel (`[submodels.NAME]`):
+    /// `NAME=VALUE`, the value an attribute value or `$product`; repeat for several (products in
+    /// all of them); `NAME=` leaves a submodel the widget sets out.
+    #[arg(long = "submodel", value_parser = parse_submodel)]
+    submodels: Vec<(String, String)>,
     /// Leave the list as it is without `[personalization]`, to compare with the personalised one.
     #[arg(long)]
     no_personalize: bool,
@@ -106,18 +111,26 @@ pub fn run(a: Args) -> Result<(), Error> {
         max_per_brand: a.max_per_brand,
         max_per_category: a.max_per_category,
         rotation: a.rotation,
+        submodels: (!a.submodels.is_empty()).then(|| a.submodels.iter().cloned().collect()),
         ..Default::default()
     };
     let result = rec.recommend(&a.widget, &ctx, &over)?;
     let items: Vec<_> = result.items.iter().map(|r| rec.describe(r)).collect();
     if a.json {
-        let v = json!({ "widget": a.widget, "items": items, "unknownIds": result.unknown_ids });
+        let v = json!({
+            "widget": a.widget,
+            "items": items,
+            "submodels": result.submodels,
+            "unknownIds": result.unknown_ids,
+        });
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
     }
     let title = rec.widget(&a.widget).map_or("", |w| w.title.as_str());
     let on = a.product.as_deref().map(|p| format!(" for {p}")).unwrap_or_default();
-    println!("{} \"{title}\"{on}: {} items", a.widget, items.len());
+    let within =
+        if result.submodels.is_empty() { String::new() } else { format!(" (within {})", result.submodels.join("; ")) };
+    println!("{} \"{title}\"{on}: {} items{within}", a.widget, items.len());
     for (i, it) in items.iter().enumerate() {
         let price = it.price.map(|p| format!("{p:.2}")).unwrap_or_else(|| "-".into());
         let stock = if it.in_stock { "" } else { " (out of stock)" };
@@ -159,6 +172,13 @@ fn timed_ids(flag: &str, s: &str) -> Result<Vec<Timed>, Error> {
         }
     }
     Ok(out)
+}
+
+fn parse_submodel(s: &str) -> Result<(String, String), String> {
+    match s.split_once('=') {
+        Some((name, value)) if !name.is_empty() => Ok((name.to_string(), value.to_string())),
+        _ => Err("expected NAME=VALUE, e.g. colors=$product".to_string()),
+    }
 }
 
 fn parse_rotation(s: &str) -> Result<Rotation, String> {

@@ -26,6 +26,7 @@ mod recurring;
 mod segments;
 mod similarity;
 mod sources;
+mod submodel;
 mod trending;
 mod widget;
 
@@ -41,6 +42,7 @@ pub use recurring::RecurringConfig;
 pub use segments::SegmentsConfig;
 pub use similarity::SimilarityConfig;
 pub use sources::{Explain, SourceSpec, SOURCES};
+pub use submodel::{Submodel, MAX_GROUPS, MAX_SUBMODELS, PRODUCT_VALUE};
 pub use trending::TrendingConfig;
 pub use widget::{default_widgets, Rotation, WidgetConfig};
 
@@ -70,6 +72,8 @@ pub struct Config {
     pub personalization: PersonalizationConfig,
     /// Editorial lists (`[lists.NAME]`), by name.
     pub lists: BTreeMap<String, EditorialList>,
+    /// Submodels (`[submodels.NAME]`): attribute groups a widget can restrict its model to.
+    pub submodels: BTreeMap<String, Submodel>,
     /// The widgets, by name.
     pub widgets: BTreeMap<String, WidgetConfig>,
 }
@@ -86,6 +90,7 @@ impl Default for Config {
             segments: SegmentsConfig::default(),
             personalization: PersonalizationConfig::default(),
             lists: BTreeMap::new(),
+            submodels: BTreeMap::new(),
             widgets: default_widgets(),
         }
     }
@@ -290,12 +295,14 @@ impl Config {
         self.segments.validate("segments")?;
         self.personalization.validate("personalization")?;
         editorial::validate_lists(&self.lists)?;
+        submodel::validate_submodels(&self.submodels)?;
         for (name, w) in &self.widgets {
             if !editorial::valid_name(name) {
                 return Err(err(format!("widgets.{name}"), "widget names use letters, digits, `_` and `-`"));
             }
             w.validate(&format!("widgets.{name}"))?;
             w.validate_lists(&format!("widgets.{name}"), &self.lists)?;
+            w.validate_submodels(&format!("widgets.{name}"), &self.submodels)?;
         }
         Ok(())
     }

@@ -65,6 +65,16 @@ pub struct WidgetPatch {
     pub rotation: Option<Rotation>,
     /// The editorial list an `editorial` widget shows; `""` for every list.
     pub list: Option<String>,
+    /// Submodel groups: each one given replaces the widget's for that submodel; `""` leaves
+    /// that submodel out.
+    #[serde(deserialize_with = "optional_values")]
+    pub submodels: Option<std::collections::BTreeMap<String, String>>,
+}
+
+fn optional_values<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<std::collections::BTreeMap<String, String>>, D::Error> {
+    super::submodel::values(d).map(Some)
 }
 
 impl WidgetPatch {
@@ -148,6 +158,13 @@ impl WidgetConfig {
         }
         if let Some(v) = &patch.list {
             self.list = Some(v.clone()).filter(|v| !v.is_empty());
+        }
+        for (k, v) in patch.submodels.iter().flatten() {
+            if v.is_empty() {
+                self.submodels.remove(k);
+            } else {
+                self.submodels.insert(k.clone(), v.clone());
+            }
         }
         match &patch.for_you {
             Some(p) => self.for_you.get_or_insert_with(|| shared_for_you.clone()).apply(p),

@@ -62,6 +62,11 @@ pub struct WidgetConfig {
     /// or per shopper session, deterministically.
     #[serde(default)]
     pub rotation: Rotation,
+    /// The group of each submodel (`[submodels.NAME]`) the widget's own steps keep to: a value
+    /// of the submodel's attribute, or `"$product"` for the current product's. A value in no
+    /// group (or `$product` without a product, or one without a value) leaves that submodel out.
+    #[serde(default, deserialize_with = "super::submodel::values")]
+    pub submodels: BTreeMap<String, String>,
 }
 
 /// How a widget varies the order of near-tied items (`rotation`).
@@ -119,6 +124,7 @@ impl WidgetConfig {
             max_per_brand: 0,
             max_per_category: 0,
             rotation: Rotation::Off,
+            submodels: BTreeMap::new(),
         }
     }
 
@@ -181,6 +187,11 @@ impl WidgetConfig {
             .int("max_per_brand", i64::from(self.max_per_brand))
             .int("max_per_category", i64::from(self.max_per_category))
             .str("rotation", self.rotation.name());
+        let mut subs = crate::json::Object::new(o.key("submodels"));
+        for (k, v) in &self.submodels {
+            subs.str(k, v);
+        }
+        subs.end();
         match &self.for_you {
             Some(p) => p.write_json(o.key("for_you")),
             None => o.key("for_you").push_str("null"),

@@ -10,7 +10,8 @@ impl Recommender {
     /// The answer of widget `name` (configured as `title`) as a JSON object: `widget`, `title`
     /// (the heading to show: the widget's own, or the title of the fallback step that filled the
     /// list), `widgetTitle`, `fromFallback`, `hidden` (why the list is withheld, or null),
-    /// `absentSections`, `unknownIds` and `items`.
+    /// `absentSections`, `submodels` (the groups the widget's own steps kept to), `unknownIds`
+    /// and `items`.
     pub fn write_answer_json(&self, name: &str, title: &str, r: &Recommendations, out: &mut String) {
         let mut o = Object::new(out);
         o.str("widget", name)
@@ -19,6 +20,7 @@ impl Recommender {
             .bool("fromFallback", r.from_fallback)
             .opt_str("hidden", r.hidden)
             .strs("absentSections", &r.absent_sections)
+            .strs("submodels", &r.submodels)
             .strs("unknownIds", &r.unknown_ids);
         json::array(o.key("items"), &r.items, |out, item| self.write_item_json(item, out));
         o.end();

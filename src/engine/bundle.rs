@@ -59,7 +59,8 @@ impl Run<'_> {
 impl Recommender {
     /// The bundles of the context's current product for the named widget (normally `bundle`):
     /// every other product of a bundle must pass the widget's filters and exclusions (the
-    /// blacklist, the cart, purchases when the widget excludes them), else the bundle is left out.
+    /// blacklist, the cart, purchases when the widget excludes them) and be in the widget's
+    /// submodel groups, else the bundle is left out.
     /// At most the widget's `limit` bundles.
     pub fn bundles(&self, widget: &str, ctx: &Context, overrides: &Overrides) -> Result<BundleAnswer, EngineError> {
         let config = self.widget_with(widget, overrides)?;
@@ -71,8 +72,19 @@ impl Recommender {
         };
         let anchors = self.anchors(&q);
         let limit = compiled.config.limit as usize;
-        let run =
-            Run { rec: self, w: &compiled, q: &q, anchors: &anchors, out: Vec::new(), limit, exclude_anchors: true };
+        // A bundle keeps to the widget's submodel groups like any own step.
+        let groups = compiled.selection.resolve(&self.submodels, q.current);
+        let run = Run {
+            rec: self,
+            w: &compiled,
+            q: &q,
+            anchors: &anchors,
+            out: Vec::new(),
+            limit,
+            exclude_anchors: true,
+            groups: &groups,
+            restrict: !groups.is_empty(),
+        };
         let b = &self.snapshot.bundles;
         let c = self.catalog();
         let mut out = Vec::new();

@@ -85,6 +85,9 @@ pub struct Recommendations {
     /// Snapshot sections the widget's steps read that this snapshot does not have: their steps
     /// gave nothing and the chain went on.
     pub absent_sections: Vec<&'static str>,
+    /// The submodel groups the widget's own steps kept to (`colors: lime, green, olive`); its
+    /// fallback steps were not restricted.
+    pub submodels: Vec<String>,
 }
 
 /// Why a request cannot be answered.
@@ -121,14 +124,21 @@ struct Compiled {
     chain: Vec<Link>,
     filter: CompiledFilter,
     force: Vec<u32>,
+    selection: submodel::Selection,
 }
 
 impl Compiled {
-    fn new(config: WidgetConfig, catalog: &Catalog, lists: &BTreeMap<String, EditorialList>) -> Compiled {
+    fn new(
+        config: WidgetConfig,
+        catalog: &Catalog,
+        lists: &BTreeMap<String, EditorialList>,
+        submodels: &[submodel::Table],
+    ) -> Compiled {
         let filter = CompiledFilter::compile(&config.filters, catalog);
         let force = config.force_include.iter().filter_map(|id| catalog.index_of(id)).collect();
         let chain = config.chain().iter().map(|s| editorial::link(s, config.list.as_deref(), lists)).collect();
-        Compiled { chain, filter, force, config }
+        let selection = submodel::Selection::compile(&config.submodels, submodels);
+        Compiled { chain, filter, force, selection, config }
     }
 }
 
@@ -140,6 +150,7 @@ pub struct Recommender {
     blacklist: Vec<u32>,
     personalizer: Personalizer,
     lists: Vec<editorial::List>,
+    submodels: Vec<submodel::Table>,
 }
 
 impl Recommender {
@@ -147,18 +158,19 @@ impl Recommender {
     pub fn new(snapshot: Snapshot) -> Recommender {
         let catalog = &snapshot.catalog;
         let lists = &snapshot.config.lists;
+        let submodels = submodel::tables(&snapshot.config.submodels, catalog);
         let widgets = snapshot
             .config
             .widgets
             .iter()
-            .map(|(name, w)| (name.clone(), Compiled::new(w.clone(), catalog, lists)))
+            .map(|(name, w)| (name.clone(), Compiled::new(w.clone(), catalog, lists, &submodels)))
             .collect();
         let mut blacklist: Vec<u32> = snapshot.config.blacklist.iter().filter_map(|id| catalog.index_of(id)).collect();
         blacklist.sort_unstable();
         blacklist.dedup();
         let personalizer = Personalizer::new(&snapshot.config.personalization, &snapshot.groups, catalog);
         let lists = editorial::resolve(lists, catalog);
-        Recommender { snapshot, widgets, blacklist, personalizer, lists }
+        Recommender { snapshot, widgets, blacklist, personalizer, lists, submodels }
     }
 
     /// Decodes, validates and prepares snapshot bytes.
@@ -225,11 +237,12 @@ impl Recommender {
     fn check(&self, w: &WidgetConfig) -> Result<(), EngineError> {
         w.validate("")
             .and_then(|_| w.validate_lists("", &self.snapshot.config.lists))
+            .and_then(|_| w.validate_submodels("", &self.snapshot.config.submodels))
             .map_err(|e| EngineError::InvalidOption(option_key(e)))
     }
 
     fn compile(&self, config: WidgetConfig) -> Compiled {
-        Compiled::new(config, self.catalog(), &self.snapshot.config.lists)
+        Compiled::new(config, self.catalog(), &self.snapshot.config.lists, &self.submodels)
     }
 
     /// Recommends for an ad-hoc widget configuration (the merchandiser preview).
@@ -255,13 +268,26 @@ impl Recommender {
         } else {
             limit
         };
-        let mut run =
-            Run { rec: self, w, q: &q, anchors: &anchors, out: Vec::with_capacity(pool), limit: pool, exclude_anchors };
+        // The submodel groups the widget's own steps keep to.
+        let groups = w.selection.resolve(&self.submodels, q.current);
+        let own_steps = w.config.algorithm.steps().len() as u32;
+        let mut run = Run {
+            rec: self,
+            w,
+            q: &q,
+            anchors: &anchors,
+            out: Vec::with_capacity(pool),
+            limit: pool,
+            exclude_anchors,
+            groups: &groups,
+            restrict: false,
+        };
         run.force_include();
         for (i, &link) in w.chain.iter().enumerate() {
             if run.out.len() >= pool {
                 break;
             }
+            run.restrict = !groups.is_empty() && (i as u32) < own_steps;
             run.step(link, i as u32 + 1);
         }
         let mut items = run.out;
@@ -272,7 +298,6 @@ impl Recommender {
             diversity::rotate(&mut items, seed);
         }
         items.truncate(limit);
-        let own_steps = w.config.algorithm.steps().len() as u32;
         let own = items.iter().filter(|r| (1..=own_steps).contains(&r.step)).count();
         let fallback_item = items.iter().find(|r| r.step > own_steps);
         let from_fallback = own == 0 && fallback_item.is_some();
@@ -296,7 +321,16 @@ impl Recommender {
                 }
             }
         }
-        Recommendations { items, unknown_ids: unknown, from_fallback, fallback_title, hidden, absent_sections }
+        let submodels = submodel::describe(&self.submodels, &groups);
+        Recommendations {
+            items,
+            unknown_ids: unknown,
+            from_fallback,
+            fallback_title,
+            hidden,
+            absent_sections,
+            submodels,
+        }
     }
 }
 
@@ -323,6 +357,9 @@ struct Run<'a> {
     out: Vec<Recommendation>,
     limit: usize,
     exclude_anchors: bool,
+    /// The submodel groups of the request, and whether the current step keeps to them.
+    groups: &'a [(u16, u16)],
+    restrict: bool,
 }
 
 impl Run<'_> {
@@ -366,6 +403,7 @@ impl Run<'_> {
         self.allowed(p, history)
             && self.meets_constraint(p)
             && self.w.filter.passes(self.catalog(), p, self.q.today)
+            && (!self.restrict || submodel::contains(&self.rec.submodels, self.groups, p))
             && !self.over_cap(p)
     }
 
@@ -550,6 +588,7 @@ mod query;
 mod recurring;
 mod scratch;
 mod segments;
+mod submodel;
 
 pub use answer::write_algorithms_json;
 pub use bundle::{BundleAnswer, BundleOffer};
@@ -558,5 +597,7 @@ pub use item::{explanation, Item, ProductInfo};
 pub use personal::{PersonalizedId, ProfileView};
 pub use personalize::{start_key as personalize_start_key, Affinity, Field, Personalizer, Profile};
 
+#[cfg(test)]
+mod submodel_tests;
 #[cfg(test)]
 mod tests;

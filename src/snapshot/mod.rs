@@ -72,7 +72,7 @@ pub const SECTIONS: [SectionSpec; 20] = [
     // Version 2: `[recurring]` and `[segments]`; 3: `[personalization]`, widgets' `personalize`;
     // 4: `[lists]`, widgets' `list`, fallback steps as strings (`list:NAME`),
     // widgets' `max_per_brand`, `max_per_category`, `rotation`.
-    SectionSpec { name: "config", version: 4, required: true },
+    SectionSpec { name: "config", version: 5, required: true },
     spec("catalog", true),
     spec("popularity.views", false),
     spec("popularity.carts", false),

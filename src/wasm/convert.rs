@@ -78,6 +78,7 @@ const OPTION_KEYS: &[&str] = &[
     "maxPerCategory",
     "rotation",
     "list",
+    "submodels",
 ];
 
 const FILTER_KEYS: &[&str] = &[
@@ -420,6 +421,7 @@ pub(super) fn parse_options(options: &JsValue, gap: i64) -> Result<(Context, Wid
                 "maxPerBrand" => over.max_per_brand = Some(whole_of("maxPerBrand", &v)?),
                 "maxPerCategory" => over.max_per_category = Some(whole_of("maxPerCategory", &v)?),
                 "rotation" => over.rotation = Some(rotation_of("rotation", &v)?),
+                "submodels" => over.submodels = Some(submodels_of(&v)?),
                 _ => over.force_include_out_of_stock = Some(bool_of("forceIncludeOutOfStock", &v)?),
             }
         }
@@ -517,6 +519,7 @@ const WIDGET_KEYS: &[&str] = &[
     "max_per_category",
     "rotation",
     "list",
+    "submodels",
 ];
 
 /// A widget configuration from JS (snake_case keys as in edgerec.toml): its `name`, if given,
@@ -554,10 +557,36 @@ pub(super) fn widget_patch(v: &JsValue) -> Result<(Option<String>, WidgetPatch),
             "max_per_brand" => p.max_per_brand = Some(whole_of("max_per_brand", &x)?),
             "max_per_category" => p.max_per_category = Some(whole_of("max_per_category", &x)?),
             "rotation" => p.rotation = Some(rotation_of("rotation", &x)?),
+            "submodels" => p.submodels = Some(submodels_of(&x)?),
             _ => p.for_you = Some(for_you_patch(&x)?),
         }
     }
     Ok((name, p))
+}
+
+/// A `submodels` object: `{ colors: "$product", age: 4 }` (a value is a string or a number;
+/// which names exist is checked against the snapshot).
+fn submodels_of(v: &JsValue) -> Result<std::collections::BTreeMap<String, String>, Thrown> {
+    if !is_plain_object(v) {
+        return Err(bad_option("submodels", "expected an object like { colors: \"$product\" }"));
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
+        let k = key.as_string().unwrap_or_default();
+        let x = Reflect::get(v, &key).unwrap_or(JsValue::UNDEFINED);
+        let value = match (x.as_string(), x.as_f64()) {
+            (Some(s), _) => s,
+            (None, Some(n)) if n.is_finite() => n.to_string(),
+            _ => {
+                return Err(bad_option(
+                    &format!("submodels.{k}"),
+                    "expected a value (string or number) or \"$product\"",
+                ))
+            }
+        };
+        out.insert(k, value);
+    }
+    Ok(out)
 }
 
 /// A `for_you` object of weights (keys as in edgerec.toml's `[for_you]`).

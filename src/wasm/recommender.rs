@@ -175,6 +175,25 @@ impl Recommender {
         })
     }
 
+    /// The snapshot's submodels (`[submodels.NAME]`), in name order: the attribute and its
+    /// groups of values (nominal) or ranges `[from, to]` (numeric).
+    #[wasm_bindgen(unchecked_return_type = "SubmodelInfo[]")]
+    pub fn submodels(&self) -> Result<JsValue, JsValue> {
+        to_js(|out| {
+            crate::json::array(out, &self.0.snapshot().config.submodels, |out, (name, s)| {
+                let mut o = crate::json::Object::new(out);
+                o.str("name", name).str("attribute", &s.attribute);
+                crate::json::array(o.key("groups"), &s.groups, |out, g| {
+                    crate::json::array(out, g, |out, v| crate::json::string(out, v))
+                });
+                crate::json::array(o.key("ranges"), &s.ranges, |out, r| {
+                    crate::json::array(out, r, |out, x| crate::json::decimal(out, *x, 6))
+                });
+                o.end();
+            })
+        })
+    }
+
     /// Snapshot metadata.
     #[wasm_bindgen(unchecked_return_type = "SnapshotInfo")]
     pub fn info(&self) -> Result<JsValue, JsValue> {

@@ -119,6 +119,10 @@ export interface RecommendOptions {
   maxPerCategory?: number;
   /** Vary the order of near-tied items (scores within 10%) per day or per session. */
   rotation?: Rotation;
+  /** Keep the widget's own steps to one group per submodel (`[submodels.NAME]`): a value of the
+   * submodel's attribute, or "$product" for the current product's; "" leaves a submodel the
+   * widget sets out. */
+  submodels?: { [name: string]: string | number };
 }
 
 /** Options of `Recommender.personalize` and `Recommender.profile`. */
@@ -180,6 +184,8 @@ export interface WidgetConfig {
   /** Caps on items of one brand / one category (0: no cap). */
   max_per_brand: number; max_per_category: number;
   rotation: Rotation;
+  /** The submodel groups the widget's own steps keep to: a value, or "$product". */
+  submodels: { [name: string]: string };
   /** Whether the shopper's profile re-ranks the list (when the snapshot has personalisation on). */
   personalize: boolean;
   /** The widget's own weights (for_you algorithm only); null: the snapshot's [for_you]. */
@@ -291,6 +297,8 @@ export interface WidgetAnswer {
   hidden: string | null;
   /** Snapshot sections the widget's steps needed and this snapshot lacks. */
   absentSections: string[];
+  /** The submodel groups the widget's own steps kept to ("colors: lime, green, olive"). */
+  submodels: string[];
   unknownIds: string[];
   items: RecommendedItem[];
 }
@@ -306,6 +314,10 @@ export interface BundlesAnswer {
 
 /** One of `rec.lists()`: an editorial list (`[lists.NAME]`). */
 export interface EditorialList { name: string; title: string | null; products: string[] }
+
+/** A submodel (`[submodels.NAME]`): groups of one attribute's values (nominal) or ranges
+ * `[from, to)` of a numeric one (the last including its `to`); one of the two is empty. */
+export interface SubmodelInfo { name: string; attribute: string; groups: string[][]; ranges: [number, number][] }
 
 /** What `algorithms()` returns: the algorithm and source tables. */
 export interface AlgorithmTable {
