@@ -232,17 +232,26 @@ impl Catalog {
     pub fn attribute_names(&self) -> &[String] {
         &self.attribute_names
     }
-    /// Product `p`'s value of `attribute` as text, as submodels read it: an extra catalog column
-    /// of that name, else `brand`, else `price` (in currency units); `None` when unset or when the
-    /// catalog has no such attribute.
-    pub fn attribute_value(&self, attribute: &str, p: u32) -> Option<String> {
-        let some = |v: &str| Some(v.to_string()).filter(|v| !v.is_empty());
-        match self.attribute_names.iter().position(|n| n == attribute) {
-            Some(col) => some(self.attributes[col].get(p as usize)),
-            None if attribute == "brand" => some(self.brand_name(p)),
-            None if attribute == "price" => self.price(p).map(|cents| (f64::from(cents) / 100.0).to_string()),
-            None => None,
+    /// Product `p`'s value of a text `attribute`, as submodels read it: an extra catalog column of
+    /// that name, else `brand`; `None` when unset or when the catalog has no such column (`price`
+    /// is read with [`Catalog::price`]).
+    pub fn attribute_text(&self, attribute: &str, p: u32) -> Option<&str> {
+        let v = match self.attribute_names.iter().position(|n| n == attribute) {
+            Some(col) => self.attributes[col].get(p as usize),
+            None if attribute == "brand" => self.brand_name(p),
+            None => return None,
+        };
+        Some(v).filter(|v| !v.is_empty())
+    }
+
+    /// The group of product `p` in `submodel`, if any: `price` in currency units when the
+    /// catalog has no column of that name, else the attribute's text.
+    pub fn submodel_group(&self, submodel: &crate::config::Submodel, p: u32) -> Option<usize> {
+        let column = self.attribute_names.contains(&submodel.attribute);
+        if submodel.attribute == "price" && !column {
+            return submodel.group_of_number(f64::from(self.price(p)?) / 100.0);
         }
+        submodel.group_of(self.attribute_text(&submodel.attribute, p)?)
     }
 
     /// Whether `attribute` is one [`Catalog::attribute_value`] reads.

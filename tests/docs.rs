@@ -200,3 +200,37 @@ fn block_rows(text: &str, heading: &str) -> Vec<Vec<String>> {
         .map(|l| l.trim_matches('|').split(" | ").map(|c| c.trim().to_string()).collect())
         .collect()
 }
+
+#[test]
+fn cli_md_submodel_example_is_what_recommend_prints_for_the_demo_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    ok(&["demo-data", "--out", p(d)]);
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("www/edgerec.toml");
+    let snap = d.join("model.snap");
+    let (catalog, events) = (d.join("catalog.csv"), d.join("events.csv"));
+    ok(&["build", "--catalog", p(&catalog), "--events", p(&events), "--config", p(&config), "--out", p(&snap)]);
+    let text = doc("cli.md");
+    let block = block_after(&text, "`--submodel NAME=VALUE` keeps", "text");
+    let command = block[0].strip_prefix("$ edgerec ").expect("the block starts with the command");
+    let args: Vec<String> = command.split(' ').map(|a| a.trim_matches('\'').replace("model.snap", p(&snap))).collect();
+    let out = ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+    let printed: Vec<&str> = out.lines().collect();
+    assert_eq!(printed, block[1..], "docs/cli.md's submodel example");
+    // And the plain list the prose names.
+    let plain = ok(&[
+        "recommend",
+        "--snapshot",
+        p(&snap),
+        "--widget",
+        "also_viewed",
+        "--product",
+        "P00100",
+        "--limit",
+        "4",
+        "--json",
+    ]);
+    let v: serde_json::Value = serde_json::from_str(&plain).unwrap();
+    let ids: Vec<&str> = v["items"].as_array().unwrap().iter().map(|i| i["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["P01718", "P01875", "P00946", "P00246"]);
+}

@@ -399,7 +399,7 @@ proptest! {
         w.max_per_category = max_per_category;
         w.rotation = rotation;
         if let Some((name, value)) = pick {
-            w.submodels.insert(name.into(), value.into());
+            edgerec::config::put_submodel(&mut w.submodels, name.into(), value.into());
         }
         if f.validate("filters").is_err() {
             // Contradictory filters (price_min above price_max) are refused, never half-applied.

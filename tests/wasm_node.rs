@@ -640,3 +640,83 @@ fn info_reports_the_for_you_weights_the_build_fitted() {
         Object::keys(get(&t, "weights").unchecked_ref::<Object>()).iter().map(|k| k.as_string().unwrap()).collect();
     assert_eq!(keys, ForYouParams::NAMES);
 }
+
+/// The fixture with a `colors` submodel (its catalog has a `color` column) and a `price` one.
+fn rec_with_submodels() -> Recommender {
+    let mut s = edgerec::Snapshot::decode(FIXTURE).unwrap();
+    let g = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+    let groups = vec![g(&["red"]), g(&["blue", "green"]), g(&["white", "natural"]), g(&["black", "grey"])];
+    s.config
+        .submodels
+        .insert("colors".into(), edgerec::config::Submodel { attribute: "color".into(), groups, ranges: vec![] });
+    let ranges = vec![[0.0, 50.0], [50.0, 150.0], [150.0, 100_000.0]];
+    s.config
+        .submodels
+        .insert("price".into(), edgerec::config::Submodel { attribute: "price".into(), groups: vec![], ranges });
+    Recommender::from_bytes(&s.encode()).unwrap()
+}
+
+#[wasm_bindgen_test]
+fn submodels_are_listed_and_keep_a_list_to_one_group() {
+    let r = rec_with_submodels();
+    let list = r.submodels().unwrap();
+    let names: Vec<String> =
+        list.dyn_ref::<Array>().unwrap().iter().map(|s| get(&s, "name").as_string().unwrap()).collect();
+    assert_eq!(names, ["colors", "price"]);
+    let colors = list.dyn_ref::<Array>().unwrap().get(0);
+    assert_eq!(get(&colors, "attribute").as_string().unwrap(), "color");
+    assert_eq!(get(&colors, "groups").dyn_ref::<Array>().unwrap().length(), 4);
+    let price = list.dyn_ref::<Array>().unwrap().get(1);
+    assert_eq!(js_sys::JSON::stringify(&get(&price, "ranges")).unwrap(), "[[0,50],[50,150],[150,100000]]");
+    let color = |id: &str| {
+        let p = r.product(id.into()).unwrap();
+        get(&get(&p, "attributes"), "color").as_string().unwrap_or_default()
+    };
+    let group = |c: &str| {
+        ["red|", "blue|green", "white|natural", "black|grey"].iter().position(|g| g.split('|').any(|x| x == c))
+    };
+    // Find products whose viewed-together list mixes colour groups: the submodel keeps its group.
+    let mut checked = 0;
+    for i in 1..=300 {
+        let id = format!("P{i:05}");
+        let ask = |subs: Option<JsValue>| {
+            let mut pairs = vec![("product", JsValue::from_str(&id)), ("fallback", Array::new().into())];
+            if let Some(s) = subs {
+                pairs.push(("submodels", s));
+            }
+            r.answer(JsValue::from_str("also_viewed"), Some(obj(&pairs))).unwrap()
+        };
+        let plain = ids(&get(&ask(None), "items"));
+        let mine = group(&color(&id));
+        if mine.is_none() || plain.iter().all(|p| group(&color(p)) == mine) {
+            continue;
+        }
+        let a = ask(Some(obj(&[("colors", "$product".into())])));
+        let kept = ids(&get(&a, "items"));
+        assert!(kept.iter().all(|p| group(&color(p)) == mine), "{id}: {kept:?}");
+        let applied: Vec<String> =
+            get(&a, "submodels").dyn_ref::<Array>().unwrap().iter().map(|s| s.as_string().unwrap()).collect();
+        assert_eq!(applied.len(), 1);
+        assert!(applied[0].starts_with("colors: ") && applied[0].contains(&color(&id)), "{applied:?}");
+        // A number selects a price band; both submodels: products in both groups.
+        let both = ask(Some(obj(&[("colors", "$product".into()), ("price", 60.into())])));
+        for p in ids(&get(&both, "items")) {
+            let price = get(&r.product(p.as_str().into()).unwrap(), "price").as_f64().unwrap();
+            assert!((50.0..150.0).contains(&price) && group(&color(&p)) == mine, "{p} at {price}");
+        }
+        checked += 1;
+        if checked == 3 {
+            break;
+        }
+    }
+    assert_eq!(checked, 3, "the fixture has viewed-together lists across colour groups");
+    // Bad selections are refused with the key.
+    let bad = |subs: JsValue| {
+        let e = r.recommend("also_viewed".into(), Some(obj(&[("submodels", subs)]))).unwrap_err();
+        code_and_key(&e)
+    };
+    assert_eq!(bad(obj(&[("sizes", "M".into())])), ("invalid_option".into(), "submodels.sizes".into()));
+    assert_eq!(bad(obj(&[("price", "cheap".into())])), ("invalid_option".into(), "submodels.price".into()));
+    assert_eq!(bad(obj(&[("colors", JsValue::TRUE)])), ("invalid_option".into(), "submodels.colors".into()));
+    assert_eq!(bad("colors".into()).1, "submodels");
+}

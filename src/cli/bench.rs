@@ -229,6 +229,11 @@ pub fn run(a: Args) -> Result<(), Error> {
         measure(&rec, &a.widgets, &ctxs, &Overrides { filters: Some(filters.clone()), ..Default::default() }, false)?;
     let with_output = measure(&rec, &a.widgets, &ctxs, &Overrides::default(), true)?;
     let diverse = measure(&rec, &a.widgets, &ctxs, &diversity(), false)?;
+    // Every submodel of the snapshot at the page product's group (none: not measured).
+    let grouped = match submodels(&rec) {
+        Some(over) => measure(&rec, &a.widgets, &ctxs, &over, false)?,
+        None => Vec::new(),
+    };
     // The peak memory of the plain and filtered recommenders, before the personalised copy.
     let peak_rss = peak_rss_kib();
     let (personal_rec, was_on) = personal::personalised(rec.snapshot());
@@ -256,6 +261,7 @@ pub fn run(a: Args) -> Result<(), Error> {
             "filteredPerRequest": table(&per_request),
             "plainWithJsonOutput": table(&with_output),
             "diverse": table(&diverse),
+            "submodels": table(&grouped),
             "personalization": {
                 "inSnapshot": was_on,
                 "personalize100Ids": list,
@@ -308,6 +314,12 @@ pub fn run(a: Args) -> Result<(), Error> {
         list.p50_us,
         list.p99_us
     );
+    if let Some((name, l)) = grouped.iter().max_by(|a, b| a.1.p50_us.total_cmp(&b.1.p50_us)) {
+        println!(
+            "with submodels per request (every submodel at \"$product\"): worst p50 {name} {:.2} us, p99 {:.2} us",
+            l.p50_us, l.p99_us
+        );
+    }
     let worst = diverse.iter().max_by(|a, b| a.1.p50_us.total_cmp(&b.1.p50_us));
     if let Some((name, l)) = worst {
         println!(
@@ -323,6 +335,14 @@ pub fn run(a: Args) -> Result<(), Error> {
         overall(&personalised)
     );
     Ok(())
+}
+
+/// Every submodel of the snapshot at the page product's group, as a request's option; `None`
+/// when the snapshot has none.
+fn submodels(rec: &Recommender) -> Option<Overrides> {
+    let subs = &rec.snapshot().config.submodels;
+    let picks = subs.keys().map(|k| (k.clone(), crate::config::PRODUCT_VALUE.to_string())).collect();
+    (!subs.is_empty()).then(|| Overrides { submodels: Some(picks), ..Default::default() })
 }
 
 /// The per-request diversity the bench measures: caps that bite on a real catalogue, and a

@@ -82,7 +82,7 @@ pub fn unmatched_names(config: &Config, catalog: &Catalog) -> Vec<String> {
         }
         let mut used = vec![false; s.groups.len().max(s.ranges.len())];
         for p in 0..catalog.len() as u32 {
-            if let Some(g) = catalog.attribute_value(&s.attribute, p).and_then(|v| s.group_of(&v)) {
+            if let Some(g) = catalog.submodel_group(s, p) {
                 used[g] = true;
             }
         }

@@ -111,7 +111,13 @@ pub fn run(a: Args) -> Result<(), Error> {
         max_per_brand: a.max_per_brand,
         max_per_category: a.max_per_category,
         rotation: a.rotation,
-        submodels: (!a.submodels.is_empty()).then(|| a.submodels.iter().cloned().collect()),
+        submodels: (!a.submodels.is_empty()).then(|| {
+            let mut picks = crate::config::Picks::new();
+            for (k, v) in &a.submodels {
+                crate::config::put_submodel(&mut picks, k.clone(), v.clone());
+            }
+            picks
+        }),
         ..Default::default()
     };
     let result = rec.recommend(&a.widget, &ctx, &over)?;

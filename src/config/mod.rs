@@ -42,7 +42,7 @@ pub use recurring::RecurringConfig;
 pub use segments::SegmentsConfig;
 pub use similarity::SimilarityConfig;
 pub use sources::{Explain, SourceSpec, SOURCES};
-pub use submodel::{Submodel, MAX_GROUPS, MAX_SUBMODELS, PRODUCT_VALUE};
+pub use submodel::{put as put_submodel, Picks, Submodel, MAX_GROUPS, MAX_SUBMODELS, PRODUCT_VALUE};
 pub use trending::TrendingConfig;
 pub use widget::{default_widgets, Rotation, WidgetConfig};
 

@@ -67,14 +67,19 @@ pub struct WidgetPatch {
     pub list: Option<String>,
     /// Submodel groups: each one given replaces the widget's for that submodel; `""` leaves
     /// that submodel out.
-    #[serde(deserialize_with = "optional_values")]
-    pub submodels: Option<std::collections::BTreeMap<String, String>>,
+    #[serde(deserialize_with = "optional_values", serialize_with = "write_optional_values")]
+    pub submodels: Option<super::submodel::Picks>,
 }
 
-fn optional_values<'de, D: serde::Deserializer<'de>>(
-    d: D,
-) -> Result<Option<std::collections::BTreeMap<String, String>>, D::Error> {
+fn optional_values<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<super::submodel::Picks>, D::Error> {
     super::submodel::values(d).map(Some)
+}
+
+fn write_optional_values<S: serde::Serializer>(v: &Option<super::submodel::Picks>, s: S) -> Result<S::Ok, S::Error> {
+    match v {
+        Some(p) => super::submodel::write_values(p, s),
+        None => s.serialize_none(),
+    }
 }
 
 impl WidgetPatch {
@@ -160,12 +165,9 @@ impl WidgetConfig {
             self.list = Some(v.clone()).filter(|v| !v.is_empty());
         }
         for (k, v) in patch.submodels.iter().flatten() {
-            if v.is_empty() {
-                self.submodels.remove(k);
-            } else {
-                self.submodels.insert(k.clone(), v.clone());
-            }
+            super::submodel::put(&mut self.submodels, k.clone(), v.clone());
         }
+        self.submodels.retain(|(_, v)| !v.is_empty());
         match &patch.for_you {
             Some(p) => self.for_you.get_or_insert_with(|| shared_for_you.clone()).apply(p),
             None if !self.runs_for_you() => self.for_you = None,

@@ -46,19 +46,23 @@ impl Submodel {
     pub fn group_of(&self, value: &str) -> Option<usize> {
         let value = value.trim();
         if self.numeric() {
-            let x: f64 = value.parse().ok().filter(|x: &f64| x.is_finite())?;
-            let last = self.ranges.len() - 1;
-            self.ranges.iter().position(|r| x >= r[0] && (x < r[1] || (x == r[1] && self.ranges[last] == *r)))
+            self.group_of_number(parse_number(value)?)
         } else {
             self.groups.iter().position(|g| g.iter().any(|v| v.trim().eq_ignore_ascii_case(value)))
         }
+    }
+
+    /// The range a number falls in, if any (`[from, to)`, the last range including its `to`).
+    pub fn group_of_number(&self, x: f64) -> Option<usize> {
+        let last = self.ranges.len().checked_sub(1)?;
+        self.ranges.iter().enumerate().position(|(i, r)| x >= r[0] && (x < r[1] || (x == r[1] && i == last)))
     }
 
     /// A group in words, for answers (`lime, green, olive` or `12 to 36`).
     pub fn describe(&self, group: usize) -> String {
         if self.numeric() {
             let r = self.ranges[group];
-            format!("{} to {}", r[0], r[1])
+            format!("{} to {}", number(r[0]), number(r[1]))
         } else {
             self.groups[group].join(", ")
         }
@@ -77,17 +81,20 @@ impl Submodel {
         if n > MAX_GROUPS {
             return Err(err(key, format!("{n} groups is too many: allowed at most {MAX_GROUPS}")));
         }
-        let mut seen: BTreeMap<String, usize> = BTreeMap::new();
         for (i, g) in self.groups.iter().enumerate() {
             if g.is_empty() {
                 return Err(err(format!("{key}.groups[{i}]"), "a group needs at least one value"));
             }
             for (j, v) in g.iter().enumerate() {
-                let low = v.trim().to_ascii_lowercase();
-                if low.is_empty() {
+                let v = v.trim();
+                if v.is_empty() {
                     return Err(err(format!("{key}.groups[{i}][{j}]"), "a value is not empty"));
                 }
-                if let Some(first) = seen.insert(low, i) {
+                // The first group holding the value, when it is an earlier one (or earlier in this one).
+                let same = |w: &String| w.trim().eq_ignore_ascii_case(v);
+                let first =
+                    self.groups[..i].iter().position(|h| h.iter().any(same)).or((g[..j].iter().any(same)).then_some(i));
+                if let Some(first) = first {
                     return Err(err(
                         format!("{key}.groups[{i}][{j}]"),
                         format!("\"{v}\" is already in groups[{first}]: a value selects one group"),
@@ -99,7 +106,7 @@ impl Submodel {
             if !(r[0].is_finite() && r[1].is_finite() && r[0] < r[1]) {
                 return Err(err(
                     format!("{key}.ranges[{i}]"),
-                    format!("[{}, {}]: `from` must be below `to`", r[0], r[1]),
+                    format!("[{}, {}]: `from` must be below `to`", number(r[0]), number(r[1])),
                 ));
             }
             if i > 0 && self.ranges[i - 1][1] > r[0] {
@@ -108,6 +115,35 @@ impl Submodel {
         }
         Ok(())
     }
+}
+
+/// A number written as `[-]digits[.digits]` (what ranges compare; no exponent). Parsed with
+/// integer arithmetic, which keeps the float parser out of the wasm.
+pub fn parse_number(s: &str) -> Option<f64> {
+    let (neg, s) = match s.strip_prefix('-') {
+        Some(rest) => (true, rest),
+        None => (false, s.strip_prefix('+').unwrap_or(s)),
+    };
+    let (whole, frac) = s.split_once('.').unwrap_or((s, ""));
+    if whole.is_empty() && frac.is_empty() || whole.len() + frac.len() > 18 {
+        return None;
+    }
+    let mut m: u64 = 0;
+    for c in whole.bytes().chain(frac.bytes()) {
+        if !c.is_ascii_digit() {
+            return None;
+        }
+        m = m * 10 + u64::from(c - b'0');
+    }
+    let x = m as f64 / 10f64.powi(frac.len() as i32);
+    Some(if neg { -x } else { x })
+}
+
+/// A number in words without float formatting (up to 6 decimals).
+fn number(x: f64) -> String {
+    let mut s = String::new();
+    crate::json::decimal(&mut s, x, 6);
+    s
 }
 
 /// Checks every `[submodels.NAME]`.
@@ -138,7 +174,7 @@ impl WidgetConfig {
             if value.trim().is_empty() {
                 return Err(err(k, format!("give a value of `{}` or \"{PRODUCT_VALUE}\"", s.attribute)));
             }
-            if s.numeric() && value != PRODUCT_VALUE && value.trim().parse::<f64>().map_or(true, |x| !x.is_finite()) {
+            if s.numeric() && value != PRODUCT_VALUE && parse_number(value.trim()).is_none() {
                 return Err(err(k, format!("\"{value}\" is not a number (`{}` has ranges)", s.attribute)));
             }
         }
@@ -146,9 +182,22 @@ impl WidgetConfig {
     }
 }
 
-/// A submodel value as TOML or JSON give it: a string, or a number (kept as its text).
-/// Binary forms (the snapshot) hold the string.
-pub(super) fn values<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
+/// A widget's submodel selections: (submodel, value) pairs sorted by name, each name once. A
+/// sorted `Vec` rather than a map keeps a second map type's code out of the wasm; TOML, JSON and
+/// the snapshot write it as a map.
+pub type Picks = Vec<(String, String)>;
+
+/// Sets `name` to `value` in `picks`, keeping them sorted.
+pub fn put(picks: &mut Picks, name: String, value: String) {
+    match picks.binary_search_by(|(k, _)| k.as_str().cmp(&name)) {
+        Ok(i) => picks[i].1 = value,
+        Err(i) => picks.insert(i, (name, value)),
+    }
+}
+
+/// Reads [`Picks`] from a map whose values are strings or (in TOML and JSON) numbers, kept as
+/// their text.
+pub(super) fn values<'de, D: Deserializer<'de>>(d: D) -> Result<Picks, D::Error> {
     struct Loose(String);
     impl<'de> Deserialize<'de> for Loose {
         fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Loose, D::Error> {
@@ -178,8 +227,26 @@ pub(super) fn values<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String,
             }
         }
     }
-    let m: BTreeMap<String, Loose> = BTreeMap::deserialize(d)?;
-    Ok(m.into_iter().map(|(k, v)| (k, v.0)).collect())
+    struct M;
+    impl<'de> serde::de::Visitor<'de> for M {
+        type Value = Picks;
+        fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+            f.write_str("a table of submodel names to values")
+        }
+        fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Picks, A::Error> {
+            let mut out = Picks::new();
+            while let Some((k, v)) = map.next_entry::<String, Loose>()? {
+                put(&mut out, k, v.0);
+            }
+            Ok(out)
+        }
+    }
+    d.deserialize_map(M)
+}
+
+/// Writes [`Picks`] as a map.
+pub(super) fn write_values<S: serde::Serializer>(picks: &Picks, s: S) -> Result<S::Ok, S::Error> {
+    s.collect_map(picks.iter().map(|(k, v)| (k, v)))
 }
 
 #[cfg(test)]
@@ -209,6 +276,13 @@ mod tests {
         assert_eq!(age.group_of("12.5"), None);
         assert_eq!(age.group_of("-1"), None);
         assert_eq!(age.group_of("three"), None);
+        assert_eq!(age.group_of("1e2"), None, "no exponents");
+        assert_eq!(age.group_of("5.99"), Some(1));
+        assert_eq!(parse_number("-2.5"), Some(-2.5));
+        assert_eq!(parse_number("+7"), Some(7.0));
+        assert_eq!(parse_number("."), None);
+        assert_eq!(parse_number("1.2.3"), None);
+        assert_eq!(parse_number(".5"), Some(0.5));
         assert_eq!(age.describe(1), "3 to 6");
         assert_eq!(c.describe(1), "red, crimson");
     }
@@ -237,15 +311,15 @@ mod tests {
         m.insert("colors".to_string(), colors());
         m.insert("age".to_string(), Submodel { attribute: "age".into(), groups: vec![], ranges: vec![[0.0, 3.0]] });
         let mut w = WidgetConfig::for_algorithm(crate::config::Algorithm::AlsoBought);
-        w.submodels.insert("colors".into(), PRODUCT_VALUE.into());
-        w.submodels.insert("age".into(), "2".into());
+        put(&mut w.submodels, "colors".into(), PRODUCT_VALUE.into());
+        put(&mut w.submodels, "age".into(), "2".into());
         assert!(w.validate_submodels("widgets.w", &m).is_ok());
-        w.submodels.insert("age".into(), "two".into());
+        put(&mut w.submodels, "age".into(), "two".into());
         assert_eq!(w.validate_submodels("widgets.w", &m).unwrap_err().key, "widgets.w.submodels.age");
-        w.submodels.insert("sizes".into(), "M".into());
+        put(&mut w.submodels, "sizes".into(), "M".into());
         let e = w.validate_submodels("widgets.w", &m).unwrap_err();
         assert_eq!(e.key, "widgets.w.submodels.age");
-        w.submodels.remove("age");
+        w.submodels.retain(|(k, _)| k != "age");
         let e = w.validate_submodels("widgets.w", &m).unwrap_err();
         assert_eq!(
             (e.key.as_str(), e.message.as_str()),

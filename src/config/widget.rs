@@ -65,8 +65,8 @@ pub struct WidgetConfig {
     /// The group of each submodel (`[submodels.NAME]`) the widget's own steps keep to: a value
     /// of the submodel's attribute, or `"$product"` for the current product's. A value in no
     /// group (or `$product` without a product, or one without a value) leaves that submodel out.
-    #[serde(default, deserialize_with = "super::submodel::values")]
-    pub submodels: BTreeMap<String, String>,
+    #[serde(default, deserialize_with = "super::submodel::values", serialize_with = "super::submodel::write_values")]
+    pub submodels: super::submodel::Picks,
 }
 
 /// How a widget varies the order of near-tied items (`rotation`).
@@ -124,7 +124,7 @@ impl WidgetConfig {
             max_per_brand: 0,
             max_per_category: 0,
             rotation: Rotation::Off,
-            submodels: BTreeMap::new(),
+            submodels: Vec::new(),
         }
     }
 

@@ -469,6 +469,10 @@ impl Run<'_> {
     /// Takes from unordered candidates (each product once), ordering only as much of them as
     /// the list can still use: a few times the free places, then more if filters rejected many.
     fn take_ranked(&mut self, source: Source, step: u32, mut cands: Vec<(u32, f32, Option<u32>)>) {
+        if self.restrict {
+            // Out of the submodel groups before ranking, which then orders only what may be taken.
+            cands.retain(|c| submodel::contains(&self.rec.submodels, self.groups, c.0));
+        }
         let mut best = None;
         let mut start = 0;
         while start < cands.len() && self.out.len() < self.limit {

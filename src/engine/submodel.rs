@@ -24,9 +24,7 @@ pub(super) struct Table {
 pub(super) fn tables(defs: &BTreeMap<String, Submodel>, c: &Catalog) -> Vec<Table> {
     defs.iter()
         .map(|(name, def)| {
-            let of = (0..c.len() as u32)
-                .map(|p| c.attribute_value(&def.attribute, p).and_then(|v| def.group_of(&v)).map_or(NONE, |g| g as u16))
-                .collect();
+            let of = (0..c.len() as u32).map(|p| c.submodel_group(def, p).map_or(NONE, |g| g as u16)).collect();
             Table { name: name.clone(), def: def.clone(), of }
         })
         .collect()
@@ -49,7 +47,7 @@ pub(super) struct Selection(Vec<(u16, Pick)>);
 impl Selection {
     /// Compiles `submodels = { NAME = VALUE }` against the tables (unknown names are refused by
     /// validation before this).
-    pub(super) fn compile(wanted: &BTreeMap<String, String>, tables: &[Table]) -> Selection {
+    pub(super) fn compile(wanted: &[(String, String)], tables: &[Table]) -> Selection {
         let mut picks = Vec::with_capacity(wanted.len());
         for (name, v) in wanted {
             let Some(t) = tables.iter().position(|t| t.name == *name) else { continue };

@@ -566,17 +566,20 @@ pub(super) fn widget_patch(v: &JsValue) -> Result<(Option<String>, WidgetPatch),
 
 /// A `submodels` object: `{ colors: "$product", age: 4 }` (a value is a string or a number;
 /// which names exist is checked against the snapshot).
-fn submodels_of(v: &JsValue) -> Result<std::collections::BTreeMap<String, String>, Thrown> {
+fn submodels_of(v: &JsValue) -> Result<crate::config::Picks, Thrown> {
     if !is_plain_object(v) {
         return Err(bad_option("submodels", "expected an object like { colors: \"$product\" }"));
     }
-    let mut out = std::collections::BTreeMap::new();
+    let mut out = crate::config::Picks::new();
     for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
         let k = key.as_string().unwrap_or_default();
         let x = Reflect::get(v, &key).unwrap_or(JsValue::UNDEFINED);
         let value = match (x.as_string(), x.as_f64()) {
             (Some(s), _) => s,
-            (None, Some(n)) if n.is_finite() => n.to_string(),
+            // JS writes the number, which keeps Rust's float formatting out of the wasm.
+            (None, Some(n)) if n.is_finite() => {
+                js_sys::Number::from(n).to_string_with_radix(10).map(String::from).unwrap_or_default()
+            }
             _ => {
                 return Err(bad_option(
                     &format!("submodels.{k}"),
@@ -584,7 +587,7 @@ fn submodels_of(v: &JsValue) -> Result<std::collections::BTreeMap<String, String
                 ))
             }
         };
-        out.insert(k, value);
+        crate::config::put_submodel(&mut out, k, value);
     }
     Ok(out)
 }
