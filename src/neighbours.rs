@@ -152,6 +152,21 @@ impl NeighbourTable {
     }
 }
 
+/// A `similar` table computed with a widget's own weights (`[widgets.NAME] similarity`): the
+/// `neighbours.similar_widgets` section holds one per distinct set of weights.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct SimilarBy {
+    /// The weights (attribute to weight, summing to 100).
+    pub attributes: std::collections::BTreeMap<String, u32>,
+    /// Similar products by those weights.
+    pub table: NeighbourTable,
+}
+
+/// Checks every table of the `neighbours.similar_widgets` section.
+pub fn check_similar_by(tables: &[SimilarBy], products: usize) -> Result<(), String> {
+    tables.iter().try_for_each(|s| s.table.check("similar_widgets", products))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -34,6 +34,10 @@ groups = [["red"], ["blue", "green"], ["white", "natural"], ["black", "grey"]]
 [submodels.price]
 attribute = "price"
 ranges = [[0, 50], [50, 150], [150, 100000]]
+
+[widgets.similar_brand]
+algorithm = "similar"
+similarity = { brand = 80, category = 20 }
 "#;
 
 /// The group of a colour in [`SUBMODELS`].
@@ -174,6 +178,29 @@ fn every_planted_signal_comes_back() {
         }
     }
     assert_eq!(checked, 10, "the demo store has colour groups");
+
+    // A widget's own similarity weights: `similar_brand` (brand 80, category 20) answers
+    // products of the same brand, from its own table; the shared `similar` (category 40,
+    // brand 20, colour 30, price 10) mixes brands.
+    let brand_of = |id: &str| {
+        let mut rdr = csv::Reader::from_path(dir.path().join("catalog.csv")).unwrap();
+        let head = rdr.headers().unwrap().clone();
+        let (i, b) = (head.iter().position(|h| h == "id").unwrap(), head.iter().position(|h| h == "brand").unwrap());
+        rdr.records().map(|r| r.unwrap()).find(|r| &r[i] == id).map(|r| r[b].to_string()).unwrap()
+    };
+    let (mut same, mut mixed) = (0, 0);
+    for p in products.iter().filter(|p| p[2] != "0").take(10) {
+        let brand = brand_of(&p[0]);
+        let got = ids(&snap, "similar_brand", Some(&p[0]), 3);
+        assert_eq!(got.len(), 3, "similar_brand for {}", p[0]);
+        for g in &got {
+            assert_eq!(brand_of(g), brand, "similar_brand {g} for {}", p[0]);
+        }
+        same += 1;
+        mixed += ids(&snap, "similar", Some(&p[0]), 3).iter().filter(|g| brand_of(g) != brand).count();
+    }
+    assert_eq!(same, 10);
+    assert!(mixed > 0, "the shared weights mix brands, so the widget's table is its own");
 
     // Submodels: "viewed together, in the same colour group (and price band)". Every item of the
     // widget's own step is in the page product's groups; the answer names them.

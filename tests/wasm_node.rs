@@ -720,3 +720,37 @@ fn submodels_are_listed_and_keep_a_list_to_one_group() {
     assert_eq!(bad(obj(&[("colors", JsValue::TRUE)])), ("invalid_option".into(), "submodels.colors".into()));
     assert_eq!(bad("colors".into()).1, "submodels");
 }
+
+#[wasm_bindgen_test]
+fn a_widgets_own_similarity_reads_its_own_table_and_requests_cannot_invent_one() {
+    use edgerec::neighbours::{NeighbourTable, SimilarBy};
+    let mut s = edgerec::Snapshot::decode(FIXTURE).unwrap();
+    let weights: std::collections::BTreeMap<String, u32> = [("brand".to_string(), 100)].into();
+    // A hand-made table for those weights: P00001's only similar product is P00007.
+    let mut rows = vec![Vec::new(); s.catalog.len()];
+    rows[s.catalog.index_of("P00001").unwrap() as usize] = vec![(s.catalog.index_of("P00007").unwrap(), 1.0)];
+    s.similar_by.push(SimilarBy { attributes: weights.clone(), table: NeighbourTable::from_rows(&rows) });
+    let mut w = s.config.widgets["similar"].clone();
+    w.similarity = Some(weights);
+    w.fallback = vec![];
+    s.config.widgets.insert("same_brand".into(), w);
+    let r = Recommender::from_bytes(&s.encode()).unwrap();
+    let opts = || obj(&[("product", "P00001".into()), ("filters", obj(&[("showOutOfStock", true.into())]))]);
+    assert_eq!(ids(&ask(&r, "same_brand", opts()).unwrap()), ["P00007"]);
+    assert_ne!(ids(&ask(&r, "similar", opts()).unwrap()), ["P00007"], "the shared table is another");
+    let info = r.widgets().unwrap();
+    let mine = info.dyn_ref::<Array>().unwrap().iter().find(|w| get(w, "name") == "same_brand").unwrap();
+    assert_eq!(get(&get(&mine, "similarity"), "brand").as_f64(), Some(100.0));
+    // recommendWith may name weights the snapshot has a table for, not others.
+    let with = |weights: JsValue| {
+        let widget =
+            obj(&[("algorithm", "similar".into()), ("similarity", weights), ("fallback", Array::new().into())]);
+        r.recommend_with(widget, Some(opts()))
+    };
+    assert_eq!(ids(&with(obj(&[("brand", 100.into())])).unwrap()), ["P00007"]);
+    let e = with(obj(&[("color", 100.into())])).unwrap_err();
+    assert_eq!(code_and_key(&e), ("invalid_option".into(), "similarity".into()));
+    assert!(message(e).contains("computed by `edgerec build`"));
+    let e = with(obj(&[("brand", "lots".into())])).unwrap_err();
+    assert_eq!(code_and_key(&e).1, "similarity.brand");
+}

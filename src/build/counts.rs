@@ -93,6 +93,14 @@ pub fn pack(catalog: Catalog, config: &Config, tables: &CountTables, built_at: i
     let sim = &config.similarity;
     *neighbours.table_mut(NeighbourKind::Similar) =
         similar::similar_table(&catalog, &sim.attributes, sim.neighbours as usize, 2);
+    // One more table per distinct set of widget weights (`[widgets.NAME] similarity`).
+    let mut similar_by: Vec<crate::neighbours::SimilarBy> = Vec::new();
+    for a in config.widgets.values().filter_map(|w| w.similarity.as_ref()) {
+        if *a != sim.attributes && !similar_by.iter().any(|s| s.attributes == *a) {
+            let table = similar::similar_table(&catalog, a, sim.neighbours as usize, 2);
+            similar_by.push(crate::neighbours::SimilarBy { attributes: a.clone(), table });
+        }
+    }
 
     let tallies: Vec<(PopularityKind, Tally)> =
         tables.popularity.iter().map(|(kind, rows)| (*kind, Tally::from_counts(n, rows))).collect();
@@ -144,6 +152,7 @@ pub fn pack(catalog: Catalog, config: &Config, tables: &CountTables, built_at: i
         recent,
         bundles,
         recurring,
+        similar_by,
         ..Default::default()
     };
     (snapshot, Packed { kept, listed })

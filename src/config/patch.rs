@@ -20,7 +20,7 @@ use super::{err, Algorithm, ConfigError, Filters, ForYouParams, ForYouPatch, Rot
 ///   algorithm's default (a custom title, limit, fallback, filters, ...); the keys that were the
 ///   old algorithm's defaults (title, fallback, exclude_purchased) become the new one's. A widget
 ///   that no longer runs `for_you` drops its own weights; one that no longer runs `editorial`
-///   drops its `list`.
+///   drops its `list`; one without a `similar` step any more drops its `similarity`.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct WidgetPatch {
@@ -69,6 +69,9 @@ pub struct WidgetPatch {
     /// that submodel out.
     #[serde(deserialize_with = "optional_values", serialize_with = "write_optional_values")]
     pub submodels: Option<super::submodel::Picks>,
+    /// The widget's own similar-product weights (`similar` steps; edgerec.toml only: the builder
+    /// computes their table).
+    pub similarity: Option<std::collections::BTreeMap<String, u32>>,
 }
 
 fn optional_values<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<super::submodel::Picks>, D::Error> {
@@ -168,11 +171,21 @@ impl WidgetConfig {
             super::submodel::put(&mut self.submodels, k.clone(), v.clone());
         }
         self.submodels.retain(|(_, v)| !v.is_empty());
+        match &patch.similarity {
+            Some(a) => self.similarity = Some(a.clone()),
+            None if !self.runs_similar() => self.similarity = None,
+            None => {}
+        }
         match &patch.for_you {
             Some(p) => self.for_you.get_or_insert_with(|| shared_for_you.clone()).apply(p),
             None if !self.runs_for_you() => self.for_you = None,
             None => {}
         }
+    }
+
+    /// Whether the widget's chain has a `similar` step (its own `similarity` weights apply to it).
+    pub fn runs_similar(&self) -> bool {
+        self.chain().contains(&Step::Source(super::Source::Similar))
     }
 
     /// Whether the widget's own `for_you` weights are used: its algorithm is `for_you`.

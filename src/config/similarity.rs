@@ -28,17 +28,7 @@ impl Default for SimilarityConfig {
 impl SimilarityConfig {
     /// Checks the weights (summing to 100) and the list size.
     pub fn validate(&self, key: &str) -> Result<(), ConfigError> {
-        let sum: u64 = self.attributes.values().map(|&w| u64::from(w)).sum();
-        if sum != 100 {
-            let given: Vec<String> = self.attributes.iter().map(|(k, v)| format!("{k} = {v}")).collect();
-            return Err(err(
-                format!("{key}.attributes"),
-                format!("the weights must sum to 100, these sum to {sum} ({})", given.join(", ")),
-            ));
-        }
-        if let Some(name) = self.attributes.keys().find(|k| k.is_empty() || k.trim() != k.as_str()) {
-            return Err(err(format!("{key}.attributes"), format!("\"{name}\" is not an attribute name")));
-        }
+        check_attributes(&format!("{key}.attributes"), &self.attributes)?;
         if self.neighbours == 0 || self.neighbours > 200 {
             return Err(err(
                 format!("{key}.neighbours"),
@@ -47,6 +37,20 @@ impl SimilarityConfig {
         }
         Ok(())
     }
+}
+
+/// Checks similarity weights (`[similarity] attributes`, a widget's `similarity`): attribute
+/// names, weights summing to 100; `key` names the table.
+pub fn check_attributes(key: &str, attributes: &BTreeMap<String, u32>) -> Result<(), ConfigError> {
+    let sum: u64 = attributes.values().map(|&w| u64::from(w)).sum();
+    if sum != 100 {
+        let given: Vec<String> = attributes.iter().map(|(k, v)| format!("{k} = {v}")).collect();
+        return Err(err(key, format!("the weights must sum to 100, these sum to {sum} ({})", given.join(", "))));
+    }
+    if let Some(name) = attributes.keys().find(|k| k.is_empty() || k.trim() != k.as_str()) {
+        return Err(err(key, format!("\"{name}\" is not an attribute name")));
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -64,5 +68,23 @@ mod tests {
         c.neighbours = 0;
         c.attributes.remove("color");
         assert_eq!(c.validate("similarity").unwrap_err().key, "similarity.neighbours");
+    }
+
+    #[test]
+    fn a_widgets_own_weights_sum_to_100_and_need_a_similar_step() {
+        use crate::config::{Algorithm, Source, WidgetConfig};
+        let mut w = WidgetConfig::for_algorithm(Algorithm::Similar);
+        w.similarity = Some([("color".to_string(), 60), ("category".to_string(), 40)].into());
+        assert!(w.validate("widgets.colour").is_ok());
+        w.similarity.as_mut().unwrap().insert("brand".into(), 5);
+        let e = w.validate("widgets.colour").unwrap_err();
+        assert_eq!(e.key, "widgets.colour.similarity");
+        assert!(e.message.contains("sum to 105"), "{e}");
+        // Any widget with a `similar` step may have them; one without may not.
+        let mut w = WidgetConfig::for_algorithm(Algorithm::Popular);
+        w.similarity = Some([("color".to_string(), 100)].into());
+        assert_eq!(w.validate("widgets.p").unwrap_err().key, "widgets.p.similarity");
+        w.fallback.push(Source::Similar.into());
+        assert!(w.validate("widgets.p").is_ok());
     }
 }

@@ -67,6 +67,11 @@ pub struct WidgetConfig {
     /// group (or `$product` without a product, or one without a value) leaves that submodel out.
     #[serde(default, deserialize_with = "super::submodel::values", serialize_with = "super::submodel::write_values")]
     pub submodels: super::submodel::Picks,
+    /// This widget's own similar-product weights (attribute to weight, summing to 100, as
+    /// `[similarity] attributes`), for its `similar` steps; `None`: the shared `[similarity]`.
+    /// The builder computes a neighbour table per distinct set, so a request cannot change them.
+    #[serde(default)]
+    pub similarity: Option<BTreeMap<String, u32>>,
 }
 
 /// How a widget varies the order of near-tied items (`rotation`).
@@ -125,6 +130,7 @@ impl WidgetConfig {
             max_per_category: 0,
             rotation: Rotation::Off,
             submodels: Vec::new(),
+            similarity: None,
         }
     }
 
@@ -192,6 +198,16 @@ impl WidgetConfig {
             subs.str(k, v);
         }
         subs.end();
+        match &self.similarity {
+            Some(a) => {
+                let mut so = crate::json::Object::new(o.key("similarity"));
+                for (k, v) in a {
+                    so.int(k, i64::from(*v));
+                }
+                so.end();
+            }
+            None => o.key("similarity").push_str("null"),
+        }
         match &self.for_you {
             Some(p) => p.write_json(o.key("for_you")),
             None => o.key("for_you").push_str("null"),
@@ -229,6 +245,15 @@ impl WidgetConfig {
                 format!("{key}.fallback"),
                 "force_include is not a fallback step: list the products in force_include",
             ));
+        }
+        if let Some(a) = &self.similarity {
+            if !self.runs_similar() {
+                return Err(err(
+                    format!("{key}.similarity"),
+                    "only a widget with a `similar` step (its algorithm's or a fallback) has similarity weights",
+                ));
+            }
+            super::similarity::check_attributes(&format!("{key}.similarity"), a)?;
         }
         if let Some(f) = &self.for_you {
             if !self.runs_for_you() {

@@ -125,6 +125,9 @@ struct Compiled {
     filter: CompiledFilter,
     force: Vec<u32>,
     selection: submodel::Selection,
+    /// The `similar` table of the widget's own weights (an index into the snapshot's
+    /// `similar_by`); `None`: the shared one.
+    similar: Option<usize>,
 }
 
 impl Compiled {
@@ -133,12 +136,14 @@ impl Compiled {
         catalog: &Catalog,
         lists: &BTreeMap<String, EditorialList>,
         submodels: &[submodel::Table],
+        similar_by: &[crate::neighbours::SimilarBy],
     ) -> Compiled {
         let filter = CompiledFilter::compile(&config.filters, catalog);
         let force = config.force_include.iter().filter_map(|id| catalog.index_of(id)).collect();
         let chain = config.chain().iter().map(|s| editorial::link(s, config.list.as_deref(), lists)).collect();
         let selection = submodel::Selection::compile(&config.submodels, submodels);
-        Compiled { chain, filter, force, selection, config }
+        let similar = config.similarity.as_ref().and_then(|a| similar_by.iter().position(|s| s.attributes == *a));
+        Compiled { chain, filter, force, selection, similar, config }
     }
 }
 
@@ -163,7 +168,7 @@ impl Recommender {
             .config
             .widgets
             .iter()
-            .map(|(name, w)| (name.clone(), Compiled::new(w.clone(), catalog, lists, &submodels)))
+            .map(|(name, w)| (name.clone(), Compiled::new(w.clone(), catalog, lists, &submodels, &snapshot.similar_by)))
             .collect();
         let mut blacklist: Vec<u32> = snapshot.config.blacklist.iter().filter_map(|id| catalog.index_of(id)).collect();
         blacklist.sort_unstable();
@@ -238,11 +243,26 @@ impl Recommender {
         w.validate("")
             .and_then(|_| w.validate_lists("", &self.snapshot.config.lists))
             .and_then(|_| w.validate_submodels("", &self.snapshot.config.submodels))
+            .and_then(|_| self.check_similarity(w))
             .map_err(|e| EngineError::InvalidOption(option_key(e)))
     }
 
+    /// Similarity weights are computed by the builder: a request may only name a set this
+    /// snapshot has a table for (the shared `[similarity]` or a widget's).
+    fn check_similarity(&self, w: &WidgetConfig) -> Result<(), ConfigError> {
+        let Some(a) = &w.similarity else { return Ok(()) };
+        let s = &self.snapshot;
+        if *a == s.config.similarity.attributes || s.similar_by.iter().any(|t| t.attributes == *a) {
+            return Ok(());
+        }
+        let message = "similarity weights are computed by `edgerec build`: this snapshot has no table for \
+                       these; set `similarity` on the widget in edgerec.toml and build again";
+        Err(ConfigError { key: "similarity".to_string(), message: message.to_string() })
+    }
+
     fn compile(&self, config: WidgetConfig) -> Compiled {
-        Compiled::new(config, self.catalog(), &self.snapshot.config.lists, &self.submodels)
+        let s = &self.snapshot;
+        Compiled::new(config, self.catalog(), &s.config.lists, &self.submodels, &s.similar_by)
     }
 
     /// Recommends for an ad-hoc widget configuration (the merchandiser preview).
@@ -515,7 +535,14 @@ impl Run<'_> {
             Source::MostViewedInCategory => self.in_category(source, step, pop(PopularityKind::Views)),
             Source::MostPurchasedInCategory => self.in_category(source, step, pop(PopularityKind::Purchases)),
             Source::PopularInCategory => self.in_category(source, step, pop(PopularityKind::Popular)),
-            Source::Similar => self.neighbours(source, step, NeighbourKind::Similar),
+            Source::Similar => {
+                let s = &self.rec.snapshot;
+                let table = match self.w.similar {
+                    Some(i) => &s.similar_by[i].table,
+                    None => s.neighbours.table(NeighbourKind::Similar),
+                };
+                self.neighbours_in(source, step, table);
+            }
             Source::MostCarted => self.global(source, step, pop(PopularityKind::Carts)),
             Source::MostCartedInCategory => self.in_category(source, step, pop(PopularityKind::Carts)),
             Source::RecentlyAdded => self.global(source, step, &self.rec.snapshot.recent),
@@ -555,7 +582,10 @@ impl Run<'_> {
     }
 
     fn neighbours(&mut self, source: Source, step: u32, kind: NeighbourKind) {
-        let table = self.rec.snapshot.neighbours.table(kind);
+        self.neighbours_in(source, step, self.rec.snapshot.neighbours.table(kind));
+    }
+
+    fn neighbours_in(&mut self, source: Source, step: u32, table: &NeighbourTable) {
         let anchors = &self.anchors.items;
         let cands: Vec<(u32, f32, Option<u32>)> = match anchors.as_slice() {
             [] => return,

@@ -97,6 +97,7 @@ pub(super) fn fixture_with(config: Config) -> Recommender {
         segments: Default::default(),
         tuned: None,
         groups: Default::default(),
+        similar_by: Vec::new(),
         absent: Vec::new(),
     })
 }

@@ -34,7 +34,7 @@ use serde::{Deserialize, Serialize};
 use crate::bundles::Bundles;
 use crate::catalog::Catalog;
 use crate::config::{Config, TunedForYou};
-use crate::neighbours::{NeighbourKind, NeighbourTable, Neighbours};
+use crate::neighbours::{NeighbourKind, NeighbourTable, Neighbours, SimilarBy};
 use crate::personalization::GroupProfiles;
 use crate::popularity::{Popularity, PopularityKind, PopularityList};
 use crate::recurring::Intervals;
@@ -67,12 +67,13 @@ const fn spec(name: &'static str, required: bool) -> SectionSpec {
 }
 
 /// Every section this library knows, in the order it writes them.
-pub const SECTIONS: [SectionSpec; 20] = [
+pub const SECTIONS: [SectionSpec; 21] = [
     spec("meta", true),
     // Version 2: `[recurring]` and `[segments]`; 3: `[personalization]`, widgets' `personalize`;
     // 4: `[lists]`, widgets' `list`, fallback steps as strings (`list:NAME`),
-    // widgets' `max_per_brand`, `max_per_category`, `rotation`.
-    SectionSpec { name: "config", version: 5, required: true },
+    // widgets' `max_per_brand`, `max_per_category`, `rotation`; 5: `[submodels]`, widgets'
+    // `submodels`; 6: widgets' `similarity`.
+    SectionSpec { name: "config", version: 6, required: true },
     spec("catalog", true),
     spec("popularity.views", false),
     spec("popularity.carts", false),
@@ -92,6 +93,7 @@ pub const SECTIONS: [SectionSpec; 20] = [
     // Version 2: the refinements by session shape.
     SectionSpec { name: "for_you.tuned", version: 2, required: false },
     spec("personalization", false),
+    spec("neighbours.similar_widgets", false),
 ];
 
 /// Counts from the build's input, kept so `inspect` and `info()` can show what a model learnt from.
@@ -181,6 +183,8 @@ pub struct Snapshot {
     pub tuned: Option<TunedForYou>,
     /// The personalisation models' group profiles (`personalization`).
     pub groups: GroupProfiles,
+    /// `similar` tables of the widgets with their own weights (`neighbours.similar_widgets`).
+    pub similar_by: Vec<SimilarBy>,
     /// Optional sections this snapshot does not have (or has in a version this library does not
     /// read): their models answer nothing, and their widgets fall back.
     pub absent: Vec<&'static str>,
@@ -517,6 +521,7 @@ impl Snapshot {
         parts.push(("segments", section_bytes(&self.segments)));
         parts.push(("for_you.tuned", section_bytes(&self.tuned)));
         parts.push(("personalization", section_bytes(&self.groups)));
+        parts.push(("neighbours.similar_widgets", section_bytes(&self.similar_by)));
         let sections: Vec<(&str, u32, Vec<u8>)> = SECTIONS
             .iter()
             .map(|s| {
@@ -569,6 +574,10 @@ impl Snapshot {
         }
         if let Some(g) = sections.optional("personalization", &mut absent, GroupProfiles::check)? {
             s.groups = g;
+        }
+        let similar = |t: &Vec<SimilarBy>| crate::neighbours::check_similar_by(t, products);
+        if let Some(t) = sections.optional("neighbours.similar_widgets", &mut absent, similar)? {
+            s.similar_by = t;
         }
         s.absent = absent;
         Ok(s)

@@ -37,6 +37,7 @@ pub(crate) fn tiny() -> Snapshot {
         segments: Default::default(),
         tuned: None,
         groups: Default::default(),
+        similar_by: Vec::new(),
         absent: Vec::new(),
     }
 }
@@ -165,7 +166,15 @@ fn model_sections_line_up_with_the_kinds() {
     for (i, k) in NeighbourKind::ALL.iter().enumerate() {
         assert_eq!(SECTIONS[3 + PopularityKind::ALL.len() + i].name, format!("neighbours.{}", k.name()));
     }
-    let models = ["catalog.recent", "bundles", "recurring", "segments", "for_you.tuned", "personalization"];
+    let models = [
+        "catalog.recent",
+        "bundles",
+        "recurring",
+        "segments",
+        "for_you.tuned",
+        "personalization",
+        "neighbours.similar_widgets",
+    ];
     assert_eq!(SECTIONS.len(), 3 + PopularityKind::ALL.len() + NeighbourKind::ALL.len() + models.len());
     let tail: Vec<&str> = SECTIONS[SECTIONS.len() - models.len()..].iter().map(|s| s.name).collect();
     assert_eq!(tail, models);

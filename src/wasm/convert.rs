@@ -520,6 +520,7 @@ const WIDGET_KEYS: &[&str] = &[
     "rotation",
     "list",
     "submodels",
+    "similarity",
 ];
 
 /// A widget configuration from JS (snake_case keys as in edgerec.toml): its `name`, if given,
@@ -558,10 +559,25 @@ pub(super) fn widget_patch(v: &JsValue) -> Result<(Option<String>, WidgetPatch),
             "max_per_category" => p.max_per_category = Some(whole_of("max_per_category", &x)?),
             "rotation" => p.rotation = Some(rotation_of("rotation", &x)?),
             "submodels" => p.submodels = Some(submodels_of(&x)?),
+            "similarity" => p.similarity = Some(weights_of(&x)?),
             _ => p.for_you = Some(for_you_patch(&x)?),
         }
     }
     Ok((name, p))
+}
+
+/// A `similarity` object of whole-number weights (`{ color: 60, category: 40 }`).
+fn weights_of(v: &JsValue) -> Result<std::collections::BTreeMap<String, u32>, Thrown> {
+    if !is_plain_object(v) {
+        return Err(bad_option("similarity", "expected an object of weights like { color: 60, category: 40 }"));
+    }
+    let mut out = std::collections::BTreeMap::new();
+    for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
+        let k = key.as_string().unwrap_or_default();
+        let x = Reflect::get(v, &key).unwrap_or(JsValue::UNDEFINED);
+        out.insert(k.clone(), whole_of(&format!("similarity.{k}"), &x)?);
+    }
+    Ok(out)
 }
 
 /// A `submodels` object: `{ colors: "$product", age: 4 }` (a value is a string or a number;

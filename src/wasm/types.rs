@@ -186,6 +186,10 @@ export interface WidgetConfig {
   rotation: Rotation;
   /** The submodel groups the widget's own steps keep to: a value, or "$product". */
   submodels: { [name: string]: string };
+  /** The widget's own similar-product weights (attribute to weight, summing to 100) for its
+   * `similar` steps; null: the snapshot's [similarity]. Set in edgerec.toml: the builder computes
+   * their table, so `recommendWith` accepts only weights this snapshot has a table for. */
+  similarity: { [attribute: string]: number } | null;
   /** Whether the shopper's profile re-ranks the list (when the snapshot has personalisation on). */
   personalize: boolean;
   /** The widget's own weights (for_you algorithm only); null: the snapshot's [for_you]. */

@@ -1,12 +1,12 @@
 // Prints the size of the npm package's .wasm (raw and gzip -9) and JS glue, and fails when the
-// gzipped .wasm is over the budget (240 KB; the goal is under 100 KB, issue "Performance").
+// gzipped .wasm is over the budget (245 KB; the goal is under 100 KB, issue "Performance").
 // Usage: node www/bench/size.mjs [--json]
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const BUDGET = 240 * 1000;
+const BUDGET = 245 * 1000;
 const GOAL = 100 * 1000;
 const wasm = readFileSync(root + "pkg/edgerec_bg.wasm");
 const glue = readFileSync(root + "pkg/edgerec.js");
