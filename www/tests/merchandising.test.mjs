@@ -3,7 +3,7 @@
 // preview page's Diversity controls change its list and its export, the demo store's
 // editorial list ("Staff picks", www/edgerec.toml) shows on the home page and in the preview,
 // and submodels keep lists to a colour group: the product page's "In similar colours" box, the
-// <edgerec-widget submodels> attribute.
+// <edgerec-widget submodels> attribute and the preview's Submodels control.
 //
 // Expectations come from the demo catalogue and from the same widgets without the option,
 // never from fixed result lists.
@@ -169,7 +169,7 @@ function colourGroups() {
   const block = toml.slice(toml.indexOf("[submodels.colors]"));
   return { block: block.slice(0, block.indexOf("\n\n") + 1), groups: JSON.parse(block.match(/\ngroups = (\[.*\])\n/)[1]) };
 }
-const { groups: COLOUR_GROUPS } = colourGroups();
+const { groups: COLOUR_GROUPS, block: COLOURS_BLOCK } = colourGroups();
 /** The colour group (its index) of a product, by its colour in catalog.csv. */
 const groupOf = (id) => COLOUR_GROUPS.findIndex((g) => g.includes(catalog.get(id).color));
 
@@ -251,4 +251,53 @@ test("<edgerec-widget submodels> restricts a plain widget, re-renders on change,
     assert.deepEqual(s.kept, s.plain);
   });
   await t.done();
+});
+
+test("the preview's Submodels control changes the list to the group chosen and exports it", async () => {
+  const t = await openPage(browser);
+  const { page } = t;
+  const id = MIXED;
+  await page.goto(`${server.url}/preview.html?widget=similar_colors&product=${id}`);
+  await page.waitForSelector("#preview:not([hidden])");
+  assert.equal(await page.isVisible("#submodels-panel"), true);
+  assert.equal(await page.inputValue("#submodel-colors"), "$product", "the widget's own submodel");
+  assert.equal(await page.inputValue("#submodel-price"), "");
+  const results = () => page.$$eval("#results [data-product-id]", (els) => els.map((e) => e.dataset.productId));
+  const colours = (ids) => ids.map((x) => catalog.get(x).color).join(",");
+  let ids = await results();
+  assert.ok(ids.length > 0 && ids.every((x) => groupOf(x) === groupOf(id)), colours(ids));
+  assert.equal(await page.textContent("#results-submodels"), `Submodels: the widget's own steps keep to colors: ${COLOUR_GROUPS[groupOf(id)].join(", ")}.`);
+  assert.ok((await page.inputValue("#toml")).includes('submodels = { colors = "$product" }\n'));
+
+  const other = (groupOf(id) + 1) % COLOUR_GROUPS.length;
+  await page.selectOption("#submodel-colors", COLOUR_GROUPS[other][0]);
+  await eventually(async () => {
+    ids = await results();
+    assert.ok(ids.length > 0 && ids.every((x) => groupOf(x) === other), colours(ids));
+  });
+  assert.equal(await page.textContent("#results-submodels"), `Submodels: the widget's own steps keep to colors: ${COLOUR_GROUPS[other].join(", ")}.`);
+  await page.selectOption("#submodel-price", { label: "50 to 150" });
+  await page.waitForFunction(() => document.getElementById("toml").value.includes("price = 50 }"));
+  const toml = await page.inputValue("#toml");
+  assert.ok(toml.includes(`submodels = { colors = "${COLOUR_GROUPS[other][0]}", price = 50 }\n`), toml);
+  assert.match(check(COLOURS_BLOCK + '\n[submodels.price]\nattribute = "price"\nranges = [[0, 50], [50, 150], [150, 100000]]\n\n' + toml), /valid/);
+  for (const x of await results()) assert.ok(catalog.get(x).price >= 50 && catalog.get(x).price <= 150, `${x} at ${catalog.get(x).price}`);
+
+  // Off: the viewed-together list in every colour, and no submodels key.
+  await page.selectOption("#submodel-colors", "");
+  await page.selectOption("#submodel-price", "");
+  await page.waitForFunction(() => !document.getElementById("toml").value.includes("submodels"));
+  await eventually(async () => assert.ok(new Set((await results()).map(groupOf)).size > 1, colours(await results())));
+  assert.match(await page.textContent("#results-submodels"), /none applies/);
+  await t.done();
+
+  // A snapshot without submodels: no control.
+  const t2 = await openPage(browser);
+  await t2.page.route("**/data/model.snap", (route) => route.fulfill({ path: join(root, "tests/fixtures/small.snap"), contentType: "application/octet-stream" }));
+  await t2.page.goto(`${server.url}/preview.html?widget=also_viewed`);
+  await t2.page.waitForSelector("#preview:not([hidden])");
+  assert.equal(await t2.page.isVisible("#submodels-panel"), false);
+  assert.equal(await t2.page.isVisible("#results-submodels"), false);
+  assert.ok(!(await t2.page.inputValue("#toml")).includes("submodels"));
+  await t2.done();
 });
