@@ -19,7 +19,11 @@
 // shopper's profile, for a "turn off" control), exclude-shown (leave out what the page's earlier
 // <edgerec-widget>s show, in document order, so two boxes never show the same product; it
 // re-renders when they do), max-per-brand, max-per-category, rotation ("day" or "session": vary
-// the order of near-tied items). A widget of the `bundle` algorithm
+// the order of near-tied items), submodels (keep the widget's own steps to one group of each
+// `[submodels.NAME]`: "colors=$product" for the page product's colour group, several separated
+// by ";" as in "colors=$product; price=60", "colors=" to turn off one the widget's config sets;
+// a malformed entry or a submodel the snapshot refuses is warned about once and left out).
+// A widget of the `bundle` algorithm
 // renders the product's bundles, each with its total and an "Add all to cart" button.
 // Reflected state: state="loading" | "ready" | "empty" | "error".
 // Events (bubbling, composed): edgerec-render, edgerec-select, edgerec-add-to-cart and
@@ -316,7 +320,7 @@ export class EdgerecWidget extends HTMLElement {
   static observedAttributes = [
     "widget", "product", "segment", "limit", "snapshot", "session-key", "heading", "currency", "cart-button",
     "hide-when-fallback", "min-own-items", "personalize", "exclude-shown", "max-per-brand", "max-per-category",
-    "rotation",
+    "rotation", "submodels",
   ];
 
   #root;
@@ -326,6 +330,9 @@ export class EdgerecWidget extends HTMLElement {
   #session = null;
   #loading = null; // the "snapshot|key" being loaded
   #renderQueued = false;
+  /** The `submodels` attribute last parsed, and its entries as the `submodels` option. */
+  #submodelsText = null;
+  #submodels = {};
   /** The bundles last rendered (a bundle widget). */
   #bundles = [];
   #items = [];
@@ -384,6 +391,7 @@ export class EdgerecWidget extends HTMLElement {
 
   async #connect() {
     document.addEventListener("edgerec-render", this.#onOtherRender);
+    this.#submodelsText = null; // another snapshot may know the submodels the last one refused
     const snapshot = this.getAttribute("snapshot") || DEFAULT_SNAPSHOT;
     const key = this.getAttribute("session-key") || DEFAULT_SESSION_KEY;
     const loading = `${snapshot}|${key}`;
@@ -439,17 +447,24 @@ export class EdgerecWidget extends HTMLElement {
     const rotation = this.getAttribute("rotation");
     if (rotation) options.rotation = rotation;
     if (this.hasAttribute("exclude-shown")) options.exclude = this.#shownBefore();
+    const submodels = this.#submodelsOption();
+    if (Object.keys(submodels).length) options.submodels = submodels;
     const isBundle = widgetConfig(rec, widget)?.algorithm === "bundle";
     let answer, bundles;
-    try {
-      if (isBundle) bundles = rec.bundles({ ...options, widget });
-      else answer = rec.answer(widget, options);
-    } catch (e) {
-      console.warn(`edgerec-widget: widget "${widget}": ${e?.message ?? e}`);
-      this.#items = [];
-      this.#bundles = [];
-      this.#show("error", "");
-      return;
+    for (;;) {
+      try {
+        if (isBundle) bundles = rec.bundles({ ...options, widget });
+        else answer = rec.answer(widget, options);
+        break;
+      } catch (e) {
+        // A submodel of the attribute that the snapshot refuses: leave it out and answer again.
+        if (this.#refusedSubmodel(e)) continue;
+        console.warn(`edgerec-widget: widget "${widget}": ${e?.message ?? e}`);
+        this.#items = [];
+        this.#bundles = [];
+        this.#show("error", "");
+        return;
+      }
     }
     const items = answer ? answer.items : bundles.bundles.flatMap((b) => b.items);
     this.#items = items;
@@ -476,10 +491,50 @@ export class EdgerecWidget extends HTMLElement {
           title,
           fromFallback,
           hidden: answer?.hidden ?? null,
+          submodels: answer?.submodels ?? [],
           bundles: bundles ? bundles.bundles : undefined,
         },
       }),
     );
+  }
+
+  /**
+   * The `submodels` attribute as the `submodels` option: `NAME=VALUE` entries separated by ";"
+   * (spaces around names and values ignored, an empty value turns a submodel off). Parsed when
+   * the attribute changes, warning once about each malformed entry, which is left out.
+   */
+  #submodelsOption() {
+    const text = this.getAttribute("submodels") ?? "";
+    if (text === this.#submodelsText) return this.#submodels;
+    this.#submodelsText = text;
+    this.#submodels = {};
+    for (const raw of text.split(";")) {
+      const entry = raw.trim();
+      if (!entry) continue;
+      const eq = entry.indexOf("=");
+      const name = eq < 0 ? "" : entry.slice(0, eq).trim();
+      if (!/^[A-Za-z0-9_-]+$/.test(name)) {
+        this.#warnSubmodels(`"${entry}" is not NAME=VALUE (a submodel name, "=", then a value or $product)`);
+      } else {
+        if (name in this.#submodels) this.#warnSubmodels(`"${name}" is given twice; the last one counts`);
+        this.#submodels[name] = entry.slice(eq + 1).trim();
+      }
+    }
+    return this.#submodels;
+  }
+
+  /** Whether `e` refuses one of the attribute's submodels (code invalid_option, key
+   * `submodels.NAME`); if so that entry is warned about and left out from now on. */
+  #refusedSubmodel(e) {
+    const name = e?.code === "invalid_option" && e.key?.startsWith("submodels.") ? e.key.slice("submodels.".length) : null;
+    if (name === null || !Object.hasOwn(this.#submodels, name)) return false;
+    delete this.#submodels[name];
+    this.#warnSubmodels(`${e.message}; leaving "${name}" out`);
+    return true;
+  }
+
+  #warnSubmodels(why) {
+    console.warn(`edgerec-widget: widget "${this.getAttribute("widget") ?? ""}", attribute submodels="${this.#submodelsText}": ${why}`);
   }
 
   /** The products the page's earlier widgets show (document order). */

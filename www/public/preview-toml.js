@@ -26,14 +26,17 @@ export function tomlString(s) {
 const tomlKey = (k) => (/^[A-Za-z0-9_-]+$/.test(k) ? k : tomlString(k));
 const tomlArray = (xs) => `[${xs.map(tomlString).join(", ")}]`;
 const tomlFloat = (x) => (Number.isInteger(x) ? x.toFixed(1) : String(x));
+/** A submodel value: a plain decimal as a TOML number (`price = 60`), anything else a string. */
+const tomlValue = (v) => (/^-?(0|[1-9]\d*)(\.\d+)?$/.test(v) ? v : tomlString(v));
 
 /**
  * The `[widgets.NAME]` block (with `[widgets.NAME.filters]` when a filter is set, and
  * `[widgets.NAME.for_you]` with the weights given, for a for_you widget) of a configuration. The
  * widget keys are always written (so the block means the same whatever the algorithm's
- * defaults; `personalize` when the configuration has it); force_include and its switch only
- * when set; every filter set, by its own key (no list of filter names to keep in step here);
- * weights left out take the widget's own or the file's `[for_you]`.
+ * defaults; `personalize` when the configuration has it); force_include and its switch, the
+ * diversity keys and `submodels` (`submodels = { colors = "$product" }`) only when set; every
+ * filter set, by its own key (no list of filter names to keep in step here); weights left out
+ * take the widget's own or the file's `[for_you]`.
  */
 export function toToml(name, c) {
   const table = `widgets.${tomlKey(name)}`;
@@ -53,6 +56,8 @@ export function toToml(name, c) {
   if (c.max_per_brand) lines.push(`max_per_brand = ${c.max_per_brand}`);
   if (c.max_per_category) lines.push(`max_per_category = ${c.max_per_category}`);
   if (c.rotation && c.rotation !== "off") lines.push(`rotation = ${tomlString(c.rotation)}`);
+  const submodels = Object.entries(c.submodels ?? {}).filter(([, v]) => v !== "");
+  if (submodels.length) lines.push(`submodels = { ${submodels.map(([k, v]) => `${tomlKey(k)} = ${tomlValue(String(v))}`).join(", ")} }`);
   // Every filter the form set, whatever its key: lists, numbers, switches and date ranges.
   const filterLines = [];
   for (const [key, v] of Object.entries(c.filters ?? {})) {

@@ -5,11 +5,13 @@
 // The form is the source of truth: readConfig() turns it into a WidgetConfig (snake_case keys,
 // as in edgerec.toml), writeForm() loads one into it. Multi-value fields (brands, categories,
 // tags, product ids) are token lists kept in `tokens`; the fallback chain in `fallback`; a
-// for_you widget's weights in the "fy-" inputs (empty: the snapshot's [for_you] weight).
+// for_you widget's weights in the "fy-" inputs (empty: the snapshot's [for_you] weight); the
+// submodel selects in preview-submodels.js.
 
 import { getRecommender, getSession, formatPrice, stockState, escapeHtml as html, safeUrl } from "/edgerec-widget.js";
 import { FOR_YOU_WEIGHTS, toToml } from "./preview-toml.js";
 import { renderComparison } from "./preview-personal.js";
+import { buildSubmodels, readSubmodels, renderApplied, writeSubmodels } from "./preview-submodels.js";
 
 const $ = (id) => document.getElementById(id);
 
@@ -135,6 +137,8 @@ function readConfig() {
   // An editorial widget's list; none: every list.
   if (config.algorithm === "editorial" && $("list").value) config.list = $("list").value;
   if (Object.keys(weights).length) config.for_you = weights;
+  const submodels = readSubmodels();
+  if (submodels) config.submodels = submodels;
   return { name, config, problems };
 }
 
@@ -167,6 +171,7 @@ function writeForm(name, w) {
   if (!f.added?.length) addRange({});
   for (const [key] of FOR_YOU_WEIGHTS) $(`fy-${key}`).value = w.for_you?.[key] ?? "";
   $("list").value = w.list ?? "";
+  writeSubmodels(w);
   fallback = [...w.fallback];
   renderFallback();
 }
@@ -374,6 +379,7 @@ function update() {
     ? `<p><strong>${error ? "This configuration is not valid:" : "Fix before exporting:"}</strong></p><ul>${all.map((m) => `<li>${html(m)}</li>`).join("")}</ul>`
     : "";
   renderResults($("widget").value, config, items, ms);
+  if (items) renderApplied(rec, $("widget").value, product, config.submodels);
   renderComparison($("personal-compare"), rec, config, options);
   renderExport(name, config, all.length === 0);
 }
@@ -500,6 +506,7 @@ async function start() {
   $("category-list").innerHTML = rec.categories().map((c) => option(c.name)).join("");
   for (const field of TOKEN_FIELDS) buildTokenField(field);
   buildWeights();
+  buildSubmodels(rec);
 
   const widgetName = widgets.some((w) => w.name === params.get("widget")) ? params.get("widget") : "upsell";
   $("widget").value = widgets.some((w) => w.name === widgetName) ? widgetName : widgets[0].name;

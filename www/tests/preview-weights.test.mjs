@@ -60,6 +60,16 @@ test("the export writes the filters and weights given, and edgerec accepts them"
   assert.throws(() => check(wrong), (e) => /widgets\.popular\.for_you: only a widget of the for_you algorithm/.test(e.stderr));
 });
 
+test("the export writes submodels as an inline table, numbers as numbers, off ones left out", () => {
+  const submodels = { colors: "$product", price: "50", "size-band": "050", off: "" };
+  const toml = toToml("similar", widget({ algorithm: "also_viewed", submodels }));
+  assert.ok(toml.includes('\nsubmodels = { colors = "$product", price = 50, size-band = "050" }\n'), toml);
+  const defs = '[submodels.colors]\nattribute = "color"\ngroups = [["red"]]\n[submodels.price]\nattribute = "price"\n' +
+    'ranges = [[0, 50], [50, 150]]\n[submodels.size-band]\nattribute = "size"\ngroups = [["050"]]\n\n';
+  assert.match(check(defs + toml), /valid/);
+  assert.ok(!toToml("similar", widget({ algorithm: "also_viewed", submodels: { colors: "" } })).includes("submodels"));
+});
+
 let server;
 let browser;
 before(async () => {

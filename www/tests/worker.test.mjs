@@ -101,6 +101,58 @@ test("POST /v1/recommend takes the same fields as JSON, and sessions are not cac
   assert.deepEqual(g.items, (await p.json()).items);
 });
 
+test("submodel.NAME keeps the widget's own steps to a group; a bad submodel is a 400 with the package's code and key", async () => {
+  // A product whose plain also_viewed list shows other colour groups, found with the package.
+  const rec = Recommender.fromBytes(readFileSync(root + "www/public/data/model.snap"));
+  const colors = rec.submodels().find((s) => s.name === "colors");
+  assert.ok(colors, "the demo store's www/edgerec.toml has [submodels.colors]");
+  const groupOf = (id) => colors.groups.findIndex((g) => g.includes(rec.product(id).attributes.color));
+  const own = (items) => items.filter((i) => i.reason === "viewed_together");
+  const product = catalog.find((id) => {
+    const items = own(rec.recommend("also_viewed", { product: id }));
+    return items.length >= 3 && items.some((i) => groupOf(i.id) !== groupOf(id));
+  });
+  assert.ok(product, "a product viewed together with products of other colours");
+  const group = groupOf(product);
+  assert.ok(group >= 0, `${product} has a colour of a group`);
+
+  const res = await get(`/v1/recommend?widget=also_viewed&product=${product}&submodel.colors=$product`);
+  assert.equal(res.status, 200);
+  assert.match(res.headers.get("cache-control"), /^public/, "a submodel does not make the list personal");
+  const body = await res.json();
+  assert.deepEqual(body.submodels, [`colors: ${colors.groups[group].join(", ")}`]);
+  assert.ok(own(body.items).length > 0, "viewed-together items of the product's colour group");
+  for (const i of own(body.items)) assert.equal(groupOf(i.id), group, `${i.id} (${rec.product(i.id).attributes.color}) is in the group`);
+  const post = await get("/v1/recommend", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ widget: "also_viewed", product, submodels: { colors: "$product" } }),
+  });
+  assert.deepEqual((await post.json()).items, body.items, "POST's submodels field agrees");
+  // Two submodels at once: the colour group and a price range (a number selects its range).
+  const both = await (await get(`/v1/recommend?widget=also_viewed&product=${product}&submodel.colors=$product&submodel.price=60`)).json();
+  assert.deepEqual(both.submodels, [`colors: ${colors.groups[group].join(", ")}`, "price: 50 to 150"]);
+  for (const i of own(both.items)) assert.ok(groupOf(i.id) === group && i.price >= 50 && i.price <= 150, `${i.id} at ${i.price}`);
+
+  for (const [query, parameter, key] of [
+    ["submodel.nope=x", "submodel.nope", "submodels.nope"],
+    ["submodel.price=cheap", "submodel.price", "submodels.price"],
+  ]) {
+    const bad = await get(`/v1/recommend?widget=also_viewed&product=${product}&${query}`);
+    const text = await bad.text();
+    assert.equal(bad.status, 400, text);
+    const e = JSON.parse(text);
+    assert.deepEqual([e.error, e.parameter, e.code, e.key], ["invalid parameter", parameter, "invalid_option", key], text);
+  }
+  const badPost = await get("/v1/recommend", {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ widget: "also_viewed", submodels: { price: "cheap" } }),
+  });
+  const e = await badPost.json();
+  assert.deepEqual([badPost.status, e.parameter, e.code, e.key], [400, "submodels", "invalid_option", "submodels.price"]);
+});
+
 test("widgets, health, CORS and static assets", async () => {
   const w = await (await get("/v1/widgets")).json();
   assert.ok(w.widgets.some((x) => x.name === "upsell" && x.algorithm === "upsell"));
@@ -137,6 +189,11 @@ const hostile = [
   ["empty id in a list", "/v1/recommend?widget=popular&purchased=P00001,,P00002", {}, 400, "purchased"],
   ["unknown parameter", "/v1/recommend?widget=popular&colour=red", {}, 400, "colour"],
   ["repeated parameter", "/v1/recommend?widget=popular&widget=upsell", {}, 400, "widget"],
+  ["submodel without a name", "/v1/recommend?widget=popular&submodel.=red", {}, 400, "submodel."],
+  ["repeated submodel", "/v1/recommend?widget=popular&submodel.colors=red&submodel.colors=blue", {}, 400, "submodel.colors"],
+  ["unknown submodel", "/v1/recommend?widget=popular&submodel.sizes=M", {}, 400, "submodel.sizes"],
+  ["POST submodels not an object", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: '{"widget":"popular","submodels":"colors"}' }, 400, "submodels"],
+  ["POST submodel value not a value", "/v1/recommend", { method: "POST", headers: { "content-type": "application/json" }, body: '{"widget":"popular","submodels":{"colors":[1]}}' }, 400, "submodels"],
   ["wrong method", "/v1/recommend?widget=popular", { method: "DELETE" }, 405, "method"],
   ["wrong method on widgets", "/v1/widgets", { method: "PUT", body: "x" }, 405, "method"],
   ["parameters on widgets", "/v1/widgets?x=1", {}, 400, "query"],

@@ -1,10 +1,12 @@
 // edgerec edge worker: serves widget lists as JSON from a Cloudflare Worker.
 //
 //   GET  /v1/recommend?widget=W&product=ID&viewed=ID,ID&cart=ID&purchased=ID&limit=N
-//                        [&exclude=ID,ID][&segment=S&segmentToken=HEX]
+//                        [&exclude=ID,ID][&segment=S&segmentToken=HEX][&submodel.NAME=VALUE]...
 //   POST /v1/recommend   { widget, product, viewed, cart, purchased, limit, filters, exclude,
-//                          segment, segmentToken }   (purchased: ids or { id, at } with Unix seconds;
-//                          exclude: what other widgets of the page show)
+//                          segment, segmentToken, submodels }   (purchased: ids or { id, at } with
+//                          Unix seconds; exclude: what other widgets of the page show;
+//                          submodels: { NAME: VALUE }, the group of each [submodels.NAME] the
+//                          widget's own steps keep to, VALUE "$product" for the product's)
 //   GET  /v1/widgets     widget names and configuration
 //   GET  /v1/health      whether the snapshot is loaded, and its metadata
 //
@@ -29,7 +31,9 @@ const { maxIdsPerList: MAX_IDS, maxIdLength: MAX_ID_LENGTH, maxLimit: MAX_LIMIT 
 const MAX_BODY = 64 * 1024;
 const MAX_URL = 16 * 1024;
 const QUERY_PARAMS = new Set(["widget", "product", "viewed", "cart", "purchased", "limit", "exclude", "segment", "segmentToken"]);
-const BODY_FIELDS = new Set(["widget", "product", "viewed", "cart", "purchased", "limit", "filters", "exclude", "segment", "segmentToken"]);
+const BODY_FIELDS = new Set(["widget", "product", "viewed", "cart", "purchased", "limit", "filters", "exclude", "segment", "segmentToken", "submodels"]);
+/** `submodel.colors=$product`: one query parameter per submodel, NAME after the prefix. */
+const SUBMODEL_PREFIX = "submodel.";
 
 /** The loaded snapshot of this isolate: { rec, info, version, source, loadedAt, checkedAt }. */
 let current = null;
@@ -58,13 +62,22 @@ const STATUS_OF_CODE = {
   unknown_category: [404, "unknown category"],
 };
 
-/** A package error as an HttpError: the status from its `code`, the parameter from its `key`. */
-function fromPackage(e) {
+/**
+ * A package error as an HttpError: the status from its `code`, the parameter from its `key`, and
+ * both passed on (`code`, `key`) for clients that handle errors as data. `filters.priceMax` is a
+ * key of the `filters` parameter; `submodels.colors` is the query parameter `submodel.colors`
+ * of a GET (`viaQuery`) and the `submodels` field of a POST.
+ */
+function fromPackage(e, viaQuery) {
   const mapped = STATUS_OF_CODE[e?.code];
   if (!mapped) throw e;
-  // `filters.priceMax` is a key of the `filters` parameter.
-  const parameter = e.code === "unknown_widget" ? "widget" : (e.key ?? "").split(/[.[]/)[0] || "options";
-  return new HttpError(mapped[0], mapped[1], parameter, e.message);
+  const key = e.key ?? null;
+  let parameter = e.code === "unknown_widget" ? "widget" : (key ?? "").split(/[.[]/)[0] || "options";
+  if (viaQuery && parameter === "submodels" && key.startsWith("submodels.")) parameter = SUBMODEL_PREFIX + key.slice("submodels.".length);
+  const err = new HttpError(mapped[0], mapped[1], parameter, e.message);
+  err.code = e.code;
+  err.key = key;
+  return err;
 }
 
 async function sha256Hex(bytes) {
@@ -223,7 +236,10 @@ function query(url) {
     const eq = part.indexOf("=");
     const name = decode("query", eq < 0 ? part : part.slice(0, eq));
     const value = decode(name, eq < 0 ? "" : part.slice(eq + 1));
-    if (!QUERY_PARAMS.has(name)) throw bad(name, `unknown parameter \`${name}\`; allowed: ${[...QUERY_PARAMS].join(", ")}`);
+    if (!QUERY_PARAMS.has(name) && !name.startsWith(SUBMODEL_PREFIX)) {
+      throw bad(name, `unknown parameter \`${name}\`; allowed: ${[...QUERY_PARAMS, SUBMODEL_PREFIX + "NAME"].join(", ")}`);
+    }
+    if (name === SUBMODEL_PREFIX) throw bad(name, `\`${name}\` needs a submodel name: \`${SUBMODEL_PREFIX}colors=$product\``);
     if (params.has(name)) throw bad(name, `\`${name}\` is given more than once`);
     params.set(name, value);
   }
@@ -316,10 +332,20 @@ async function readBody(request) {
   return body;
 }
 
+/** The query's `submodel.NAME=VALUE` parameters as the package's `submodels` option. */
+function submodelsOfQuery(params) {
+  const out = {};
+  for (const [name, value] of params) if (name.startsWith(SUBMODEL_PREFIX)) out[name.slice(SUBMODEL_PREFIX.length)] = value;
+  return Object.keys(out).length ? out : undefined;
+}
+
 async function recommend(request, env, ctx, url) {
   let input;
-  if (request.method === "GET" || request.method === "HEAD") {
-    input = Object.fromEntries(query(url));
+  const viaQuery = request.method === "GET" || request.method === "HEAD";
+  if (viaQuery) {
+    const params = query(url);
+    input = Object.fromEntries(params);
+    input.submodels = submodelsOfQuery(params);
   } else if (request.method === "POST") {
     if (url.search) throw bad("query", "send the parameters either in the query or in the JSON body, not both");
     input = await readBody(request);
@@ -341,6 +367,9 @@ async function recommend(request, env, ctx, url) {
   if (input.filters !== undefined && (typeof input.filters !== "object" || input.filters === null || Array.isArray(input.filters))) {
     throw bad("filters", "`filters` must be an object");
   }
+  if (input.submodels !== undefined && (typeof input.submodels !== "object" || input.submodels === null || Array.isArray(input.submodels))) {
+    throw bad("submodels", '`submodels` must be an object like { "colors": "$product" }');
+  }
   const snap = await snapshot(env, ctx);
   if (product !== undefined && snap.rec.product(product) === undefined) {
     throw new HttpError(404, "unknown product", "product", `product "${product}" is not in the snapshot's catalog`);
@@ -349,9 +378,10 @@ async function recommend(request, env, ctx, url) {
   try {
     // The answer as a JSON string (widget, title, fromFallback, hidden, items, ...), spliced into
     // the body: no JS objects built and serialised again.
-    answer = snap.rec.answerJson(widget, { product, viewed, cart, purchased, limit, filters: input.filters, exclude, segment });
+    const options = { product, viewed, cart, purchased, limit, filters: input.filters, exclude, segment, submodels: input.submodels };
+    answer = snap.rec.answerJson(widget, options);
   } catch (e) {
-    throw fromPackage(e);
+    throw fromPackage(e, viaQuery);
   }
   const personal = viewed.length > 0 || cart.length > 0 || purchased.length > 0 || segment !== undefined;
   const seconds = /^\d{1,7}$/.test(env.CACHE_SECONDS ?? "") ? env.CACHE_SECONDS : "300";
@@ -422,7 +452,13 @@ export default {
     } catch (e) {
       const cors = corsHeaders(request, env);
       if (e instanceof HttpError) {
-        return json({ error: e.error, parameter: e.parameter, detail: e.message }, e.status, { "cache-control": "no-store", ...e.headers, ...cors });
+        // A package error adds its code and key (docs/edge-worker.md#errors).
+        const fromPkg = e.code ? { code: e.code, key: e.key } : {};
+        return json({ error: e.error, parameter: e.parameter, detail: e.message, ...fromPkg }, e.status, {
+          "cache-control": "no-store",
+          ...e.headers,
+          ...cors,
+        });
       }
       console.error("edgerec worker: unexpected error", e);
       return json({ error: "internal error", detail: String(e?.message ?? e) }, 500, { "cache-control": "no-store", ...cors });
