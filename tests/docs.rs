@@ -202,7 +202,7 @@ fn block_rows(text: &str, heading: &str) -> Vec<Vec<String>> {
 }
 
 #[test]
-fn cli_md_submodel_example_is_what_recommend_prints_for_the_demo_store() {
+fn cli_md_submodel_and_similarity_examples_are_what_recommend_prints_for_the_demo_store() {
     let dir = tempfile::tempdir().unwrap();
     let d = dir.path();
     ok(&["demo-data", "--out", p(d)]);
@@ -211,12 +211,15 @@ fn cli_md_submodel_example_is_what_recommend_prints_for_the_demo_store() {
     let (catalog, events) = (d.join("catalog.csv"), d.join("events.csv"));
     ok(&["build", "--catalog", p(&catalog), "--events", p(&events), "--config", p(&config), "--out", p(&snap)]);
     let text = doc("cli.md");
-    let block = block_after(&text, "`--submodel NAME=VALUE` keeps", "text");
-    let command = block[0].strip_prefix("$ edgerec ").expect("the block starts with the command");
-    let args: Vec<String> = command.split(' ').map(|a| a.trim_matches('\'').replace("model.snap", p(&snap))).collect();
-    let out = ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
-    let printed: Vec<&str> = out.lines().collect();
-    assert_eq!(printed, block[1..], "docs/cli.md's submodel example");
+    for marker in ["`--submodel NAME=VALUE` keeps", "A widget's own similarity weights: the demo store's"] {
+        let block = block_after(&text, marker, "text");
+        let command = block[0].strip_prefix("$ edgerec ").expect("the block starts with the command");
+        let args: Vec<String> =
+            command.split(' ').map(|a| a.trim_matches('\'').replace("model.snap", p(&snap))).collect();
+        let out = ok(&args.iter().map(String::as_str).collect::<Vec<_>>());
+        let printed: Vec<&str> = out.lines().collect();
+        assert_eq!(printed, block[1..], "docs/cli.md's example after {marker:?}");
+    }
     // And the plain list the prose names.
     let plain = ok(&[
         "recommend",

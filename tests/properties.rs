@@ -228,9 +228,18 @@ fn make_with(store: &Store, personalised: bool) -> Recommender {
     config.submodels.insert("brands".into(), Submodel { attribute: "brand".into(), groups: brands, ranges: vec![] });
     let ranges = PRICE_BANDS.to_vec();
     config.submodels.insert("price".into(), Submodel { attribute: "price".into(), groups: vec![], ranges });
+    // A widget with its own similarity weights, so the build writes a second similar table.
+    let mut by_brand = edgerec::config::WidgetConfig::for_algorithm(Algorithm::Similar);
+    by_brand.similarity = Some(brand_weights());
+    config.widgets.insert("similar_brand".into(), by_brand);
     let (snapshot, _) = build(catalog, &log, &BuildOptions { config, as_of: None, built_at: 0 });
     // Round-trip through the file format, as every real consumer does.
     Recommender::new(Snapshot::decode(&snapshot.encode()).unwrap())
+}
+
+/// The similarity weights of the store's `similar_brand` widget.
+fn brand_weights() -> std::collections::BTreeMap<String, u32> {
+    [("brand".to_string(), 70), ("category".to_string(), 30)].into()
 }
 
 /// The `price` submodel's bands, in currency units.
@@ -384,6 +393,7 @@ proptest! {
         personalised in any::<bool>(),
         (max_per_brand, max_per_category, rotation) in (0u32..3, 0u32..3, proptest::sample::select(Rotation::ALL.to_vec())),
         pick in submodel_pick(),
+        own_similarity in any::<bool>(),
     ) {
         let rec = make_with(&store, personalised);
         let c = rec.catalog();
@@ -400,6 +410,10 @@ proptest! {
         w.rotation = rotation;
         if let Some((name, value)) = pick {
             edgerec::config::put_submodel(&mut w.submodels, name.into(), value.into());
+        }
+        // The widget's own similar table, when it has a similar step.
+        if own_similarity && w.runs_similar() {
+            w.similarity = Some(brand_weights());
         }
         if f.validate("filters").is_err() {
             // Contradictory filters (price_min above price_max) are refused, never half-applied.

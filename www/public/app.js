@@ -227,6 +227,7 @@ function productPage(id) {
         ${widget("also_bought", { product: p.id })}
         ${widget("cross_sell", { product: p.id })}
         ${widget("similar_colors", { product: p.id })}
+        ${widget("more_from_brand", { product: p.id })}
         ${widget("popular_in_category", { product: p.id, heading: `Most popular in ${leaf(category)}` })}
         ${widget("previously_viewed", { product: p.id })}
       </div>`,

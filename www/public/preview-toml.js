@@ -34,7 +34,8 @@ const tomlValue = (v) => (/^-?(0|[1-9]\d*)(\.\d+)?$/.test(v) ? v : tomlString(v)
  * `[widgets.NAME.for_you]` with the weights given, for a for_you widget) of a configuration. The
  * widget keys are always written (so the block means the same whatever the algorithm's
  * defaults; `personalize` when the configuration has it); force_include and its switch, the
- * diversity keys and `submodels` (`submodels = { colors = "$product" }`) only when set; every
+ * diversity keys, `similarity` (a widget's own weights) and `submodels`
+ * (`submodels = { colors = "$product" }`) only when set; every
  * filter set, by its own key (no list of filter names to keep in step here); weights left out
  * take the widget's own or the file's `[for_you]`.
  */
@@ -56,6 +57,9 @@ export function toToml(name, c) {
   if (c.max_per_brand) lines.push(`max_per_brand = ${c.max_per_brand}`);
   if (c.max_per_category) lines.push(`max_per_category = ${c.max_per_category}`);
   if (c.rotation && c.rotation !== "off") lines.push(`rotation = ${tomlString(c.rotation)}`);
+  // A widget's own similarity weights (set in edgerec.toml; the build computes their table).
+  const similarity = Object.entries(c.similarity ?? {});
+  if (similarity.length) lines.push(`similarity = { ${similarity.map(([k, v]) => `${tomlKey(k)} = ${v}`).join(", ")} }`);
   const submodels = Object.entries(c.submodels ?? {}).filter(([, v]) => v !== "");
   if (submodels.length) lines.push(`submodels = { ${submodels.map(([k, v]) => `${tomlKey(k)} = ${tomlValue(String(v))}`).join(", ")} }`);
   // Every filter the form set, whatever its key: lists, numbers, switches and date ranges.

@@ -139,6 +139,13 @@ function readConfig() {
   if (Object.keys(weights).length) config.for_you = weights;
   const submodels = readSubmodels();
   if (submodels) config.submodels = submodels;
+  // The loaded widget's own similarity weights, while the widget still has a `similar` step:
+  // the build computed their table, so the preview keeps them as they are.
+  if (loadedSimilarity && (config.algorithm === "similar" || config.fallback.includes("similar"))) config.similarity = loadedSimilarity;
+  $("similarity-note").hidden = !config.similarity;
+  $("similarity-note").textContent = config.similarity
+    ? `Similarity weights of this widget: ${Object.entries(config.similarity).map(([k, v]) => `${k} ${v}`).join(", ")} (set in edgerec.toml; the build computes their table).`
+    : "";
   return { name, config, problems };
 }
 
@@ -146,8 +153,12 @@ function labelOf(id) {
   return document.querySelector(`label[for="${id}"]`)?.textContent.trim() ?? id;
 }
 
+/** The similarity weights of the widget loaded into the form (null: the shared ones). */
+let loadedSimilarity = null;
+
 /** Loads a widget configuration into the form. */
 function writeForm(name, w) {
+  loadedSimilarity = w.similarity ?? null;
   $("export-name").value = name;
   $("algorithm").value = w.algorithm;
   $("title").value = w.title;

@@ -70,6 +70,13 @@ test("the export writes submodels as an inline table, numbers as numbers, off on
   assert.ok(!toToml("similar", widget({ algorithm: "also_viewed", submodels: { colors: "" } })).includes("submodels"));
 });
 
+test("the export keeps a widget's own similarity weights, and edgerec accepts them", () => {
+  const toml = toToml("more_from_brand", widget({ algorithm: "similar", similarity: { brand: 80, category: 20 } }));
+  assert.ok(toml.includes("\nsimilarity = { brand = 80, category = 20 }\n"), toml);
+  assert.match(check(toml), /valid/);
+  assert.ok(!toToml("similar", widget({ algorithm: "similar", similarity: null })).includes("similarity"));
+});
+
 let server;
 let browser;
 before(async () => {
@@ -117,6 +124,41 @@ test("the preview shows, edits and exports a for_you widget's weights", async ()
   assert.equal(await page.isHidden("#problems"), true);
   assert.deepEqual(errors, []);
   await page.close();
+});
+
+test("the preview keeps and exports a widget's own similarity weights, and the product page shows its box", async () => {
+  const { page, errors } = await openPreview("more_from_brand");
+  await page.waitForFunction(() => !document.getElementById("similarity-note").hidden);
+  assert.match(await page.textContent("#similarity-note"), /brand 80, category 20/);
+  const toml = await page.inputValue("#toml");
+  assert.ok(toml.includes("\nsimilarity = { brand = 80, category = 20 }\n"), toml);
+  assert.match(check(toml), /valid/);
+  // The live list is the widget's own (same brand as the product), not the shared similar one.
+  const product = await page.inputValue("#product");
+  if (product) {
+    const same = await page.evaluate(async (p) => {
+      const rec = await (await import("/edgerec-widget.js")).getRecommender();
+      const brand = rec.product(p).brand;
+      return rec.recommend("more_from_brand", { product: p }).every((i) => i.brand === brand);
+    }, product);
+    assert.equal(same, true);
+  }
+  // Another algorithm without a similar step: the weights leave the request and the export.
+  await page.selectOption("#algorithm", "popular");
+  await page.waitForFunction(() => !document.getElementById("toml").value.includes("similarity ="));
+  assert.equal(await page.isHidden("#similarity-note"), true);
+  assert.deepEqual(errors, []);
+  await page.close();
+
+  // The product page's "More from this brand" box: every card of the product's brand.
+  const shop = await browser.newPage();
+  await shop.goto(`${server.url}/product/P00100`);
+  const box = shop.locator('edgerec-widget[widget="more_from_brand"]');
+  await box.locator("li").first().waitFor();
+  assert.match(await box.locator("h2").innerText(), /More from this brand/);
+  const brands = await box.locator("[part~=brand]").allInnerTexts();
+  assert.ok(brands.length > 0 && brands.every((b) => b === brands[0]), brands.join(", "));
+  await shop.close();
 });
 
 test("a for_you widget without weights of its own exports only the weights set", async () => {
