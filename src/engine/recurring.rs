@@ -25,13 +25,29 @@ impl Run<'_> {
         let mut products: Vec<u32> = timed.iter().map(|t| t.0).collect();
         products.sort_unstable();
         products.dedup();
-        let (mut times, mut gaps) = (Vec::new(), Vec::new());
+        // Each product's purchase times, bucketed in one pass (products[i]'s are
+        // flat[start[i]..start[i + 1]]), so the step is O(n log n) in the purchases.
+        let slot = |p: u32| products.binary_search(&p).unwrap_or(0);
+        let mut start = vec![0usize; products.len() + 1];
+        for t in &timed {
+            start[slot(t.0) + 1] += 1;
+        }
+        for i in 0..products.len() {
+            start[i + 1] += start[i];
+        }
+        let mut next = start.clone();
+        let mut flat = vec![0u32; timed.len()];
+        for t in &timed {
+            let i = slot(t.0);
+            flat[next[i]] = t.1;
+            next[i] += 1;
+        }
+        let mut gaps = Vec::new();
         let mut cands = Vec::new();
-        for p in products {
-            times.clear();
-            times.extend(timed.iter().filter(|t| t.0 == p).map(|t| t.1));
+        for (i, &p) in products.iter().enumerate() {
+            let times = &mut flat[start[i]..start[i + 1]];
             times.sort_unstable();
-            gaps_secs(&times, &mut gaps);
+            gaps_secs(times, &mut gaps);
             gaps.sort_unstable();
             let personal = median_days(&gaps)
                 .filter(|&g| gaps.len() + 1 >= cfg.personal_purchases as usize && g >= cfg.min_period_days);
@@ -115,6 +131,26 @@ mod tests {
         assert!(due(&r, &[("coffee", 20), ("coffee", 0)], 56).is_empty());
         // A personal rhythm of a product the population does not buy regularly counts too.
         assert_eq!(due(&r, &[("mug", 20), ("mug", 10), ("mug", 0)], 28), ["mug"]);
+    }
+
+    #[test]
+    fn interleaved_purchases_of_several_products_keep_each_ones_rhythm() {
+        let r = rec();
+        // Coffee every 20 days and mugs every 9, bought in one mixed history (most recent
+        // first), with an untimed line between: each product's own gaps decide.
+        let mut history = bought(&[("mug", 45), ("coffee", 40), ("mug", 36), ("mug", 27), ("coffee", 20)]);
+        history.push(Timed::untimed("coffee"));
+        history.extend(bought(&[("mug", 18), ("coffee", 0)]));
+        let ctx = |today: i64| Context { purchased: history.clone(), now: Some(today * DAY), ..Default::default() };
+        let ids = |today: i64| {
+            let out = r.recommend("recurring", &ctx(today), &Overrides::default()).unwrap();
+            out.items.iter().filter(|i| i.step == 1).map(|i| r.catalog().id(i.product).to_string()).collect::<Vec<_>>()
+        };
+        // Day 53: the mug (last day 45, every 9: due from 45 + 7.2) is due, coffee (last 40,
+        // every 20: from 56) is not.
+        assert_eq!(ids(52), Vec::<String>::new());
+        assert_eq!(ids(53), ["mug"]);
+        assert_eq!(ids(56), ["mug", "coffee"], "the mug is more overdue");
     }
 
     #[test]
