@@ -21,7 +21,7 @@ pub(super) fn arg_error(msg: impl std::fmt::Display) -> Thrown {
 }
 
 /// ``invalid option `key`: msg``, naming the key.
-fn bad_option(key: &str, msg: &str) -> Thrown {
+pub(super) fn bad_option(key: &str, msg: &str) -> Thrown {
     Thrown::new(ErrorCode::InvalidOption, format!("invalid option `{key}`: {msg}")).key(key)
 }
 
@@ -46,11 +46,11 @@ pub(super) fn id_arg(what: &str, v: &JsValue) -> Result<String, Thrown> {
     }
 }
 
-fn is_plain_object(v: &JsValue) -> bool {
+pub(super) fn is_plain_object(v: &JsValue) -> bool {
     v.is_object() && !v.is_array()
 }
 
-fn is_nothing(v: &JsValue) -> bool {
+pub(super) fn is_nothing(v: &JsValue) -> bool {
     v.is_undefined() || v.is_null()
 }
 
@@ -113,17 +113,31 @@ const FILTER_KEYS: &[&str] = &[
     "show_out_of_stock",
 ];
 
+/// Every own key of the object `value`, with its value.
+fn entries(value: &JsValue) -> Vec<(String, JsValue)> {
+    let keys = Object::keys(value.unchecked_ref::<Object>());
+    keys.iter()
+        .map(|key| {
+            let v = Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
+            (key.as_string().unwrap_or_default(), v)
+        })
+        .collect()
+}
+
 /// The keys of `value` given a value (not `undefined` or `null`), with their values; an unknown
 /// one is `unknown {what} "k"; allowed: ...`, its `key` the path `prefix` + `k`.
-fn given_keys(value: &JsValue, allowed: &[&str], what: &str, prefix: &str) -> Result<Vec<(String, JsValue)>, Thrown> {
+pub(super) fn given_keys(
+    value: &JsValue,
+    allowed: &[&str],
+    what: &str,
+    prefix: &str,
+) -> Result<Vec<(String, JsValue)>, Thrown> {
     let mut out = Vec::new();
-    for key in Object::keys(value.unchecked_ref::<Object>()).iter() {
-        let k = key.as_string().unwrap_or_default();
+    for (k, v) in entries(value) {
         if !allowed.contains(&k.as_str()) {
             let msg = format!("unknown {what} \"{k}\"; allowed: {}", allowed.join(", "));
             return Err(Thrown::new(ErrorCode::InvalidOption, msg).key(&format!("{prefix}{k}")));
         }
-        let v = Reflect::get(value, &key).unwrap_or(JsValue::UNDEFINED);
         if !is_nothing(&v) {
             out.push((k, v));
         }
@@ -200,7 +214,7 @@ fn integer_of(key: &str, v: &JsValue) -> Result<i64, Thrown> {
     }
 }
 
-fn whole_of(key: &str, v: &JsValue) -> Result<u32, Thrown> {
+pub(super) fn whole_of(key: &str, v: &JsValue) -> Result<u32, Thrown> {
     let x = number_of(key, v)?;
     if x.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&x) {
         Ok(x as u32)
@@ -216,7 +230,7 @@ fn rotation_of(key: &str, v: &JsValue) -> Result<Rotation, Thrown> {
     })
 }
 
-fn string_of(key: &str, v: &JsValue) -> Result<String, Thrown> {
+pub(super) fn string_of(key: &str, v: &JsValue) -> Result<String, Thrown> {
     v.as_string().ok_or_else(|| bad_option(key, "expected a string"))
 }
 
@@ -572,10 +586,9 @@ fn weights_of(v: &JsValue) -> Result<std::collections::BTreeMap<String, u32>, Th
         return Err(bad_option("similarity", "expected an object of weights like { color: 60, category: 40 }"));
     }
     let mut out = std::collections::BTreeMap::new();
-    for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
-        let k = key.as_string().unwrap_or_default();
-        let x = Reflect::get(v, &key).unwrap_or(JsValue::UNDEFINED);
-        out.insert(k.clone(), whole_of(&format!("similarity.{k}"), &x)?);
+    for (k, x) in entries(v) {
+        let w = whole_of(&format!("similarity.{k}"), &x)?;
+        out.insert(k, w);
     }
     Ok(out)
 }
@@ -587,9 +600,7 @@ fn submodels_of(v: &JsValue) -> Result<crate::config::Picks, Thrown> {
         return Err(bad_option("submodels", "expected an object like { colors: \"$product\" }"));
     }
     let mut out = crate::config::Picks::new();
-    for key in Object::keys(v.unchecked_ref::<Object>()).iter() {
-        let k = key.as_string().unwrap_or_default();
-        let x = Reflect::get(v, &key).unwrap_or(JsValue::UNDEFINED);
+    for (k, x) in entries(v) {
         let value = match (x.as_string(), x.as_f64()) {
             (Some(s), _) => s,
             // JS writes the number, which keeps Rust's float formatting out of the wasm.
@@ -661,44 +672,4 @@ pub(super) fn list_options(v: &JsValue) -> Result<ListOptions, Thrown> {
         }
     }
     Ok(o)
-}
-
-/// `Session.load`'s options.
-#[derive(Default)]
-pub(super) struct SessionOptions {
-    /// The localStorage key.
-    pub key: Option<String>,
-    /// "local" or "memory".
-    pub storage: Option<String>,
-    /// The inactivity gap until a recommender sets its own.
-    pub gap_minutes: Option<u32>,
-}
-
-/// Reads `Session.load`'s options; `undefined` or `null` is the defaults, anything else but an
-/// object an error (which `Session.load` logs).
-pub(super) fn session_options(v: &JsValue) -> Result<SessionOptions, Thrown> {
-    let (mut key, mut storage, mut gap) = (None, None, None);
-    if !is_nothing(v) && !is_plain_object(v) {
-        return Err(arg_error(format!(
-            "Session.load: options must be an object like {{ storage: \"memory\" }}, not {}",
-            if v.is_array() { "an array".to_string() } else { format!("a {}", type_name(v)) }
-        )));
-    }
-    if is_plain_object(v) {
-        for (k, x) in given_keys(v, &["key", "storage", "gapMinutes"], "session option", "")? {
-            match k.as_str() {
-                "key" => key = Some(string_of(&k, &x)?),
-                "storage" => storage = Some(string_of(&k, &x)?),
-                _ => {
-                    let m = whole_of("gapMinutes", &x)?;
-                    let max = (crate::session::MAX_GAP / 60) as u32;
-                    if !(1..=max).contains(&m) {
-                        return Err(bad_option("gapMinutes", &format!("must be 1 to {max} (a week), got {m}")));
-                    }
-                    gap = Some(m);
-                }
-            }
-        }
-    }
-    Ok(SessionOptions { key, storage, gap_minutes: gap })
 }

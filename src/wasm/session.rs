@@ -7,8 +7,10 @@ use js_sys::{Array, Function, Object, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
-use super::convert::{arg_error, id_arg, quantity_arg, session_options, SessionOptions};
-use super::{now_secs, thrown, to_js, type_name, warn};
+use super::convert::{
+    arg_error, bad_option, given_keys, id_arg, is_nothing, is_plain_object, quantity_arg, string_of, whole_of,
+};
+use super::{now_secs, thrown, to_js, type_name, warn, Thrown};
 use crate::session::SessionState;
 
 thread_local! {
@@ -93,6 +95,46 @@ fn state_from_js(v: &JsValue) -> Option<SessionState> {
             })?
         },
     })
+}
+
+/// `Session.load`'s options.
+#[derive(Default)]
+struct SessionOptions {
+    /// The localStorage key.
+    key: Option<String>,
+    /// "local" or "memory".
+    storage: Option<String>,
+    /// The inactivity gap until a recommender sets its own.
+    gap_minutes: Option<u32>,
+}
+
+/// Reads `Session.load`'s options; `undefined` or `null` is the defaults, anything else but an
+/// object an error (which `Session.load` logs).
+fn session_options(v: &JsValue) -> Result<SessionOptions, Thrown> {
+    let (mut key, mut storage, mut gap) = (None, None, None);
+    if !is_nothing(v) && !is_plain_object(v) {
+        return Err(arg_error(format!(
+            "Session.load: options must be an object like {{ storage: \"memory\" }}, not {}",
+            if v.is_array() { "an array".to_string() } else { format!("a {}", type_name(v)) }
+        )));
+    }
+    if is_plain_object(v) {
+        for (k, x) in given_keys(v, &["key", "storage", "gapMinutes"], "session option", "")? {
+            match k.as_str() {
+                "key" => key = Some(string_of(&k, &x)?),
+                "storage" => storage = Some(string_of(&k, &x)?),
+                _ => {
+                    let m = whole_of("gapMinutes", &x)?;
+                    let max = (crate::session::MAX_GAP / 60) as u32;
+                    if !(1..=max).contains(&m) {
+                        return Err(bad_option("gapMinutes", &format!("must be 1 to {max} (a week), got {m}")));
+                    }
+                    gap = Some(m);
+                }
+            }
+        }
+    }
+    Ok(SessionOptions { key, storage, gap_minutes: gap })
 }
 
 /// Calls the change listeners; one's error must not break the session or the others.
