@@ -89,6 +89,15 @@ fn hash_str(s: &str) -> u64 {
     h.finish()
 }
 
+/// Where a submodel's attribute is stored in the catalog.
+#[derive(Clone, Copy)]
+enum AttributeSource {
+    /// An extra column (its index).
+    Column(usize),
+    Brand,
+    Price,
+}
+
 /// Why a decoded catalog is inconsistent.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CatalogError(pub String);
@@ -232,31 +241,36 @@ impl Catalog {
     pub fn attribute_names(&self) -> &[String] {
         &self.attribute_names
     }
-    /// Product `p`'s value of a text `attribute`, as submodels read it: an extra catalog column of
-    /// that name, else `brand`; `None` when unset or when the catalog has no such column (`price`
-    /// is read with [`Catalog::price`]).
-    pub fn attribute_text(&self, attribute: &str, p: u32) -> Option<&str> {
-        let v = match self.attribute_names.iter().position(|n| n == attribute) {
-            Some(col) => self.attributes[col].get(p as usize),
-            None if attribute == "brand" => self.brand_name(p),
-            None => return None,
-        };
-        Some(v).filter(|v| !v.is_empty())
-    }
-
-    /// The group of product `p` in `submodel`, if any: `price` in currency units when the
-    /// catalog has no column of that name, else the attribute's text.
-    pub fn submodel_group(&self, submodel: &crate::config::Submodel, p: u32) -> Option<usize> {
-        let column = self.attribute_names.contains(&submodel.attribute);
-        if submodel.attribute == "price" && !column {
-            return submodel.group_of_number(f64::from(self.price(p)?) / 100.0);
+    /// Where a submodel's `attribute` is read: an extra catalog column of that name, else `brand`,
+    /// else `price`; `None` when the catalog has no such attribute.
+    fn attribute_source(&self, attribute: &str) -> Option<AttributeSource> {
+        match self.attribute_names.iter().position(|n| n == attribute) {
+            Some(col) => Some(AttributeSource::Column(col)),
+            None if attribute == "brand" => Some(AttributeSource::Brand),
+            None if attribute == "price" => Some(AttributeSource::Price),
+            None => None,
         }
-        submodel.group_of(self.attribute_text(&submodel.attribute, p)?)
     }
 
-    /// Whether `attribute` is one [`Catalog::attribute_value`] reads.
+    /// Whether the catalog has the attribute a submodel reads (see [`Catalog::submodel_groups`]).
     pub fn has_attribute(&self, attribute: &str) -> bool {
-        matches!(attribute, "brand" | "price") || self.attribute_names.iter().any(|n| n == attribute)
+        self.attribute_source(attribute).is_some()
+    }
+
+    /// Every product's group in `submodel`, in catalog order (`None`: in no group, no value, or
+    /// an attribute the catalog lacks): an extra column or `brand` by its text, `price` in
+    /// currency units. The attribute is looked up once.
+    pub fn submodel_groups<'a>(
+        &'a self,
+        submodel: &'a crate::config::Submodel,
+    ) -> impl Iterator<Item = Option<usize>> + 'a {
+        let source = self.attribute_source(&submodel.attribute);
+        let text = move |v: &str| Some(v).filter(|v| !v.is_empty()).and_then(|v| submodel.group_of(v));
+        (0..self.len() as u32).map(move |p| match source? {
+            AttributeSource::Column(col) => text(self.attributes[col].get(p as usize)),
+            AttributeSource::Brand => text(self.brand_name(p)),
+            AttributeSource::Price => submodel.group_of_number(f64::from(self.price(p)?) / 100.0),
+        })
     }
     /// Extra attributes of product `p` that are set, as (name, value).
     pub fn attributes(&self, p: u32) -> impl Iterator<Item = (&str, &str)> + '_ {

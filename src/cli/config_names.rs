@@ -80,11 +80,9 @@ pub fn unmatched_names(config: &Config, catalog: &Catalog) -> Vec<String> {
             ));
             continue;
         }
-        let mut used = vec![false; s.groups.len().max(s.ranges.len())];
-        for p in 0..catalog.len() as u32 {
-            if let Some(g) = catalog.submodel_group(s, p) {
-                used[g] = true;
-            }
+        let mut used = vec![false; s.group_count()];
+        for g in catalog.submodel_groups(s).flatten() {
+            used[g] = true;
         }
         let what = if s.numeric() { "ranges" } else { "groups" };
         for (i, _) in used.iter().enumerate().filter(|(_, u)| !**u) {

@@ -156,7 +156,7 @@ pub fn run(a: Args) -> Result<(), Error> {
         println!("  lists      {}", lists.join(", "));
     }
     for (name, m) in &s.config.submodels {
-        let groups: Vec<String> = (0..m.groups.len().max(m.ranges.len())).map(|g| m.describe(g)).collect();
+        let groups: Vec<String> = (0..m.group_count()).map(|g| m.describe(g)).collect();
         println!("  submodel   {name} by {}: {}", m.attribute, groups.join(" | "));
     }
     if let Some(h) = &m.holdout {

@@ -41,6 +41,11 @@ impl Submodel {
         !self.ranges.is_empty()
     }
 
+    /// How many groups (or ranges) it has.
+    pub fn group_count(&self) -> usize {
+        self.groups.len().max(self.ranges.len())
+    }
+
     /// The group a value falls in, if any: a nominal value by name (any case), a numeric one
     /// by range. `None` for a value in no group (the main model applies).
     pub fn group_of(&self, value: &str) -> Option<usize> {
@@ -77,7 +82,7 @@ impl Submodel {
             (false, false) => return Err(err(key, "give `groups` or `ranges`, not both")),
             _ => {}
         }
-        let n = self.groups.len().max(self.ranges.len());
+        let n = self.group_count();
         if n > MAX_GROUPS {
             return Err(err(key, format!("{n} groups is too many: allowed at most {MAX_GROUPS}")));
         }

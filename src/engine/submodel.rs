@@ -24,7 +24,7 @@ pub(super) struct Table {
 pub(super) fn tables(defs: &BTreeMap<String, Submodel>, c: &Catalog) -> Vec<Table> {
     defs.iter()
         .map(|(name, def)| {
-            let of = (0..c.len() as u32).map(|p| c.submodel_group(def, p).map_or(NONE, |g| g as u16)).collect();
+            let of = c.submodel_groups(def).map(|g| g.map_or(NONE, |g| g as u16)).collect();
             Table { name: name.clone(), def: def.clone(), of }
         })
         .collect()
