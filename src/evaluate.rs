@@ -169,30 +169,30 @@ impl Scores {
     }
 }
 
-/// Sessions of a log: (session key, viewed products in time order). Events are grouped by
-/// session id, else by user (one sequence per user); other event kinds are left out.
-pub fn view_sessions(log: &EventLog) -> Vec<(u64, Vec<u32>)> {
-    let mut by: FxHashMap<u64, Vec<(i64, usize, u32)>> = FxHashMap::default();
-    for (i, e) in log.events.iter().enumerate() {
-        if e.kind != VIEW {
-            continue;
+/// Sessions of a log as the walk cuts them (crate::walk: the session id, else the `gap` in
+/// seconds): (session key, viewed products in time order), sessions without a view left out.
+///
+/// The key is the session id, else `1 << 32 | user` with the session's number among the user's
+/// above bit 33 (`key & 0xffff_ffff` is the user then); sessions are in key order.
+pub fn view_sessions(log: &EventLog, gap: i64) -> Vec<(u64, Vec<u32>)> {
+    let walk = crate::walk::Walk::of(&log.events, gap, |_| true);
+    let mut out: Vec<(u64, Vec<u32>)> = Vec::new();
+    for shopper in walk.shoppers() {
+        for (n, session) in shopper.sessions().enumerate() {
+            let views: Vec<u32> =
+                session.iter().filter(|(_, _, e)| e.kind == VIEW).map(|(_, _, e)| e.product).collect();
+            if views.is_empty() {
+                continue;
+            }
+            let e = &session[0].2;
+            let key = if e.session != NONE {
+                u64::from(e.session)
+            } else {
+                ((n as u64) << 33) | (1 << 32) | u64::from(e.user)
+            };
+            out.push((key, views));
         }
-        let key = if e.session != NONE {
-            u64::from(e.session)
-        } else if e.user != NONE {
-            (1 << 32) | u64::from(e.user)
-        } else {
-            continue;
-        };
-        by.entry(key).or_default().push((e.ts, i, e.product));
     }
-    let mut out: Vec<(u64, Vec<u32>)> = by
-        .into_iter()
-        .map(|(k, mut v)| {
-            v.sort_unstable();
-            (k, v.into_iter().map(|(_, _, p)| p).collect())
-        })
-        .collect();
     out.sort_unstable_by_key(|(k, _)| *k);
     out
 }
@@ -471,7 +471,7 @@ pub fn holdout(
     let mut metrics = std::collections::BTreeMap::new();
     let mut cases = 0;
     if let Some(widget) = rec.widget("for_you").cloned() {
-        let sessions = view_sessions(&held);
+        let sessions = view_sessions(&held, rec.session_gap());
         let rows = next_item(&rec, "for_you", &widget, &sessions, 20, &|_| String::new(), None).ok()?;
         let m = &rows[0];
         cases += m.cases;

@@ -63,6 +63,8 @@ pub mod cli;
 pub mod evaluate;
 #[cfg(feature = "cli")]
 pub mod ingest;
+#[cfg(feature = "cli")]
+pub mod walk;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;

@@ -436,6 +436,44 @@ fn evaluate_and_predict_write_their_tables() {
     }
 }
 
+#[test]
+fn predict_asks_with_the_session_the_storefront_would_hold_at_the_snapshot_gap() {
+    // One customer viewed A, then B 40 minutes later (no session ids), then put C in the cart
+    // and bought it. The browser's Session, at the snapshot's gap, decides whether A is still
+    // in the latest session: `previously_viewed` lists the latest session's views.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let events = "timestamp,user_id,session_id,event,product_id,order_id\n\
+        2024-01-01T10:00:00Z,u1,,view,A,\n\
+        2024-01-01T10:40:00Z,u1,,view,B,\n\
+        2024-01-01T10:41:00Z,u1,,cart,C,\n\
+        2024-01-01T10:42:00Z,u1,,purchase,C,o1\n\
+        2024-01-01T10:43:00Z,u1,,cart,D,\n";
+    write_all(
+        d,
+        &[
+            ("catalog.csv", "id\nA\nB\nC\nD\n"),
+            ("events.csv", events),
+            ("gap45.toml", "[training]\nsession_gap_minutes = 45\n"),
+        ],
+    );
+    let (cat, ev) = (d.join("catalog.csv"), d.join("events.csv"));
+    let lists = |config: Option<&Path>, widget: &str| -> Vec<String> {
+        let snap = d.join("m.snap");
+        let mut build = vec!["build", "--catalog", p(&cat), "--events", p(&ev), "--out", p(&snap), "--quiet"];
+        if let Some(c) = config {
+            build.extend(["--config", p(c)]);
+        }
+        ok(&build);
+        let out = d.join("crm.csv");
+        ok(&["predict", "--snapshot", p(&snap), "--events", p(&ev), "--out", p(&out), "--widget", widget]);
+        let mut rdr = csv::Reader::from_path(&out).unwrap();
+        rdr.records().map(|r| r.unwrap()[1].to_string()).collect()
+    };
+    assert_eq!(lists(None, "previously_viewed"), ["B"], "30 minutes: A is a past session");
+    assert_eq!(lists(Some(&d.join("gap45.toml")), "previously_viewed"), ["B", "A"], "45 minutes: one session");
+}
+
 /// Writes `files` (name, contents) into `d`.
 fn write_all(d: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {

@@ -10,6 +10,7 @@ use super::cooccurrence::Baskets;
 use crate::bundles::{Bundles, MAX_BUNDLE};
 use crate::ingest::events::{Event, NONE, PURCHASE, VIEW};
 use crate::neighbours::NeighbourTable;
+use crate::walk::{Observer, Shopper};
 
 /// Views read per purchase, most recent first: a shopper's last 50 views before buying.
 const VIEWS_PER_PURCHASE: usize = 50;
@@ -19,12 +20,11 @@ const VIEWS_PER_PURCHASE: usize = 50;
 /// A view of `p` counts for a purchase of `q` when it is at most `journey_days` before it (the
 /// journey spans the shopper's sessions; a shopper without a user id is one session), `p != q`,
 /// and `p` was not bought in the same order as `q` (then `q` completes `p`; it is not the
-/// alternative chosen). Purchases without an order id form one order per session (or, without a
-/// session id, with the purchases within `gap` seconds).
+/// alternative chosen). Purchases without an order id form one order per session, as the walk
+/// cuts sessions (crate::walk).
 #[derive(Debug, Default)]
 pub struct UltimatelyBought {
     window: i64,
-    gap: i64,
     pairs: FxHashMap<(u32, u32), u32>,
     viewers: Vec<u32>,
     buyers: Vec<u32>,
@@ -33,26 +33,31 @@ pub struct UltimatelyBought {
     seen: Vec<u32>,
 }
 
+impl Observer for UltimatelyBought {
+    fn observe(&mut self, s: &Shopper<'_>) {
+        self.observe_numbered(s.numbered());
+    }
+}
+
 impl UltimatelyBought {
-    /// A counter for `products` products, `journey_days` long journeys and the session `gap`.
-    pub fn new(products: usize, journey_days: u32, gap: i64) -> UltimatelyBought {
+    /// A counter for `products` products and `journey_days` long journeys.
+    pub fn new(products: usize, journey_days: u32) -> UltimatelyBought {
         UltimatelyBought {
             window: i64::from(journey_days) * crate::time::DAY,
-            gap,
             viewers: vec![0; products],
             buyers: vec![0; products],
             ..Default::default()
         }
     }
 
-    /// Observes every event of one shopper (any order).
-    pub fn observe<'a>(&mut self, events: impl Iterator<Item = &'a Event>) {
+    /// Observes every event of one shopper (any order), each with the number of its session.
+    pub fn observe_numbered<'a>(&mut self, events: impl Iterator<Item = (u32, &'a Event)>) {
         self.views.clear();
-        let mut purchases: Vec<&Event> = Vec::new();
-        for e in events {
+        let mut purchases: Vec<(u32, &Event)> = Vec::new();
+        for (session, e) in events {
             match e.kind {
                 VIEW => self.views.push((e.ts, e.product)),
-                PURCHASE => purchases.push(e),
+                PURCHASE => purchases.push((session, e)),
                 _ => {}
             }
         }
@@ -61,20 +66,21 @@ impl UltimatelyBought {
             return;
         }
         self.views.sort_unstable();
-        purchases.sort_unstable_by_key(|e| (e.ts, e.product));
-        let same_order = |a: &Event, b: &Event| {
+        purchases.sort_unstable_by_key(|(_, e)| (e.ts, e.product));
+        let same_order = |(sa, a): &(u32, &Event), (sb, b): &(u32, &Event)| {
             if a.order != NONE || b.order != NONE {
                 a.order == b.order
             } else {
-                a.session == b.session && (a.session != NONE || (a.ts - b.ts).abs() <= self.gap)
+                sa == sb
             }
         };
         self.mine.clear();
-        for q in &purchases {
+        for purchase in &purchases {
+            let q = purchase.1;
             let end = self.views.partition_point(|&(ts, _)| ts <= q.ts);
             let start = self.views[..end].partition_point(|&(ts, _)| ts < q.ts - self.window);
             for &(_, p) in self.views[start..end].iter().rev().take(VIEWS_PER_PURCHASE) {
-                if p != q.product && !purchases.iter().any(|o| o.product == p && same_order(o, q)) {
+                if p != q.product && !purchases.iter().any(|o| o.1.product == p && same_order(o, purchase)) {
                     self.mine.push((p, q.product));
                 }
             }
@@ -85,7 +91,7 @@ impl UltimatelyBought {
             *self.pairs.entry(pair).or_default() += 1;
         }
         self.seen.clear();
-        self.seen.extend(purchases.iter().map(|e| e.product));
+        self.seen.extend(purchases.iter().map(|(_, e)| e.product));
         self.seen.sort_unstable();
         self.seen.dedup();
         for &q in &self.seen {
@@ -191,11 +197,11 @@ mod tests {
 
     #[test]
     fn viewed_then_bought_within_the_window_not_in_the_same_order() {
-        let mut u = UltimatelyBought::new(4, 7, 1800);
+        let mut u = UltimatelyBought::new(4, 7);
         for _ in 0..3 {
             // Viewed 0 and 1 on day 10; bought 2 on day 12 with 1 in the same order; bought 3 on
             // day 30 (too late for the views of day 10).
-            u.observe(
+            u.observe_numbered(
                 [
                     ev(VIEW, 0, 10, NONE),
                     ev(VIEW, 1, 10, NONE),
@@ -203,7 +209,8 @@ mod tests {
                     ev(PURCHASE, 1, 12, 7),
                     ev(PURCHASE, 3, 30, 8),
                 ]
-                .iter(),
+                .iter()
+                .map(|e| (e.session, e)),
             );
         }
         let t = u.finish(3, 10);
@@ -215,9 +222,9 @@ mod tests {
 
     #[test]
     fn fewer_shoppers_than_min_count_keep_nothing() {
-        let mut u = UltimatelyBought::new(2, 7, 1800);
+        let mut u = UltimatelyBought::new(2, 7);
         for _ in 0..2 {
-            u.observe([ev(VIEW, 0, 1, NONE), ev(PURCHASE, 1, 2, 5)].iter());
+            u.observe_numbered([ev(VIEW, 0, 1, NONE), ev(PURCHASE, 1, 2, 5)].iter().map(|e| (e.session, e)));
         }
         assert_eq!(u.finish(3, 10).entries(), 0);
     }

@@ -2,9 +2,10 @@
 //!
 //! 1. Keep the events inside the training period (and outside excluded periods), up to the as-of
 //!    time (the newest event, or `--as-of`).
-//! 2. Group them by shopper (user id, else the session) and session (session id, else cut at
-//!    `session_gap_minutes` of inactivity per user); purchases form baskets by order id, else by
-//!    session.
+//! 2. Walk them by shopper (user id, else the session) and session (session id, else cut at
+//!    `session_gap_minutes` of inactivity per user): the one walk of [`crate::walk`], which every
+//!    model that learns from shoppers observes ([`crate::walk::Observer`]); purchases form
+//!    baskets by order id, else by session.
 //! 3. Count popularity per product (time-decayed, inside the timeframe) and pairs per basket
 //!    (viewed / carted / bought together, viewed next), each with its distinct-shopper support.
 //! 4. Keep what at least `min_count` shoppers support; rank, score and cut to the configured sizes.
@@ -19,21 +20,22 @@ pub mod popularity;
 pub mod recent;
 pub mod recurring;
 pub mod segments;
+pub mod sessions;
 pub mod similar;
 pub mod trending;
 pub mod tune;
 
 use crate::catalog::Catalog;
 use crate::config::{Config, DateRange};
-use crate::ingest::events::{Event, EventLog, CART, CUSTOM, NONE, PURCHASE, VIEW};
+use crate::ingest::events::{Event, EventLog, CART, CUSTOM, PURCHASE, VIEW};
 use crate::neighbours::NeighbourKind;
 use crate::popularity::PopularityKind;
 use crate::snapshot::{InputCounts, Snapshot};
 use crate::time::{parse_date, DAY};
+use crate::walk::{shopper_of, Observer, Walk};
 
-use cooccurrence::{distinct_in_order, Baskets, PairCounts};
+use cooccurrence::PairCounts;
 pub use counts::{pack, CountTables};
-use popularity::Tally;
 
 /// Options of one build.
 #[derive(Debug, Clone, Default)]
@@ -64,19 +66,6 @@ fn in_range(range: &DateRange, day: i64) -> bool {
     let lo = range.from.as_deref().and_then(|d| parse_date(d).ok()).unwrap_or(i64::MIN);
     let hi = range.to.as_deref().and_then(|d| parse_date(d).ok()).unwrap_or(i64::MAX);
     lo <= day && day <= hi
-}
-
-/// Sorting key: shopper, then session, then time. A shopper is the user, else the session; an
-/// event with neither has no shopper (it is not one of its own: a single anonymous visitor would
-/// then meet `min_count` alone).
-pub(crate) fn shopper_of(e: &Event) -> Option<u64> {
-    if e.user != NONE {
-        Some(u64::from(e.user))
-    } else if e.session != NONE {
-        Some((1 << 32) | u64::from(e.session))
-    } else {
-        None
-    }
 }
 
 /// Builds a snapshot from a catalog and events.
@@ -115,13 +104,13 @@ pub fn build_with_counts(catalog: Catalog, log: &EventLog, opts: &BuildOptions) 
         }
     }
     counts.events_used = events.len() as u64;
-    // Logs are often already grouped by session and in time order: then there is nothing to sort.
-    let key = |(s, i, e): &(u64, u32, Event)| (*s, e.session, e.ts, *i);
-    if !events.windows(2).all(|w| key(&w[0]) <= key(&w[1])) {
-        events.sort_unstable_by_key(key);
-    }
+    let gap = i64::from(t.session_gap_minutes) * 60;
+    let segment_of =
+        if config.segments.enabled { segments::shopper_segments(log, shopper_of) } else { Default::default() };
+    let walk = Walk::new(events, gap).with_segments(segment_of, &log.segment_names);
 
-    // 2 and 3. Walk shoppers and their sessions.
+    // 2 and 3. Walk shoppers and their sessions: every model that learns from shoppers observes
+    // each one in turn.
     let weight_of = |kind: u16| -> f64 {
         let name = match kind {
             VIEW => "view",
@@ -132,167 +121,48 @@ pub fn build_with_counts(catalog: Catalog, log: &EventLog, opts: &BuildOptions) 
         f64::from(t.weights.get(name).copied().unwrap_or(0.0))
     };
     let kind_weights: Vec<f64> = (0..CUSTOM + log.custom_kinds.len() as u16).map(weight_of).collect();
-    let timeframe_start = as_of - i64::from(t.timeframe_days) * DAY;
-    let recent_start = as_of - i64::from(t.recent_days) * DAY;
-    let half_life = f64::from(t.half_life_days) * DAY as f64;
-    let decay = |ts: i64| if half_life > 0.0 { 0.5f64.powf((as_of - ts) as f64 / half_life) } else { 1.0 };
-    let gap = i64::from(t.session_gap_minutes) * 60;
-    let window = t.max_session_items as usize;
-
-    let mut views_t = Tally::new(n);
-    let mut carts_t = Tally::new(n);
-    let mut purchases_t = Tally::new(n);
-    let mut popular_t = Tally::new(n);
-    // Baskets first; the pairs are counted afterwards, on two threads.
-    let mut view_seqs = Baskets::default();
-    let mut cart_baskets = Baskets::default();
-    let mut bought_baskets = Baskets::default();
-
-    let mut seq: Vec<u32> = Vec::new();
-    let mut cart_items: Vec<u32> = Vec::new();
-    let mut loose: Vec<u32> = Vec::new();
-    let mut orders: Vec<(u32, u32)> = Vec::new();
-    let mut basket: Vec<u32> = Vec::new();
-    let mut scratch: Vec<u32> = Vec::new();
-
-    let mut journeys = journeys::UltimatelyBought::new(n, t.journey_days, gap);
+    let mut lists = sessions::SessionCounts::new(
+        n,
+        sessions::TallyParams {
+            kind_weights: kind_weights.clone(),
+            as_of,
+            timeframe_start: as_of - i64::from(t.timeframe_days) * DAY,
+            recent_start: as_of - i64::from(t.recent_days) * DAY,
+            half_life_days: t.half_life_days,
+        },
+        counts,
+    );
+    let mut journeys = journeys::UltimatelyBought::new(n, t.journey_days);
     let mut repurchases = recurring::Repurchases::default();
-    let segment_of =
-        if config.segments.enabled { segments::shopper_segments(log, shopper_of) } else { Default::default() };
-    let mut segment_walk = segments::SegmentWalk::new(&segment_of);
-    let mut group_walk = personalization::GroupWalk::new(&config.personalization, &catalog, as_of, gap);
-    let mut shopper_no: u32 = 0;
-    let mut i = 0;
-    while i < events.len() {
-        let shopper_key = events[i].0;
-        let mut end = i;
-        while end < events.len() && events[end].0 == shopper_key {
-            end += 1;
-        }
-        let block = &events[i..end];
-        i = end;
-        let shopper = shopper_no;
-        shopper_no += 1;
-        orders.clear();
-        journeys.observe(block.iter().map(|(_, _, e)| e));
-        repurchases.observe(block.iter().map(|(_, _, e)| e));
-        if !segment_of.is_empty() {
-            block.iter().for_each(|(s, _, e)| segment_walk.observe(*s, e));
+    let mut segment_walk = segments::SegmentWalk::default();
+    let mut group_walk = personalization::GroupWalk::new(&config.personalization, &catalog, as_of);
+    {
+        let mut observers: Vec<&mut dyn Observer> = vec![&mut lists, &mut journeys, &mut repurchases];
+        if walk.has_segments() {
+            observers.push(&mut segment_walk);
         }
         if let Some(g) = group_walk.as_mut() {
-            let segment = segment_of.get(&shopper_key).map(|&s| log.segment_names[s as usize].as_str());
-            g.observe(block.iter().map(|(_, _, e)| e), segment);
+            observers.push(g);
         }
-
-        let mut s = 0;
-        while s < block.len() {
-            // One session: same session id; without one, cut at the inactivity gap.
-            let first = &block[s].2;
-            let mut e = s + 1;
-            while e < block.len() {
-                let (prev, cur) = (&block[e - 1].2, &block[e].2);
-                let same = if first.session != NONE {
-                    cur.session == first.session
-                } else {
-                    cur.session == NONE && cur.ts - prev.ts <= gap
-                };
-                if !same {
-                    break;
-                }
-                e += 1;
-            }
-            let session = &block[s..e];
-            s = e;
-            counts.sessions += 1;
-
-            seq.clear();
-            cart_items.clear();
-            loose.clear();
-            for (_, _, ev) in session {
-                let w = kind_weights[ev.kind as usize];
-                let in_frame = ev.ts >= timeframe_start;
-                let d = if in_frame { decay(ev.ts) } else { 0.0 };
-                match ev.kind {
-                    VIEW => {
-                        counts.views += 1;
-                        if seq.last() != Some(&ev.product) {
-                            seq.push(ev.product);
-                        }
-                        if in_frame {
-                            views_t.add(ev.product, d, shopper);
-                        }
-                    }
-                    CART => {
-                        counts.carts += 1;
-                        cart_items.push(ev.product);
-                        if in_frame {
-                            carts_t.add(ev.product, d, shopper);
-                        }
-                    }
-                    PURCHASE => {
-                        counts.purchases += 1;
-                        if ev.order != NONE {
-                            orders.push((ev.order, ev.product));
-                        } else {
-                            loose.push(ev.product);
-                        }
-                        if ev.ts >= recent_start {
-                            purchases_t.add(ev.product, f64::from(ev.qty), shopper);
-                        }
-                    }
-                    _ => counts.custom += 1,
-                }
-                if in_frame && w > 0.0 {
-                    let units = if ev.kind == PURCHASE { f64::from(ev.qty) } else { 1.0 };
-                    popular_t.add(ev.product, w * d * units, shopper);
-                }
-            }
-            if !seq.is_empty() {
-                view_seqs.push(&seq, shopper);
-            }
-            distinct_in_order(&cart_items, &mut scratch);
-            std::mem::swap(&mut cart_items, &mut scratch);
-            if !cart_items.is_empty() {
-                cart_baskets.push(&cart_items, shopper);
-            }
-            distinct_in_order(&loose, &mut scratch);
-            std::mem::swap(&mut loose, &mut scratch);
-            if !loose.is_empty() {
-                counts.orders += 1;
-                bought_baskets.push(&loose, shopper);
-            }
-        }
-        // Orders of this shopper, across sessions.
-        orders.sort_unstable();
-        let mut o = 0;
-        while o < orders.len() {
-            let id = orders[o].0;
-            basket.clear();
-            while o < orders.len() && orders[o].0 == id {
-                basket.push(orders[o].1);
-                o += 1;
-            }
-            basket.dedup();
-            counts.orders += 1;
-            bought_baskets.push(&basket, shopper);
-        }
+        lists.counts.shoppers = walk.run(&mut observers);
     }
-    counts.shoppers = u64::from(shopper_no);
+    let counts = std::mem::take(&mut lists.counts);
 
     // 4. The count tables (pairs counted on two threads: views and carts on one, sequences and
     // orders on the other), then keep, score and cut them: `pack`, which `edgerec pack` runs too.
-    let (min, next_window) = (t.min_count, t.next_window as usize);
+    let (min, next_window, window) = (t.min_count, t.next_window as usize, t.max_session_items as usize);
+    let (view_seqs, cart_baskets, bought_baskets) = (&lists.view_seqs, &lists.cart_baskets, &lists.bought_baskets);
     let count = |kind: NeighbourKind, c: PairCounts| (kind, c.len(), c.table(min));
     let (first, second) = std::thread::scope(|s| {
         let helper = s.spawn(|| {
             [
-                count(NeighbourKind::ViewedTogether, PairCounts::count_distinct(n, &view_seqs, window, min)),
-                count(NeighbourKind::CartedTogether, PairCounts::count_baskets(n, &cart_baskets, window, min)),
+                count(NeighbourKind::ViewedTogether, PairCounts::count_distinct(n, view_seqs, window, min)),
+                count(NeighbourKind::CartedTogether, PairCounts::count_baskets(n, cart_baskets, window, min)),
             ]
         });
         let mine = [
-            count(NeighbourKind::BoughtTogether, PairCounts::count_baskets(n, &bought_baskets, window, min)),
-            count(NeighbourKind::ViewedNext, PairCounts::count_sequences(n, &view_seqs, next_window, min)),
+            count(NeighbourKind::BoughtTogether, PairCounts::count_baskets(n, bought_baskets, window, min)),
+            count(NeighbourKind::ViewedNext, PairCounts::count_sequences(n, view_seqs, next_window, min)),
         ];
         (helper.join().expect("pair counting does not panic"), mine)
     });
@@ -308,22 +178,22 @@ pub fn build_with_counts(catalog: Catalog, log: &EventLog, opts: &BuildOptions) 
         baseline_days: tr.baseline_days,
         min_shoppers: tr.min_shoppers.max(min),
     };
-    let trend = trending::trend_counts(events.iter().map(|(s, _, e)| (*s, e)), &kind_weights, n, as_of, params);
-    let used = events.iter().map(|(_, _, e)| e.ts);
+    let trend = trending::trend_counts(walk.events().iter().map(|(s, _, e)| (*s, e)), &kind_weights, n, as_of, params);
+    let used = walk.events().iter().map(|(_, _, e)| e.ts);
     let tables = CountTables {
         as_of,
         events_from: used.clone().min().unwrap_or(0),
         events_to: used.max().unwrap_or(0),
         counts: counts.clone(),
         popularity: vec![
-            (PopularityKind::Views, views_t.counts()),
-            (PopularityKind::Carts, carts_t.counts()),
-            (PopularityKind::Purchases, purchases_t.counts()),
-            (PopularityKind::Popular, popular_t.counts()),
+            (PopularityKind::Views, lists.views.counts()),
+            (PopularityKind::Carts, lists.carts.counts()),
+            (PopularityKind::Purchases, lists.purchases.counts()),
+            (PopularityKind::Popular, lists.popular.counts()),
         ],
         pairs: pair_tables,
         journeys: journeys.counts(min),
-        bundles: journeys::bundle_counts(&bought_baskets, min),
+        bundles: journeys::bundle_counts(bought_baskets, min),
         trending: trend,
         recurring: repurchases.gaps(min),
     };
@@ -346,7 +216,7 @@ mod tests {
     use super::*;
     use crate::catalog::{CatalogBuilder, ProductRecord};
     use crate::config::DateRange;
-    use crate::ingest::events::Event;
+    use crate::ingest::events::{Event, NONE};
     use crate::time::{days_from_civil, DAY};
 
     fn catalog() -> Catalog {

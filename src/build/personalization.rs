@@ -12,6 +12,7 @@ use crate::engine::{personalize_start_key, Context, Personalizer, Timed};
 use crate::ingest::events::{Event, PURCHASE, VIEW};
 use crate::personalization::{FieldShares, GroupKey, GroupProfile, GroupProfiles, ModelGroups, MAX_GROUP_VALUES};
 use crate::segments::segment_key;
+use crate::walk::{Observer, Shopper};
 
 /// Events of each kind read per shopper, most recent first (as the device reads at most).
 const PER_SHOPPER: usize = 200;
@@ -23,31 +24,42 @@ struct Acc {
     values: FxHashMap<(String, String), (f64, u32)>,
 }
 
+impl Observer for GroupWalk<'_> {
+    fn observe(&mut self, s: &Shopper<'_>) {
+        self.observe_events(s.iter(), s.segment.map(|x| x.1), s.gap);
+    }
+}
+
 /// Collects group profiles while the builder walks its shoppers.
 pub struct GroupWalk<'a> {
     catalog: &'a Catalog,
     personalizer: Personalizer,
     models: Vec<String>,
     as_of: i64,
-    gap: i64,
     acc: Vec<FxHashMap<GroupKey, Acc>>,
 }
 
 impl<'a> GroupWalk<'a> {
     /// A walk for the models of `config` that use group profiles; `None` when personalisation
     /// is off or no model does.
-    pub fn new(config: &PersonalizationConfig, catalog: &'a Catalog, as_of: i64, gap: i64) -> Option<Self> {
+    pub fn new(config: &PersonalizationConfig, catalog: &'a Catalog, as_of: i64) -> Option<Self> {
         let models: Vec<String> = config.models.iter().filter(|(_, m)| m.igp).map(|(n, _)| n.clone()).collect();
         if !config.enabled || models.is_empty() {
             return None;
         }
         let personalizer = Personalizer::new(config, &GroupProfiles::default(), catalog);
         let acc = models.iter().map(|_| FxHashMap::default()).collect();
-        Some(GroupWalk { catalog, personalizer, models, as_of, gap, acc })
+        Some(GroupWalk { catalog, personalizer, models, as_of, acc })
     }
 
-    /// Observes one shopper's events (in time order within sessions) and their segment's name.
-    pub fn observe<'e>(&mut self, events: impl Iterator<Item = &'e Event> + Clone, segment: Option<&str>) {
+    /// Observes one shopper's events (in time order within sessions), their segment's name and
+    /// the session gap.
+    pub fn observe_events<'e>(
+        &mut self,
+        events: impl Iterator<Item = &'e Event> + Clone,
+        segment: Option<&str>,
+        gap: i64,
+    ) {
         let c = self.catalog;
         let first = events.clone().min_by_key(|e| e.ts).map(|e| e.product);
         let mut keys: Vec<GroupKey> = Vec::with_capacity(2);
@@ -75,7 +87,7 @@ impl<'a> GroupWalk<'a> {
             Context { past_views: list(VIEW), purchased: list(PURCHASE), now: Some(self.as_of), ..Default::default() };
         for (m, name) in self.models.iter().enumerate() {
             let Some(i) = self.personalizer.model_index(Some(name)) else { continue };
-            let profile = self.personalizer.profile(c, i, &ctx, self.as_of, self.gap);
+            let profile = self.personalizer.profile(c, i, &ctx, self.as_of, gap);
             if profile.is_empty() {
                 continue;
             }

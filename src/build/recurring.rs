@@ -11,6 +11,7 @@ use rustc_hash::FxHashMap;
 use crate::config::RecurringConfig;
 use crate::ingest::events::{Event, PURCHASE};
 use crate::recurring::{gaps_days, median, quantile, Interval, Intervals};
+use crate::walk::{Observer, Shopper};
 
 /// Collects each repeat buyer's typical gap per product.
 #[derive(Debug, Default)]
@@ -21,9 +22,15 @@ pub struct Repurchases {
     scratch: Vec<f32>,
 }
 
+impl Observer for Repurchases {
+    fn observe(&mut self, s: &Shopper<'_>) {
+        self.observe_events(s.iter());
+    }
+}
+
 impl Repurchases {
     /// Observes every event of one shopper (any order).
-    pub fn observe<'a>(&mut self, events: impl Iterator<Item = &'a Event>) {
+    pub fn observe_events<'a>(&mut self, events: impl Iterator<Item = &'a Event>) {
         self.mine.clear();
         self.mine.extend(events.filter(|e| e.kind == PURCHASE).map(|e| (e.product, e.ts)));
         if self.mine.len() < 2 {
@@ -103,7 +110,7 @@ mod tests {
     fn learn(shoppers: &[Vec<Event>], min_count: u32) -> Intervals {
         let mut r = Repurchases::default();
         for s in shoppers {
-            r.observe(s.iter());
+            r.observe_events(s.iter());
         }
         r.finish(min_count, &RecurringConfig::default())
     }

@@ -9,6 +9,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use crate::config::SegmentsConfig;
 use crate::ingest::events::{Event, EventLog, PURCHASE, VIEW};
 use crate::segments::{segment_key, SegmentLists, SegmentRepurchase};
+use crate::walk::{Observer, Shopper};
 
 const DAY: i64 = 86_400;
 
@@ -34,21 +35,24 @@ struct Acc {
     bought: FxHashMap<u32, Vec<(i64, u32)>>,
 }
 
-/// Collects the training events of shoppers who are in a segment.
-pub struct SegmentWalk<'a> {
-    of: &'a FxHashMap<u64, u32>,
+/// Collects the training events of shoppers who are in a segment (the walk's
+/// [`Shopper::segment`]).
+#[derive(Default)]
+pub struct SegmentWalk {
     acc: FxHashMap<u32, Acc>,
 }
 
-impl<'a> SegmentWalk<'a> {
-    /// A walk over the shoppers of `of`.
-    pub fn new(of: &'a FxHashMap<u64, u32>) -> Self {
-        SegmentWalk { of, acc: FxHashMap::default() }
+impl Observer for SegmentWalk {
+    fn observe(&mut self, shopper: &Shopper<'_>) {
+        if let Some((s, _)) = shopper.segment {
+            shopper.iter().for_each(|e| self.observe_event(s, shopper.key, e));
+        }
     }
+}
 
-    /// Observes one training event of `shopper`.
-    pub fn observe(&mut self, shopper: u64, e: &Event) {
-        let Some(&s) = self.of.get(&shopper) else { return };
+impl SegmentWalk {
+    /// Observes one training event of `shopper`, in segment `s` (an index of the names).
+    pub fn observe_event(&mut self, s: u32, shopper: u64, e: &Event) {
         let a = self.acc.entry(s).or_default();
         a.users.insert(shopper);
         match e.kind {
@@ -136,9 +140,11 @@ mod tests {
 
     fn lists(events: &[Event], segment_of_user: &[(u32, u32)], min_count: u32, as_of_day: i64) -> SegmentLists {
         let of: FxHashMap<u64, u32> = segment_of_user.iter().map(|&(u, s)| (u64::from(u), s)).collect();
-        let mut w = SegmentWalk::new(&of);
+        let mut w = SegmentWalk::default();
         for e in events {
-            w.observe(u64::from(e.user), e);
+            if let Some(&s) = of.get(&u64::from(e.user)) {
+                w.observe_event(s, u64::from(e.user), e);
+            }
         }
         let names = vec!["acme".to_string(), "globex".to_string()];
         w.finish(&names, min_count, as_of_day * DAY, &SegmentsConfig::default())

@@ -138,7 +138,7 @@ fn fit(catalog: &Catalog, log: &EventLog, opts: &BuildOptions) -> Result<TunedFo
     }
     let mut held = EventLog::new();
     held.events = log.events.iter().filter(|e| e.ts >= cutoff && e.ts <= as_of).copied().collect();
-    let sessions = view_sessions(&held);
+    let sessions = view_sessions(&held, i64::from(opts.config.training.session_gap_minutes) * 60);
     let total: usize = sessions.iter().map(|(_, s)| s.len().saturating_sub(1)).sum();
     if total < MIN_CASES {
         return Err(format!(

@@ -249,7 +249,7 @@ pub fn run(p: Protocol) -> Result<(), Error> {
             let test = read_log(test_path, &rec, a.strict, &mut rejections)?;
             let names = test.session_names();
             let users = test.user_names();
-            let sessions = view_sessions(&test);
+            let sessions = view_sessions(&test, rec.session_gap());
             let name_of = |key: u64| {
                 if key >> 32 == 0 {
                     names.get(key as usize).cloned().unwrap_or_default()

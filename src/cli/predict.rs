@@ -1,19 +1,19 @@
 //! `edgerec predict`: the per-customer table marketers load into their CRM. For every known
-//! customer (user id) of an events file, the widget's top K given their views, cart and
-//! purchases, with a score relative to rank 1 and the date of their latest event.
+//! customer (user id) of an events file, the widget's top K as the storefront would show it
+//! right after their latest event (their events replayed through the browser's Session, with
+//! the snapshot's session gap), with a score relative to rank 1 and the date of that event.
 
 use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
-use rustc_hash::FxHashMap;
-
 use super::inspect::load;
 use super::output::{thousands, Rejections};
 use super::Error;
-use crate::engine::{Context, Overrides, Purchase, Recommender, View};
+use crate::engine::{Overrides, Recommender};
 use crate::evaluate::csv_field;
-use crate::ingest::events::{EventLog, CART, NONE, PURCHASE, VIEW};
+use crate::ingest::events::{Event, EventLog, NONE};
+use crate::session::SessionState;
 use crate::time::format_date;
 
 /// Arguments of `edgerec predict`.
@@ -39,8 +39,8 @@ pub struct Args {
     strict: bool,
 }
 
-/// Views kept per customer, most recent first.
-const MAX_VIEWS: usize = 30;
+/// A customer's events in time order: (time, file position, event).
+type Timeline = Vec<(i64, u32, Event)>;
 
 /// Runs `edgerec predict`.
 pub fn run(a: Args) -> Result<(), Error> {
@@ -57,47 +57,33 @@ pub fn run(a: Args) -> Result<(), Error> {
     let mut log = EventLog::new();
     log.read(&a.events, rec.catalog(), a.strict, &mut |_, _| {})?;
     let names = log.user_names();
-    // Per customer: events in time order (file order breaks ties).
-    let mut by_user: FxHashMap<u32, Vec<usize>> = FxHashMap::default();
-    for (i, e) in log.events.iter().enumerate() {
-        if e.user != NONE {
-            by_user.entry(e.user).or_default().push(i);
-        }
-    }
-    let mut users: Vec<u32> = by_user.keys().copied().collect();
-    users.sort_unstable_by(|a, b| names[*a as usize].cmp(&names[*b as usize]));
+    // Per customer: their events in time order (file order breaks ties), replayed through the
+    // storefront's Session with the snapshot's gap: the context is the one the Session holds
+    // after their latest event.
+    let walk = crate::walk::Walk::of(&log.events, rec.session_gap(), |e| e.user != NONE);
+    let mut customers: Vec<(u32, Timeline)> = walk
+        .shoppers()
+        .map(|s| {
+            let mut timeline: Vec<(i64, u32, Event)> = s.events.iter().map(|&(_, i, e)| (e.ts, i, e)).collect();
+            timeline.sort_unstable_by_key(|&(t, i, _)| (t, i));
+            (s.events[0].2.user, timeline)
+        })
+        .collect();
+    customers.sort_unstable_by(|a, b| names[a.0 as usize].cmp(&names[b.0 as usize]));
     let file = File::create(&a.out).map_err(|e| format!("{}: cannot write: {e}", a.out.display()))?;
     let mut out = BufWriter::new(file);
     writeln!(out, "user_unique_id,recommended_item_id,ranking,score,last_update_date")?;
     let over = Overrides { limit: Some(a.k), ..Default::default() };
     let c = rec.catalog();
     let (mut rows, mut with_history, mut fallback_only) = (0u64, 0u64, 0u64);
-    for user in users {
-        let mut idx = by_user.remove(&user).unwrap_or_default();
-        idx.sort_by_key(|&i| log.events[i].ts);
-        let last = idx.last().map_or(0, |&i| log.events[i].ts);
-        let mut ctx = Context { now: Some(last), ..Default::default() };
-        let mut cart: Vec<u32> = Vec::new();
-        for &i in idx.iter().rev() {
-            let e = &log.events[i];
-            match e.kind {
-                VIEW if ctx.views.len() < MAX_VIEWS => {
-                    ctx.views.push(View { id: c.id(e.product).to_string(), at: Some(e.ts) })
-                }
-                PURCHASE => ctx.purchased.push(Purchase { id: c.id(e.product).to_string(), at: Some(e.ts) }),
-                _ => {}
-            }
+    for (user, timeline) in customers {
+        let last = timeline.last().map_or(0, |t| t.0);
+        let mut state = SessionState::new(timeline.first().map_or(0, |t| t.0));
+        state.set_gap(rec.session_gap());
+        for (_, _, e) in &timeline {
+            crate::evaluate::personal::record(&mut state, c.id(e.product), e);
         }
-        // The cart: products added and not bought afterwards.
-        for &i in &idx {
-            let e = &log.events[i];
-            match e.kind {
-                CART if !cart.contains(&e.product) => cart.push(e.product),
-                PURCHASE => cart.retain(|&p| p != e.product),
-                _ => {}
-            }
-        }
-        ctx.cart = cart.iter().map(|&p| c.id(p).to_string()).collect();
+        let ctx = state.context(None, last);
         let r = rec.recommend(&a.widget, &ctx, &over)?;
         let first_step = r.items.first().map(|i| i.step);
         if first_step.is_none()

@@ -18,12 +18,12 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use super::{Metrics, Scores};
-use crate::build::shopper_of as shopper;
 use crate::config::WidgetConfig;
 use crate::engine::Recommender;
 use crate::ingest::events::{Event, CART, PURCHASE, VIEW};
 use crate::popularity::PopularityKind;
 use crate::session::SessionState;
+use crate::walk::shopper_of as shopper;
 
 /// What a case predicts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,7 +52,7 @@ pub struct Comparison {
 type Timeline = Vec<(i64, bool, Event)>;
 
 /// Applies one event to the Session, as the storefront records it.
-fn record(state: &mut SessionState, id: &str, e: &Event) {
+pub fn record(state: &mut SessionState, id: &str, e: &Event) {
     match e.kind {
         VIEW => state.view(id, e.ts),
         CART => state.add_to_cart(id, e.qty.max(1), e.ts),

@@ -115,7 +115,7 @@ pub(super) fn run(
         let mut log = EventLog::new();
         log.events = s.test.clone();
         log.custom_kinds = s.custom_kinds.clone();
-        let sessions = view_sessions(&log);
+        let sessions = view_sessions(&log, rec.session_gap());
         let rows = next_item(rec, &a.widget, widget, &sessions, a.k, &|_| String::new(), None)?;
         let title = format!("edgerec evaluate next-item: {} sessions in the {held}", thousands(sessions.len() as u64));
         (rows, title, None)
