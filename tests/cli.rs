@@ -474,6 +474,40 @@ fn predict_asks_with_the_session_the_storefront_would_hold_at_the_snapshot_gap()
     assert_eq!(lists(Some(&d.join("gap45.toml")), "previously_viewed"), ["B", "A"], "45 minutes: one session");
 }
 
+#[test]
+fn predict_gives_customers_their_segment_from_the_events_or_the_segments_file() {
+    // u1, u2 and u3 are Acme (the events' segment column) and viewed A; u4 viewed B and is in
+    // no segment until the --segments file puts them in Acme.
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let mut events = String::from("timestamp,user_id,session_id,event,product_id,segment\n");
+    for u in 1..=3 {
+        events.push_str(&format!("2024-01-0{u}T10:00:00Z,u{u},,view,A,acme\n"));
+    }
+    events.push_str("2024-01-04T10:00:00Z,u4,,view,B,\n");
+    write_all(
+        d,
+        &[("catalog.csv", "id\nA\nB\n"), ("events.csv", &events), ("accounts.csv", "user_id,segment\nu4,acme\n")],
+    );
+    let (cat, ev, snap, out) = (d.join("catalog.csv"), d.join("events.csv"), d.join("m.snap"), d.join("crm.csv"));
+    ok(&["build", "--catalog", p(&cat), "--events", p(&ev), "--out", p(&snap), "--quiet"]);
+    let rows = |extra: &[&str]| -> (String, Vec<(String, String)>) {
+        let mut args = vec!["predict", "--snapshot", p(&snap), "--events", p(&ev), "--out", p(&out)];
+        args.extend_from_slice(&["--widget", "segment_last_viewed"]);
+        args.extend_from_slice(extra);
+        let summary = ok(&args);
+        let mut rdr = csv::Reader::from_path(&out).unwrap();
+        (summary, rdr.records().map(|r| r.unwrap()).map(|r| (r[0].to_string(), r[1].to_string())).collect())
+    };
+    let (summary, plain) = rows(&[]);
+    assert!(summary.contains("3 in a segment"), "{summary}");
+    let acme: Vec<(String, String)> = (1..=3).map(|u| (format!("u{u}"), "A".to_string())).collect();
+    assert_eq!(plain, acme, "u4 has no segment");
+    let (summary, mapped) = rows(&["--segments", p(&d.join("accounts.csv"))]);
+    assert!(summary.contains("4 in a segment"), "{summary}");
+    assert_eq!(mapped.last(), Some(&("u4".to_string(), "A".to_string())), "{mapped:?}");
+}
+
 /// Writes `files` (name, contents) into `d`.
 fn write_all(d: &Path, files: &[(&str, &str)]) {
     for (name, text) in files {

@@ -10,11 +10,14 @@ use std::path::PathBuf;
 use super::inspect::load;
 use super::output::{thousands, Rejections};
 use super::Error;
+use crate::build::segments::shopper_segments;
 use crate::engine::{Overrides, Recommender};
 use crate::evaluate::csv_field;
-use crate::ingest::events::{Event, EventLog, NONE};
+use crate::ingest::events::{merge_report, Event, EventLog, NONE};
+use crate::ingest::segments::read_segment_map;
 use crate::session::SessionState;
 use crate::time::format_date;
+use crate::walk::{shopper_of, Walk};
 
 /// Arguments of `edgerec predict`.
 #[derive(clap::Args)]
@@ -34,6 +37,10 @@ pub struct Args {
     /// The widget that recommends.
     #[arg(long, default_value = "for_you")]
     widget: String,
+    /// A `user_id,segment` file (CSV or NDJSON) putting customers in segments (business
+    /// accounts), as `edgerec build --segments` takes; it wins over the events' `segment` column.
+    #[arg(long)]
+    segments: Option<PathBuf>,
     /// Make any malformed row (and any event for a product not in the snapshot) fatal.
     #[arg(long)]
     strict: bool,
@@ -56,17 +63,25 @@ pub fn run(a: Args) -> Result<(), Error> {
     }
     let mut log = EventLog::new();
     log.read(&a.events, rec.catalog(), a.strict, &mut |_, _| {})?;
+    if let Some(path) = &a.segments {
+        let (pairs, report) = read_segment_map(path, a.strict)?;
+        log.assign_segments(pairs.iter().map(|(u, s)| (u.as_str(), s.as_str())));
+        merge_report(&mut log.report, &report);
+    }
     let names = log.user_names();
     // Per customer: their events in time order (file order breaks ties), replayed through the
     // storefront's Session with the snapshot's gap: the context is the one the Session holds
     // after their latest event.
-    let walk = crate::walk::Walk::of(&log.events, rec.session_gap(), |e| e.user != NONE);
-    let mut customers: Vec<(u32, Timeline)> = walk
+    // A customer's segment is their events' `segment` (the last given), else the --segments
+    // file's, as the build has it.
+    let walk = Walk::of(&log.events, rec.session_gap(), |e| e.user != NONE)
+        .with_segments(shopper_segments(&log, shopper_of), &log.segment_names);
+    let mut customers: Vec<(u32, Option<&str>, Timeline)> = walk
         .shoppers()
         .map(|s| {
             let mut timeline: Vec<(i64, u32, Event)> = s.events.iter().map(|&(_, i, e)| (e.ts, i, e)).collect();
             timeline.sort_unstable_by_key(|&(t, i, _)| (t, i));
-            (s.events[0].2.user, timeline)
+            (s.events[0].2.user, s.segment.map(|x| x.1), timeline)
         })
         .collect();
     customers.sort_unstable_by(|a, b| names[a.0 as usize].cmp(&names[b.0 as usize]));
@@ -76,14 +91,17 @@ pub fn run(a: Args) -> Result<(), Error> {
     let over = Overrides { limit: Some(a.k), ..Default::default() };
     let c = rec.catalog();
     let (mut rows, mut with_history, mut fallback_only) = (0u64, 0u64, 0u64);
-    for (user, timeline) in customers {
+    let mut in_segment = 0u64;
+    for (user, segment, timeline) in customers {
         let last = timeline.last().map_or(0, |t| t.0);
         let mut state = SessionState::new(timeline.first().map_or(0, |t| t.0));
         state.set_gap(rec.session_gap());
         for (_, _, e) in &timeline {
             crate::evaluate::personal::record(&mut state, c.id(e.product), e);
         }
-        let ctx = state.context(None, last);
+        let mut ctx = state.context(None, last);
+        ctx.segment = segment.map(String::from);
+        in_segment += u64::from(segment.is_some());
         let r = rec.recommend(&a.widget, &ctx, &over)?;
         let first_step = r.items.first().map(|i| i.step);
         if first_step.is_none()
@@ -116,12 +134,13 @@ pub fn run(a: Args) -> Result<(), Error> {
     }
     out.flush()?;
     println!(
-        "edgerec predict: wrote {} rows for {} customers to {} ({} from their own history, {} popular fallback only; {} event rows, {} rejected, {} for unknown products)",
+        "edgerec predict: wrote {} rows for {} customers to {} ({} from their own history, {} popular fallback only, {} in a segment; {} event rows, {} rejected, {} for unknown products)",
         thousands(rows),
         thousands(with_history + fallback_only),
         a.out.display(),
         thousands(with_history),
         thousands(fallback_only),
+        thousands(in_segment),
         thousands(log.report.rows),
         thousands(log.report.rejected_total()),
         thousands(log.unknown_products)
