@@ -74,17 +74,8 @@ impl Recommender {
         let limit = compiled.config.limit as usize;
         // A bundle keeps to the widget's submodel groups like any own step.
         let groups = compiled.selection.resolve(&self.submodels, q.current);
-        let run = Run {
-            rec: self,
-            w: &compiled,
-            q: &q,
-            anchors: &anchors,
-            out: Vec::new(),
-            limit,
-            exclude_anchors: true,
-            groups: &groups,
-            restrict: !groups.is_empty(),
-        };
+        let mut run = Run::new(self, &compiled, &q, &anchors, &groups, limit, true);
+        run.restrict = !groups.is_empty();
         let b = &self.snapshot.bundles;
         let c = self.catalog();
         let mut out = Vec::new();

@@ -291,17 +291,7 @@ impl Recommender {
         // The submodel groups the widget's own steps keep to.
         let groups = w.selection.resolve(&self.submodels, q.current);
         let own_steps = w.config.algorithm.steps().len() as u32;
-        let mut run = Run {
-            rec: self,
-            w,
-            q: &q,
-            anchors: &anchors,
-            out: Vec::with_capacity(pool),
-            limit: pool,
-            exclude_anchors,
-            groups: &groups,
-            restrict: false,
-        };
+        let mut run = Run::new(self, w, &q, &anchors, &groups, pool, exclude_anchors);
         run.force_include();
         for (i, &link) in w.chain.iter().enumerate() {
             if run.out.len() >= pool {
@@ -382,7 +372,22 @@ struct Run<'a> {
     restrict: bool,
 }
 
-impl Run<'_> {
+impl<'a> Run<'a> {
+    /// A run of widget `w` for request `q`, up to `limit` items, keeping to no submodel group
+    /// until a step sets `restrict`.
+    #[inline(always)]
+    fn new(
+        rec: &'a Recommender,
+        w: &'a Compiled,
+        q: &'a Query,
+        anchors: &'a Anchors,
+        groups: &'a [(u16, u16)],
+        limit: usize,
+        exclude_anchors: bool,
+    ) -> Run<'a> {
+        Run { rec, w, q, anchors, out: Vec::with_capacity(limit), limit, exclude_anchors, groups, restrict: false }
+    }
+
     fn catalog(&self) -> &Catalog {
         &self.rec.snapshot.catalog
     }
