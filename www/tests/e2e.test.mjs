@@ -737,7 +737,7 @@ test("browser faults: a snapshot that fails or is an HTML page, storage that thr
     await other.goto(server.url + "/plain.html");
     await other.evaluate((key) => localStorage.setItem(key, "[1,2,{nonsense"), SESSION_KEY);
     // The storage event reaches this page: its session resets with a warning.
-    await eventually(async () => assert.ok(warnings.some((w) => /unreadable|reset/.test(w)), warnings.join(" | ")), 10_000);
+    await eventually(async () => assert.ok(warnings.some((w) => /unreadable|reset/.test(w)), warnings.join(" | ")), 30_000);
     const views = await page.evaluate(async () => {
       const s = await (await import("/edgerec-widget.js")).getSession();
       s.view("P00002");
