@@ -44,6 +44,7 @@ pub mod catalog;
 pub mod columns;
 pub mod config;
 pub mod engine;
+pub mod error_code;
 pub mod filter;
 pub mod json;
 pub mod neighbours;
@@ -68,6 +69,9 @@ pub mod walk;
 
 #[cfg(target_arch = "wasm32")]
 pub mod wasm;
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod typescript;
 
 pub use catalog::Catalog;
 pub use config::{Algorithm, Config, Filters, Source, WidgetConfig};

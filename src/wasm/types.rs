@@ -1,29 +1,16 @@
 //! The TypeScript declarations of the shapes that cross the boundary (wasm-bindgen appends them
-//! to the package's .d.ts).
+//! to the package's .d.ts): those generated from the Rust types and tables (generated.d.ts, made
+//! and checked by the test in src/typescript.rs), then those written here by hand, for the
+//! shapes that no Rust type has (answers and other JSON written by hand, the session context).
 
 use wasm_bindgen::prelude::*;
 
+/// Generated: do not edit generated.d.ts, run `UPDATE_TS=1 cargo test --lib typescript`.
+#[wasm_bindgen(typescript_custom_section)]
+const GENERATED: &str = include_str!("generated.d.ts");
+
 #[wasm_bindgen(typescript_custom_section)]
 const TYPES: &'static str = r#"
-/** The name of a source list: why an item is in a widget. */
-export type SourceName = "force_include" | "previously_viewed" | "bought_together" | "carted_together" | "viewed_together"
-  | "for_you" | "most_viewed" | "most_viewed_in_category" | "most_purchased"
-  | "most_purchased_in_category" | "popular" | "popular_in_category" | "similar" | "most_carted"
-  | "most_carted_in_category" | "recently_added" | "recently_added_in_category" | "trending"
-  | "trending_in_category" | "ultimately_bought" | "bundle" | "recurring" | "segment_last_viewed"
-  | "segment_last_purchased" | "segment_recurring" | "editorial";
-
-/** A fallback step: a source, or an editorial list by name (`"list:summer_sale"`). */
-export type StepName = SourceName | `list:${string}`;
-
-/** The algorithms a widget can run. */
-export type AlgorithmName = "previously_viewed" | "upsell" | "cross_sell" | "also_viewed" | "also_bought" | "most_viewed"
-  | "most_viewed_in_category" | "most_purchased" | "most_purchased_in_category" | "popular"
-  | "popular_in_category" | "for_you" | "similar" | "most_carted" | "most_carted_in_category"
-  | "recently_added" | "recently_added_in_category" | "trending" | "trending_in_category"
-  | "ultimately_bought" | "bundle" | "recurring" | "segment_last_viewed" | "segment_last_purchased"
-  | "segment_recurring" | "editorial";
-
 /** Merchandising filters. Prices in currency units, discounts in percent. Every field optional. */
 export interface Filters {
   brands?: string[]; excludeBrands?: string[];
@@ -68,9 +55,6 @@ export interface SessionContext {
   /** Filled by `Session.context()`; ignored when given to `recommend`. */
   product?: string | null; now?: number;
 }
-
-/** How a widget varies the order of near-tied items: never, per day, or per shopper session. */
-export type Rotation = "off" | "day" | "session";
 
 /** Options of `Recommender.recommend`. */
 export interface RecommendOptions {
@@ -266,10 +250,6 @@ export interface SessionOptions {
 
 /** A cart line. */
 export interface CartLine { id: string; quantity: number }
-
-/** The `code` of an error thrown by edgerec (stable; the message may change). */
-export type ErrorCode = "invalid_option" | "invalid_argument" | "unknown_widget" | "unknown_category"
-  | "invalid_snapshot" | "fetch_failed" | "internal";
 
 /** What edgerec throws: an `Error` with a stable `code` and, when an option is at fault, its `key`. */
 export interface EdgerecError extends Error {
